@@ -1,0 +1,55 @@
+/**
+ * Runtime configuration, read once from environment variables. Every variable and its default is listed
+ * (with what it does) in .env.example; keep the two in step.
+ */
+import { z } from 'zod'
+
+const int = (def: number) => z.coerce.number().int().positive().default(def)
+const optionalString = z.string().trim().min(1).optional().catch(undefined)
+
+const envSchema = z.object({
+  PORT: int(8787),
+  HOST: z.string().default('127.0.0.1'),
+  MES_DB_PATH: z.string().default('data/demo-mes.sqlite'),
+  MES_DATABASE_URL: optionalString,
+  DB_SLOW_FETCHMANY_SIZE: int(5000),
+  TRACE_IN_BATCH_SIZE: int(1000),
+  DB_POOL_SIZE: int(4),
+  DB_SLOW_CALL_TIMEOUT_MS: int(300_000),
+  DB_SLOW_MAX_CONCURRENT: int(2),
+  TRACE_EVENTS_CID_LIMIT: int(50_000),
+  TRACE_ASYNC_CID_THRESHOLD: int(20_000),
+  MAX_JSON_BODY_BYTES: int(8 * 1024 * 1024),
+  RATE_LIMIT_WINDOW_SECONDS: int(60),
+  RATE_LIMIT_SEED_RESOLVE: int(120),
+  RATE_LIMIT_LINEAGE: int(60),
+  RATE_LIMIT_EVENTS: int(60),
+  RATE_LIMIT_JOBS: int(30),
+  LINEAGE_TIMEOUT_SECONDS: int(180),
+  LINEAGE_MAX_DEPTH: int(20),
+  SEED_PATTERN_MAX_MATCHES: int(50_000),
+  TRACE_WORKER_CONCURRENCY: int(1),
+  TRACE_WORKER_MAX_HEAP_MB: int(512),
+  REDIS_URL: optionalString,
+  REDIS_KEY_PREFIX: z.string().default('mes-trace'),
+  TRACE_WORKER_QUEUE: z.string().default('trace-events'),
+  TRACE_JOB_TIMEOUT_SECONDS: int(1800),
+  TRACE_JOB_TTL_SECONDS: int(3600),
+  TRACE_JOB_ATTEMPTS: int(2),
+  TRACE_RESULT_DIR: z.string().default('data/results'),
+  TRACE_JOB_DIR: z.string().default('data/jobs'),
+  TRACE_STREAM_BATCH_SIZE: int(5000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+})
+
+export type Config = Readonly<z.infer<typeof envSchema>>
+
+/** Parses configuration from an environment (default: process.env); throws naming the bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const r = envSchema.safeParse(env)
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+    throw new Error(`invalid configuration: ${issues}`)
+  }
+  return Object.freeze(r.data)
+}

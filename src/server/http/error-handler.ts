@@ -1,0 +1,17 @@
+/** Maps every thrown error to the shared envelope; never sends a stack trace. */
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { log } from '../logger.ts'
+import { ApiError, errorBody } from './api-error.ts'
+
+export function handleError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) {
+    for (const [k, v] of Object.entries(err.headers)) c.header(k, v)
+    return c.json(errorBody(err.code, err.message, err.details), err.status)
+  }
+  if (err instanceof HTTPException && err.status === 413) {
+    return c.json(errorBody('PAYLOAD_TOO_LARGE', 'request body is too large'), 413)
+  }
+  log.error('unhandled error', { path: c.req.path, error: err.message, stack: err.stack })
+  return c.json(errorBody('INTERNAL_ERROR', 'internal error'), 500)
+}

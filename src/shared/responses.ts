@@ -1,0 +1,118 @@
+/** Response bodies of the staged API and the job routes. */
+import type { Domain, Profile } from './domains.ts'
+import type { ErrorCode } from './errors.ts'
+
+export interface Seed {
+  container_id: string
+  container_name: string
+  lot_id: string
+  /** serial_number only: which column matched (FINISHEDNAME, CONTAINERNAME or FIRSTNAME). */
+  source?: 'FINISHEDNAME' | 'CONTAINERNAME' | 'FIRSTNAME'
+  /** MSD date-range mode: latest track-in at the station. */
+  detection?: { TRACKINTIMESTAMP: string; EQUIPMENTID: string | null; EQUIPMENTNAME: string | null; rejects: Record<string, number> }
+}
+
+/** One pattern token and the names it matched. */
+export interface ExpansionInfo {
+  pattern: string
+  matched: number
+  names: string[]
+  truncated: boolean
+}
+
+export interface SeedResolveResponse {
+  stage: 'seed-resolve'
+  seeds: Seed[]
+  seed_count: number
+  not_found: string[]
+  expansion_info: ExpansionInfo[]
+}
+
+export type NodeType = 'WAFER' | 'GD' | 'GC' | 'GA' | 'LOT' | 'UNKNOWN'
+export type EdgeType = 'split_from' | 'merge_source' | 'wafer_origin' | 'gd_rework_source'
+
+export interface LineageNode {
+  container_id: string
+  container_name: string
+  node_type: NodeType
+  mfg_order: string | null
+  depth: number
+}
+export interface LineageEdge {
+  from: string
+  to: string
+  type: EdgeType
+}
+
+interface LineageCommon {
+  stage: 'lineage'
+  names: Record<string, string>
+  nodes: LineageNode[]
+  edges: LineageEdge[]
+  total_nodes: number
+  lineage_query_id: string
+}
+export interface ForwardLineageResponse extends LineageCommon {
+  direction: 'forward'
+  roots: string[]
+  children_map: Record<string, string[]>
+  leaf_serials: Record<string, string[]>
+}
+export interface BackwardLineageResponse extends LineageCommon {
+  direction: 'backward'
+  ancestors: Record<string, string[]>
+  parent_map: Record<string, string[]>
+  seed_roots: Record<string, string>
+  total_ancestor_count: number
+}
+export type LineageResponse = ForwardLineageResponse | BackwardLineageResponse
+
+export interface DomainResult {
+  columns: string[]
+  data: unknown[][]
+  count: number
+}
+export interface EventsResponse {
+  stage: 'events'
+  results: Partial<Record<Domain, DomainResult>>
+  aggregation: unknown
+  code?: 'EVENTS_PARTIAL_FAILURE'
+  failed_domains?: { domain: Domain; code: ErrorCode; message: string }[]
+}
+
+export interface JobAccepted {
+  stage: 'events'
+  async: true
+  job_id: string
+  status_url: string
+  stream_url: string
+}
+
+export const JOB_STATUSES = ['queued', 'started', 'finished', 'failed', 'cancelled'] as const
+export type JobStatus = (typeof JOB_STATUSES)[number]
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['finished', 'failed', 'cancelled']
+
+export type JobStage = 'queued' | 'seed-resolve' | 'lineage' | 'events' | 'done'
+
+export interface JobProgress {
+  stage: JobStage
+  pct: number
+  cids_done: number
+  cids_total: number
+  rows: number
+  chunks: number
+}
+
+export interface JobStatusResponse {
+  job_id: string
+  status: JobStatus
+  profile: Profile
+  cid_count: number
+  domains: Domain[]
+  progress: JobProgress
+  created_at: string
+  started_at: string | null
+  finished_at: string | null
+  elapsed_seconds: number
+  error: { code: ErrorCode; message: string } | null
+}

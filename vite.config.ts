@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config'
+import vue from '@vitejs/plugin-vue'
+
+/** The app is built into dist/ and served by the Hono server; `npm run dev` proxies /api to it. */
+export default defineConfig({
+  plugins: [vue()],
+  root: '.',
+  build: { outDir: 'dist', emptyOutDir: true },
+  server: {
+    proxy: { '/api': `http://127.0.0.1:${process.env.PORT ?? 8787}` },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Several suites start worker processes and databases: two cores, so keep the pool small.
+    maxWorkers: 2,
+  },
+})
