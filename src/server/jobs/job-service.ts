@@ -1,0 +1,39 @@
+/**
+ * What the web routes need from the job system, whichever queue runs it (embedded worker processes, or
+ * BullMQ on Redis). Implementations live beside this file.
+ */
+import type { Domain, Direction, Profile } from '../../shared/domains.ts'
+import type { JobAccepted, JobStatusResponse } from '../../shared/responses.ts'
+
+/** What a job traces. Large inputs are stored with the job's metadata, never in queue payloads. */
+export type JobInput =
+  | { readonly kind: 'container_ids'; readonly container_ids: readonly string[] }
+  | {
+      readonly kind: 'lineage_ref'
+      readonly lineage_query_id: string
+      readonly seed_container_ids: readonly string[]
+      readonly direction: Direction
+    }
+  /** The whole trace from what the engineer typed: seed-resolve → lineage → events, all in the worker. */
+  | { readonly kind: 'trace'; readonly params: Readonly<Record<string, unknown>> }
+
+export interface JobSpec {
+  readonly profile: Profile
+  readonly domains: readonly Domain[]
+  readonly input: JobInput
+  /** Number of CIDs when known up front (0 for a whole-trace job until lineage ran). */
+  readonly cid_count: number
+}
+
+export interface JobService {
+  /** Queues a job. Throws ApiError 503 SERVICE_UNAVAILABLE with Retry-After when no worker can take it. */
+  submit(spec: JobSpec): Promise<JobAccepted>
+  /** Whether a worker can take a job now; the events route falls back to its 413/503 rules when not. */
+  canAccept(): Promise<boolean>
+  /** Current status, or undefined for an unknown or expired id. */
+  status(jobId: string): Promise<JobStatusResponse | undefined>
+  /** Cancels a queued or running job; false when the id is unknown. */
+  cancel(jobId: string): Promise<boolean>
+  /** Stops timers, queues and workers; safe to call twice. */
+  close(): Promise<void>
+}
