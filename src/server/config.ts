@@ -25,6 +25,7 @@ const envSchema = z.object({
   RATE_LIMIT_LINEAGE: int(60),
   RATE_LIMIT_EVENTS: int(60),
   RATE_LIMIT_JOBS: int(30),
+  TRUST_PROXY: z.stringbool().default(false),
   LINEAGE_TIMEOUT_SECONDS: int(180),
   LINEAGE_MAX_DEPTH: int(20),
   SEED_PATTERN_MAX_MATCHES: int(50_000),
