@@ -4,7 +4,10 @@ import type { ErrorCode } from './errors.ts'
 
 export interface MetaLine { type: 'meta'; job_id: string; profile: Profile; domains: Domain[] }
 export interface DomainStartLine { type: 'domain_start'; domain: Domain; columns: string[] }
-/** `rows` (arrays in `columns` order) by default; `data` (objects) with `?shape=objects`. */
+/**
+ * `rows` (arrays in `columns` order) by default; `data` (objects) with `?shape=objects`. `batch` counts from 0
+ * within its domain; `?from=<domain>:<batch>` resumes with the line after that batch.
+ */
 export interface RecordsLine { type: 'records'; domain: Domain; batch: number; count: number; rows?: unknown[][]; data?: Record<string, unknown>[] }
 export interface DomainEndLine { type: 'domain_end'; domain: Domain; count: number }
 export interface AggregationLine { type: 'aggregation'; data: unknown }

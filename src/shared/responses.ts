@@ -116,3 +116,17 @@ export interface JobStatusResponse {
   elapsed_seconds: number
   error: { code: ErrorCode; message: string } | null
 }
+
+/** GET /api/trace/job/<id>/result: one page of a finished job's domain, rows as arrays in `columns` order. */
+export interface JobResultPage {
+  job_id: string
+  domain: Domain
+  columns: string[]
+  offset: number
+  limit: number
+  /** Rows in the whole domain. */
+  total: number
+  /** Rows in this page (`data.length`). */
+  count: number
+  data: unknown[][]
+}
