@@ -1,0 +1,58 @@
+/**
+ * Streams one event domain for a CID list: TRACE_IN_BATCH_SIZE CIDs per statement, DB_SLOW_FETCHMANY_SIZE
+ * rows per fetch, each fetched batch mapped and yielded at once, so memory holds one batch, never a domain.
+ */
+import type { Domain } from '../../../shared/domains.ts'
+import type { Batch } from '../../source/mes-source.ts'
+import type { MesSource } from '../../source/mes-source.ts'
+import { errorMessage } from '../stage-errors.ts'
+import type { StageOptions } from '../stage-options.ts'
+import { DOMAIN_QUERIES } from './domain-queries.ts'
+import { DomainEventsError } from './domain-error.ts'
+
+export interface StreamDomainOptions extends StageOptions {
+  /** Called after each CID batch with the number of CIDs done so far. */
+  onProgress?(cidsDone: number): void
+}
+
+function failure(domain: Domain, err: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return signal.reason
+  if (err instanceof DomainEventsError) return err
+  return new DomainEventsError(domain, `${domain} query failed: ${errorMessage(err)}`)
+}
+
+/**
+ * Yields row batches (arrays in DOMAIN_COLUMNS[domain] order) as the source delivers them. A failed
+ * statement throws DomainEventsError {domain, code:'EVENTS_FAILED', message}; an abort throws the signal's
+ * reason. The source cursor is closed on every path, including the consumer breaking out early.
+ */
+export async function* streamDomain(
+  source: MesSource,
+  domain: Domain,
+  cids: readonly string[],
+  opts: StreamDomainOptions,
+): AsyncGenerator<unknown[][], void, undefined> {
+  const spec = DOMAIN_QUERIES[domain]
+  const ctx = { nowMs: Date.now() }
+  const size = opts.config.TRACE_IN_BATCH_SIZE
+  for (let start = 0; start < cids.length; start += size) {
+    const batch = cids.slice(start, start + size)
+    const it = source.stream(spec.query(batch), { fetchSize: opts.config.DB_SLOW_FETCHMANY_SIZE, signal: opts.signal })
+    try {
+      for (;;) {
+        let step: IteratorResult<Batch, void>
+        // Only the source's own failures are the domain's; a consumer's error thrown at `yield` passes as is.
+        try {
+          step = await it.next()
+        } catch (err) {
+          throw failure(domain, err, opts.signal)
+        }
+        if (step.done) break
+        if (step.value.rows.length > 0) yield step.value.rows.map((r) => spec.mapRow(r, ctx))
+      }
+    } finally {
+      await it.return(undefined)
+    }
+    opts.onProgress?.(start + batch.length)
+  }
+}

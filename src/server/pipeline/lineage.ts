@@ -1,0 +1,69 @@
+/**
+ * Stage 2: genealogy of the seeds, forward (descendants and their serial numbers) or backward (ancestors).
+ * Memory is O(nodes + edges); the whole walk is bounded by LINEAGE_TIMEOUT_SECONDS.
+ */
+import type { Direction, Profile } from '../../shared/domains.ts'
+import type { LineageResponse } from '../../shared/responses.ts'
+import { ApiError } from '../http/api-error.ts'
+import { log } from '../logger.ts'
+import type { MesSource } from '../source/mes-source.ts'
+import { chunks, collectRows, sortedUnique, text } from './batching.ts'
+import { LineageGraph } from './lineage-graph.ts'
+import { serialsOf } from './lineage-queries.ts'
+import { lineageQueryId } from './lineage-query-id.ts'
+export { lineageContainerIds, lineageQueryId } from './lineage-query-id.ts'
+import { backwardResponse, forwardResponse, leafIds } from './lineage-response.ts'
+import { walk } from './lineage-walk.ts'
+import { stageError } from './stage-errors.ts'
+import type { StageOptions } from './stage-options.ts'
+
+/** What to trace: the profile (part of the query id), seed CIDs, and the direction. */
+export interface LineageInput {
+  readonly profile: Profile
+  readonly seeds: readonly string[]
+  readonly direction: Direction
+}
+
+async function leafSerials(graph: LineageGraph, source: MesSource, opts: StageOptions): Promise<Map<string, string[]>> {
+  const serials = new Map<string, string[]>()
+  for (const batch of chunks(leafIds(graph), opts.config.TRACE_IN_BATCH_SIZE)) {
+    for (const r of await collectRows(source, serialsOf(batch), opts)) {
+      const cid = text(r[0])
+      const serial = text(r[1])
+      if (!cid || !serial) continue
+      const list = serials.get(cid)
+      if (list) list.push(serial)
+      else serials.set(cid, [serial])
+    }
+  }
+  return serials
+}
+
+/**
+ * Traces the seeds' genealogy. Throws ApiError 504 LINEAGE_TIMEOUT after LINEAGE_TIMEOUT_SECONDS, 500
+ * LINEAGE_FAILED when a query fails (message only, no stack); a caller's abort rejects with its reason.
+ */
+export async function traceLineage(source: MesSource, input: LineageInput, opts: StageOptions): Promise<LineageResponse> {
+  const seconds = opts.config.LINEAGE_TIMEOUT_SECONDS
+  const timeout = AbortSignal.timeout(seconds * 1000)
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout
+  const walkOpts: StageOptions = { config: opts.config, signal }
+  const seeds = sortedUnique(input.seeds)
+  const id = lineageQueryId(input.profile, input.direction, seeds)
+  const started = Date.now()
+  try {
+    const graph = new LineageGraph()
+    await walk({ source, opts: walkOpts, graph }, seeds, input.direction, opts.config.LINEAGE_MAX_DEPTH)
+    const result =
+      input.direction === 'backward'
+        ? backwardResponse(graph, seeds, id)
+        : forwardResponse(graph, seeds, await leafSerials(graph, source, walkOpts), id)
+    log.info('lineage traced', { lineage_query_id: id, direction: input.direction, seeds: seeds.length, nodes: result.total_nodes, ms: Date.now() - started })
+    return result
+  } catch (err) {
+    if (timeout.aborted && !opts.signal?.aborted) {
+      throw new ApiError(504, 'LINEAGE_TIMEOUT', `lineage did not finish within ${seconds} s (${seeds.length} seeds)`)
+    }
+    throw stageError(err, opts.signal, 500, 'LINEAGE_FAILED', 'lineage failed')
+  }
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError } from '../../../../src/server/http/api-error.ts'
+import { resolveDomains } from '../../../../src/server/pipeline/events.ts'
+
+describe('resolveDomains', () => {
+  it('gives each profile its default domains when none are requested', () => {
+    expect(resolveDomains('query_tool', 'forward')).toEqual(['history', 'materials', 'rejects', 'holds', 'jobs'])
+    expect(resolveDomains('mid_section_defect', 'backward')).toEqual(['upstream_history', 'materials'])
+    expect(resolveDomains('mid_section_defect', 'forward')).toEqual(['upstream_history', 'downstream_rejects'])
+  })
+
+  it('keeps requested domains once each, in request order', () => {
+    expect(resolveDomains('query_tool', 'forward', ['jobs', 'history', 'jobs'])).toEqual(['jobs', 'history'])
+  })
+
+  it('refuses unknown domains with 400 naming them', () => {
+    try {
+      resolveDomains('query_tool', 'forward', ['history', 'foo', 'bar'])
+      expect.unreachable()
+    } catch (err) {
+      expect(err).toBeInstanceOf(ApiError)
+      expect(err).toMatchObject({ status: 400, code: 'INVALID_PARAMS', message: 'unsupported domains: foo,bar' })
+    }
+  })
+
+  it('refuses an empty list', () => {
+    expect(() => resolveDomains('query_tool', 'forward', [])).toThrow(ApiError)
+  })
+})
