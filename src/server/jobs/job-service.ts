@@ -4,6 +4,7 @@
  */
 import type { Domain, Direction, Profile } from '../../shared/domains.ts'
 import type { JobAccepted, JobStatusResponse } from '../../shared/responses.ts'
+import type { ResultStore } from '../storage/result-store.ts'
 
 /** What a job traces. Large inputs are stored with the job's metadata, never in queue payloads. */
 export type JobInput =
@@ -26,6 +27,8 @@ export interface JobSpec {
 }
 
 export interface JobService {
+  /** Where the workers store results; the stream, result and export routes read from it. */
+  readonly results: ResultStore
   /** Queues a job. Throws ApiError 503 SERVICE_UNAVAILABLE with Retry-After when no worker can take it. */
   submit(spec: JobSpec): Promise<JobAccepted>
   /** Whether a worker can take a job now; the events route falls back to its 413/503 rules when not. */

@@ -1,0 +1,229 @@
+/**
+ * The default job system: a FIFO of job ids in the web process, worker processes forked and supervised by
+ * it, metadata as files under TRACE_JOB_DIR and results under TRACE_RESULT_DIR, so both survive a restart.
+ * The server writes a record until a worker takes the job, then the worker does until it reports the end;
+ * the server writes again only when the worker died (WORKER_DIED, or the verdict of a kill it ordered).
+ */
+import { fileURLToPath } from 'node:url'
+import type { JobAccepted, JobStatusResponse } from '../../shared/responses.ts'
+import { jobIdSchema } from '../../shared/schemas.ts'
+import type { Config } from '../config.ts'
+import { ApiError } from '../http/api-error.ts'
+import { log } from '../logger.ts'
+import { createFileResultStore } from '../storage/file-result-store.ts'
+import { jobAccepted } from './accepted.ts'
+import { createFileJobStore } from './file-job-store.ts'
+import { isExpired } from './job-expiry.ts'
+import { newJobId } from './job-id.ts'
+import { endRecord, isTerminal, newJobRecord, toStatusResponse, type JobRecord } from './job-record.ts'
+import type { JobService, JobSpec } from './job-service.ts'
+import { startSweeper } from './sweeper.ts'
+import { WorkerPool, type KillReason, type WorkerInfo } from './worker-pool.ts'
+
+export interface EmbeddedJobServiceOptions {
+  /** Module the workers run; default worker-main.ts beside this file. */
+  readonly workerEntry?: string
+  /** How often expired jobs are swept; default a quarter of TRACE_JOB_TTL_SECONDS, between 1 s and 60 s. */
+  readonly sweepIntervalMs?: number
+}
+
+/** The embedded service, plus a view of its workers (for tests and /api/health). */
+export interface EmbeddedJobService extends JobService {
+  workers(): WorkerInfo[]
+}
+
+/** How long a cancelled job's worker gets to stop by itself before it is killed (the API promises 2 s). */
+const CANCEL_GRACE_MS = 1_500
+/** Extra time past TRACE_JOB_TIMEOUT_SECONDS before a worker that ignored its own timeout is killed. */
+const TIMEOUT_BACKSTOP_MS = 10_000
+
+const DEFAULT_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url))
+
+/** Recovers jobs left by a previous server, then starts the workers and the sweeper. */
+export async function createEmbeddedJobService(config: Config, options: EmbeddedJobServiceOptions = {}): Promise<EmbeddedJobService> {
+  const jobs = createFileJobStore(config.TRACE_JOB_DIR)
+  const results = createFileResultStore(config.TRACE_RESULT_DIR)
+  const ttl = config.TRACE_JOB_TTL_SECONDS
+  const queue: string[] = []
+  const endWaiters = new Map<string, Set<() => void>>()
+  const backstops = new Map<string, NodeJS.Timeout>()
+  let closed = false
+
+  const jobEnded = (jobId: string): void => {
+    const t = backstops.get(jobId)
+    if (t) clearTimeout(t)
+    backstops.delete(jobId)
+    for (const wake of endWaiters.get(jobId) ?? []) wake()
+    endWaiters.delete(jobId)
+  }
+
+  /** Resolves true when the job's worker reports its end within `ms`, false otherwise. */
+  const waitForEnd = (jobId: string, ms: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const waiters = endWaiters.get(jobId) ?? new Set<() => void>()
+      endWaiters.set(jobId, waiters)
+      const wake = (): void => {
+        clearTimeout(timer)
+        resolve(true)
+      }
+      const timer = setTimeout(() => {
+        waiters.delete(wake)
+        resolve(false)
+      }, ms)
+      waiters.add(wake)
+    })
+
+  /** Records an end the worker could not record itself; chunks of an unfinished job are deleted. */
+  const recordEnd = async (jobId: string, end: (r: JobRecord) => JobRecord): Promise<void> => {
+    const record = await jobs.get(jobId)
+    if (!record || isTerminal(record.status)) return
+    await jobs.put(end(record))
+    await results.delete(jobId)
+  }
+
+  const pool: WorkerPool = new WorkerPool({
+    config,
+    entry: options.workerEntry ?? DEFAULT_ENTRY,
+    hooks: {
+      onIdle: () => dispatch(),
+      onDone: (jobId, status) => {
+        const settle = status === null
+          ? recordEnd(jobId, (r) => endRecord(r, 'failed', { code: 'JOB_FAILED', message: 'the worker could not run the job' }))
+          : Promise.resolve()
+        void settle.catch((err: unknown) => log.error('job end not recorded', { job_id: jobId, error: String(err) })).finally(() => jobEnded(jobId))
+      },
+      onJobLost: async (jobId, why, killReason) => {
+        try {
+          await recordEnd(jobId, (r) => lostVerdict(r, why, killReason, config))
+        } finally {
+          jobEnded(jobId)
+        }
+      },
+      onUnavailable: () => void failQueued(),
+    },
+  })
+
+  function dispatch(): void {
+    while (!closed && queue.length > 0 && pool.hasIdle()) {
+      const jobId = queue.shift() as string
+      pool.run(jobId)
+      const backstopMs = config.TRACE_JOB_TIMEOUT_SECONDS * 1000 + TIMEOUT_BACKSTOP_MS
+      const timer = setTimeout(() => void pool.kill(jobId, 'timeout'), backstopMs)
+      timer.unref()
+      backstops.set(jobId, timer)
+    }
+  }
+
+  /** No worker can start: queued jobs would wait forever, so they fail now with a reason. */
+  async function failQueued(): Promise<void> {
+    const ids = queue.splice(0)
+    for (const jobId of ids) {
+      await recordEnd(jobId, (r) =>
+        endRecord(r, 'failed', { code: 'SERVICE_UNAVAILABLE', message: 'no trace worker process could be started; submit the job again later' }),
+      ).catch((err: unknown) => log.error('queued job not failed', { job_id: jobId, error: String(err) }))
+    }
+  }
+
+  async function recover(): Promise<void> {
+    const queued: JobRecord[] = []
+    for await (const record of jobs.list()) {
+      if (record.status === 'queued') queued.push(record)
+      else if (record.status === 'started') {
+        await jobs.put(
+          endRecord(record, 'failed', { code: 'WORKER_DIED', message: 'the server restarted while the job ran; submit it again' }),
+        )
+        await results.delete(record.job_id)
+      }
+    }
+    queued.sort((a, b) => a.created_at.localeCompare(b.created_at))
+    queue.push(...queued.map((r) => r.job_id))
+    if (queued.length > 0) log.info('requeued jobs from before the restart', { count: queued.length })
+  }
+
+  /** The live record, or undefined for an unknown, malformed or expired id (an expired one is removed). */
+  async function liveRecord(jobId: string): Promise<JobRecord | undefined> {
+    if (!jobIdSchema.safeParse(jobId).success) return undefined
+    const record = await jobs.get(jobId)
+    if (!record) return undefined
+    if (isExpired(record, ttl)) {
+      await jobs.delete(jobId)
+      await results.delete(jobId)
+      return undefined
+    }
+    return record
+  }
+
+  await recover()
+  pool.start()
+  const sweeper = startSweeper({
+    jobs,
+    results,
+    ttlSeconds: ttl,
+    intervalMs: options.sweepIntervalMs ?? Math.min(60_000, Math.max(1_000, (ttl * 1000) / 4)),
+  })
+
+  return {
+    results,
+    async submit(spec: JobSpec): Promise<JobAccepted> {
+      if (closed || !pool.available()) {
+        const retryAfter = closed ? 30 : pool.retryAfterSeconds()
+        throw new ApiError(
+          503,
+          'SERVICE_UNAVAILABLE',
+          'no trace worker process can take the job now; retry later',
+          { retry_after: retryAfter },
+          { 'Retry-After': String(retryAfter) },
+        )
+      }
+      const jobId = newJobId()
+      await jobs.create(newJobRecord(jobId, spec), spec.input)
+      queue.push(jobId)
+      log.info('job queued', { job_id: jobId, profile: spec.profile, cid_count: spec.cid_count, input: spec.input.kind, queued: queue.length })
+      dispatch()
+      return jobAccepted(jobId)
+    },
+    async canAccept() {
+      return !closed && pool.available()
+    },
+    async status(jobId): Promise<JobStatusResponse | undefined> {
+      const record = await liveRecord(jobId)
+      return record ? toStatusResponse(record) : undefined
+    },
+    async cancel(jobId) {
+      const record = await liveRecord(jobId)
+      if (!record) return false
+      if (isTerminal(record.status)) return true
+      const at = queue.indexOf(jobId)
+      if (at >= 0) queue.splice(at, 1)
+      if (pool.isRunning(jobId)) {
+        pool.cancel(jobId)
+        if (!(await waitForEnd(jobId, CANCEL_GRACE_MS))) await pool.kill(jobId, 'cancel')
+        return true
+      }
+      await recordEnd(jobId, (r) => endRecord(r, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' }))
+      return true
+    },
+    workers: () => pool.workers(),
+    async close() {
+      if (closed) return
+      closed = true
+      sweeper.stop()
+      for (const t of backstops.values()) clearTimeout(t)
+      backstops.clear()
+      await pool.close()
+      await results.close()
+    },
+  }
+}
+
+/** The end of a job whose worker died: the verdict of the kill the supervisor ordered, else WORKER_DIED. */
+function lostVerdict(record: JobRecord, why: string, killReason: KillReason | undefined, config: Config): JobRecord {
+  if (killReason === 'cancel') return endRecord(record, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' })
+  if (killReason === 'timeout') {
+    return endRecord(record, 'failed', {
+      code: 'JOB_TIMEOUT',
+      message: `the job ran longer than TRACE_JOB_TIMEOUT_SECONDS (${config.TRACE_JOB_TIMEOUT_SECONDS} s) and was stopped`,
+    })
+  }
+  return endRecord(record, 'failed', { code: 'WORKER_DIED', message: why })
+}

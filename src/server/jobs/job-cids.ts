@@ -1,0 +1,55 @@
+/** The CIDs a job covers, from whichever input it was given; a whole-trace job runs seed-resolve and lineage here. */
+import { profileDirection, type Direction, type Profile } from '../../shared/domains.ts'
+import { parseSeedParams } from '../../shared/schemas.ts'
+import type { SeedSummary } from '../../shared/job-seed-summary.ts'
+import type { JobStage } from '../../shared/responses.ts'
+import type { Config } from '../config.ts'
+import { ApiError } from '../http/api-error.ts'
+import { lineageContainerIds, traceLineage } from '../pipeline/lineage.ts'
+import { resolveSeeds } from '../pipeline/seed-resolve.ts'
+import type { MesSource } from '../source/mes-source.ts'
+import type { JobInput } from './job-service.ts'
+
+export interface JobCidsOptions {
+  readonly source: MesSource
+  readonly config: Config
+  readonly signal: AbortSignal
+  /** Called when a stage starts, for the job's progress. */
+  readonly onStage: (stage: JobStage) => void
+  /** Called with what seed resolution found (whole-trace jobs only). */
+  readonly onSeeds: (summary: SeedSummary) => Promise<void>
+}
+
+/** Names listed per pattern in a job's seed summary: the record is rewritten often, so it stays small. */
+const SUMMARY_NAMES_PER_PATTERN = 100
+
+/** The CIDs and the lineage direction of a job. */
+export async function jobCids(profile: Profile, input: JobInput, options: JobCidsOptions): Promise<{ cids: string[]; direction: Direction }> {
+  const { source, config, signal } = options
+  if (input.kind === 'container_ids') {
+    return { cids: [...input.container_ids], direction: profileDirection(profile) }
+  }
+  if (input.kind === 'lineage_ref') {
+    options.onStage('lineage')
+    const lineage = await traceLineage(source, { profile, seeds: [...input.seed_container_ids], direction: input.direction }, { config, signal })
+    return { cids: lineageContainerIds(lineage), direction: input.direction }
+  }
+  const parsed = parseSeedParams(profile, input.params)
+  if (!parsed.success) throw new ApiError(400, 'INVALID_PARAMS', `job params: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
+  const seedParams = parsed.data
+  const direction = seedParams.profile === 'mid_section_defect' ? profileDirection(profile, seedParams.params.direction) : profileDirection(profile)
+  options.onStage('seed-resolve')
+  const resolved = await resolveSeeds(source, seedParams, { config, signal })
+  await options.onSeeds({
+    seed_count: resolved.seed_count,
+    not_found: resolved.not_found,
+    expansion_info: resolved.expansion_info.map((e) =>
+      e.names.length > SUMMARY_NAMES_PER_PATTERN ? { ...e, names: e.names.slice(0, SUMMARY_NAMES_PER_PATTERN), truncated: true } : e,
+    ),
+  })
+  const seeds = [...new Set(resolved.seeds.map((s) => s.container_id))]
+  if (seeds.length === 0) return { cids: [], direction }
+  options.onStage('lineage')
+  const lineage = await traceLineage(source, { profile, seeds, direction }, { config, signal })
+  return { cids: lineageContainerIds(lineage), direction }
+}

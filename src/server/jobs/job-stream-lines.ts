@@ -1,0 +1,145 @@
+/**
+ * The lines of GET /api/trace/job/<id>/stream, produced while the worker writes them: stored chunks are sent
+ * as stored (no JSON work unless `shape=objects`), the framing lines come from the result meta, and the
+ * reader polls the store while it waits for the worker. It ends after `complete`, or with one `error` line
+ * when the job failed, was cancelled, restarted or expired. Aborting `signal` stops it between reads.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Domain } from '../../shared/domains.ts'
+import type { ErrorCode } from '../../shared/errors.ts'
+import type { StreamLine } from '../../shared/ndjson-lines.ts'
+import type { JobStatusResponse } from '../../shared/responses.ts'
+import type { ResultMeta, ResultStore } from '../storage/result-store.ts'
+import { decodeRecordsLine } from './records-codec.ts'
+
+export interface JobStreamOptions {
+  readonly results: ResultStore
+  /** The job's current status (undefined once it expired). */
+  readonly status: () => Promise<JobStatusResponse | undefined>
+  readonly jobId: string
+  /** Resume after this batch (the client already has everything up to and including it). */
+  readonly from?: { readonly domain: Domain; readonly batch: number }
+  readonly shape: 'rows' | 'objects'
+  readonly signal: AbortSignal
+  /** Wait between polls while the worker has nothing new; default 100 ms. */
+  readonly pollMs?: number
+}
+
+/** Ends the stream with an `error` line. */
+class StreamEnd extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** One encoded line, newline included. */
+export function encodeLine(line: StreamLine): string {
+  return JSON.stringify(line) + '\n'
+}
+
+/** Yields the stream's lines for a job whose status is `first`. */
+export async function* jobStreamLines(options: JobStreamOptions, first: JobStatusResponse): AsyncGenerator<string | Uint8Array, void, undefined> {
+  const { results, jobId, signal } = options
+  const pollMs = options.pollMs ?? 100
+  const order = first.domains
+  let attempt: number | undefined
+
+  /** The meta, checked for a restart of the job under the reader's feet. */
+  const readMeta = async (): Promise<ResultMeta | undefined> => {
+    const meta = await results.readMeta(jobId)
+    if (meta) {
+      attempt ??= meta.attempt
+      if (meta.attempt !== attempt) throw new StreamEnd('STREAM_FAILED', 'the job restarted on another worker; open the stream again')
+    }
+    return meta
+  }
+
+  /** Throws the reason the result will never come, or waits one poll interval. */
+  const waitOrEnd = async (): Promise<void> => {
+    const status = await options.status()
+    if (!status) throw new StreamEnd('JOB_RESULT_EXPIRED', 'the job and its results expired')
+    if (status.status === 'failed') throw new StreamEnd(status.error?.code ?? 'JOB_FAILED', status.error?.message ?? 'the job failed')
+    if (status.status === 'cancelled') throw new StreamEnd('JOB_CANCELLED', status.error?.message ?? 'the job was cancelled')
+    if (status.status === 'finished') {
+      // A finished job's result is complete: what is still missing was deleted (expired) after it ended.
+      throw new StreamEnd('JOB_RESULT_EXPIRED', 'the results of this job expired while they were streamed')
+    }
+    await sleep(pollMs, undefined, { signal })
+  }
+
+  yield encodeLine({ type: 'meta', job_id: jobId, profile: first.profile, domains: [...order] })
+  try {
+    const startAt = options.from ? order.indexOf(options.from.domain) : 0
+    for (let di = Math.max(0, startAt); di < order.length; di++) {
+      const domain = order[di]
+      const resuming = options.from !== undefined && di === startAt
+      let meta = await readMeta()
+      while (!meta?.domains[domain]) {
+        await waitOrEnd()
+        meta = await readMeta()
+      }
+      const columns = meta.domains[domain].columns
+      if (!resuming) yield encodeLine({ type: 'domain_start', domain, columns: [...columns] })
+      let idx = resuming ? (options.from?.batch ?? -1) + 1 : 0
+      let missesAfterDone = 0
+      for (;;) {
+        signal.throwIfAborted()
+        const chunk = await results.readChunk(jobId, domain, idx)
+        if (chunk) {
+          yield options.shape === 'rows' ? chunk : toObjectsLine(chunk, columns)
+          idx += 1
+          missesAfterDone = 0
+          continue
+        }
+        const dm = (await readMeta())?.domains[domain]
+        if (dm?.done && idx >= dm.chunks) {
+          yield encodeLine({ type: 'domain_end', domain, count: dm.count })
+          break
+        }
+        // Done but a listed chunk is absent: it was written before the meta, so one re-read settles a race.
+        if (dm?.done && missesAfterDone++ === 0) continue
+        await waitOrEnd()
+      }
+    }
+    let meta = await readMeta()
+    while (!meta?.complete) {
+      await waitOrEnd()
+      meta = await readMeta()
+    }
+    if (meta.aggregation) {
+      const aggregation = await results.readAggregation(jobId)
+      if (!aggregation) throw new StreamEnd('JOB_RESULT_EXPIRED', 'the aggregation of this job expired')
+      yield aggregation
+    }
+    if (meta.failed_domains.length > 0) {
+      yield encodeLine({ type: 'warning', code: 'EVENTS_PARTIAL_FAILURE', failed_domains: [...meta.failed_domains] })
+    }
+    const counts: Partial<Record<Domain, number>> = {}
+    let total = 0
+    for (const d of meta.order) {
+      const n = meta.domains[d]?.count ?? 0
+      counts[d] = n
+      total += n
+    }
+    yield encodeLine({ type: 'complete', total_records: total, counts })
+  } catch (err) {
+    if (err instanceof StreamEnd) yield encodeLine({ type: 'error', code: err.code, message: err.message })
+    else throw err
+  }
+}
+
+/** Re-encodes a stored `records` line with `data` objects instead of `rows` (older consumers). */
+function toObjectsLine(chunk: Buffer, columns: readonly string[]): string {
+  const line = decodeRecordsLine(chunk)
+  const data = (line.rows ?? []).map((row) => {
+    const obj: Record<string, unknown> = {}
+    columns.forEach((c, i) => {
+      obj[c] = row[i]
+    })
+    return obj
+  })
+  return encodeLine({ type: 'records', domain: line.domain, batch: line.batch, count: line.count, data })
+}

@@ -1,0 +1,111 @@
+/**
+ * One job's life inside a worker process: take it over (status `started`), compute its CIDs, stream every
+ * domain into chunks, and record how it ended. The caller owns the AbortSignal (cancel, timeout, shutdown);
+ * whatever ends the job, its record is written last and, unless it finished, its chunks are deleted.
+ */
+import type { JobStage } from '../../shared/responses.ts'
+import type { Config } from '../config.ts'
+import { ApiError } from '../http/api-error.ts'
+import { log } from '../logger.ts'
+import type { MesSource } from '../source/mes-source.ts'
+import type { ResultStore } from '../storage/result-store.ts'
+import { JobAbort, abortOutcome } from './job-abort.ts'
+import { jobCids } from './job-cids.ts'
+import { endRecord, isTerminal, type JobRecord } from './job-record.ts'
+import type { JobStore } from './job-store.ts'
+import { createRecordWriter } from './record-writer.ts'
+import { writeEvents } from './write-events.ts'
+
+/** What a worker process brings to every job it runs. */
+export interface JobContext {
+  readonly config: Config
+  readonly source: MesSource
+  readonly jobs: JobStore
+  readonly results: ResultStore
+  /** This process, as `<host>:<pid>`. */
+  readonly worker: string
+}
+
+/** Share of pct reached when each stage starts; events fill the rest up to 99, `done` is 100. */
+const STAGE_PCT: Record<JobStage, number> = { queued: 0, 'seed-resolve': 0, lineage: 5, events: 10, done: 100 }
+
+/** Runs a job to its end; returns the terminal record, or undefined when the job no longer exists. */
+export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal): Promise<JobRecord | undefined> {
+  const { config, jobs, results } = ctx
+  const stored = await jobs.get(jobId)
+  if (!stored) return undefined
+  if (isTerminal(stored.status)) return stored
+
+  // A record still `started` means an earlier attempt died with its worker: this run is the retry.
+  const attempt = stored.status === 'started' ? stored.attempt + 1 : stored.attempt
+  const writer = createRecordWriter(jobs, {
+    ...stored,
+    status: 'started',
+    started_at: new Date().toISOString(),
+    finished_at: null,
+    error: null,
+    attempt,
+    worker: ctx.worker,
+    progress: { stage: 'queued', pct: 0, cids_done: 0, cids_total: stored.cid_count, rows: 0, chunks: 0 },
+  })
+  const stage = (s: JobStage): void => writer.progress({ stage: s, pct: STAGE_PCT[s] })
+  let final: JobRecord
+  try {
+    await writer.put(writer.current)
+    await results.delete(jobId)
+    const input = await jobs.readInput(jobId)
+    if (!input) throw new ApiError(500, 'JOB_FAILED', 'the job input is missing (expired or deleted)')
+    const { cids, direction } = await jobCids(stored.profile, input, {
+      source: ctx.source,
+      config,
+      signal,
+      onStage: stage,
+      onSeeds: (seed_summary) => writer.put({ ...writer.current, seed_summary }),
+    })
+    await writer.put({ ...writer.current, cid_count: cids.length, progress: { ...writer.current.progress, cids_total: cids.length } })
+    stage('events')
+    const domains = writer.current.domains
+    const meta = await writeEvents({
+      source: ctx.source,
+      config,
+      results,
+      jobId,
+      attempt,
+      profile: stored.profile,
+      direction,
+      domains,
+      cids,
+      signal,
+      onProgress: (p) => {
+        const share = cids.length > 0 ? p.cidsDone / cids.length : 1
+        const pct = STAGE_PCT.events + ((STAGE_PCT.done - 1 - STAGE_PCT.events) * (p.domainIndex + Math.min(1, share))) / domains.length
+        writer.progress({ pct: Math.round(pct * 10) / 10, cids_done: p.cidsDone, rows: p.rows, chunks: p.chunks })
+      },
+    })
+    const totalRows = meta.order.reduce((n, d) => n + (meta.domains[d]?.count ?? 0), 0)
+    writer.progress({ stage: 'done', pct: 100, cids_done: cids.length, rows: totalRows })
+    final = endRecord(writer.current, 'finished')
+  } catch (err) {
+    final = failedRecord(writer.current, err, signal)
+    try {
+      await results.delete(jobId)
+    } catch (deleteErr) {
+      log.warn('chunks of an unfinished job not deleted', { job_id: jobId, error: String(deleteErr) })
+    }
+  }
+  writer.stop()
+  await writer.put(final)
+  if (final.status === 'finished') await results.expire(jobId, config.TRACE_JOB_TTL_SECONDS)
+  log.info('job ended', { job_id: jobId, status: final.status, rows: final.progress.rows, error: final.error?.message })
+  return final
+}
+
+function failedRecord(record: JobRecord, err: unknown, signal: AbortSignal): JobRecord {
+  if (signal.aborted && signal.reason instanceof JobAbort) {
+    const { status, error } = abortOutcome(signal.reason)
+    return endRecord(record, status, error)
+  }
+  if (err instanceof ApiError) return endRecord(record, 'failed', { code: err.code, message: err.message })
+  log.error('job failed', { job_id: record.job_id, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined })
+  return endRecord(record, 'failed', { code: 'JOB_FAILED', message: err instanceof Error ? err.message : String(err) })
+}

@@ -1,0 +1,21 @@
+/**
+ * Entry of a trace worker process. Forked by the embedded supervisor (an IPC channel exists) it serves that
+ * supervisor; started by `npm run worker` with REDIS_URL set it consumes the BullMQ queue TRACE_WORKER_QUEUE.
+ */
+import { loadConfig } from '../config.ts'
+import { log } from '../logger.ts'
+import { runBullWorker } from './bull-worker.ts'
+import { runEmbeddedWorker } from './embedded-worker.ts'
+
+try {
+  const config = loadConfig()
+  if (process.send) await runEmbeddedWorker(config)
+  else if (config.REDIS_URL) await runBullWorker(config)
+  else {
+    log.error('npm run worker needs REDIS_URL: without Redis the web server starts its own workers')
+    process.exitCode = 1
+  }
+} catch (err) {
+  log.error('trace worker failed to start', { error: err instanceof Error ? err.message : String(err) })
+  process.exit(1)
+}

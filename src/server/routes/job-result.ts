@@ -1,0 +1,62 @@
+/**
+ * GET /api/trace/job/<id>/result?domain=&offset=&limit=: one page of a finished job's domain, read from the
+ * chunks it needs only and written chunk by chunk.
+ */
+import type { Context } from 'hono'
+import { stream } from 'hono/streaming'
+import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
+import { resultQuerySchema } from '../../shared/schemas.ts'
+import { ApiError } from '../http/api-error.ts'
+import { parseOrThrow } from '../http/validation.ts'
+import type { JobService } from '../jobs/job-service.ts'
+import { ChunkMissingError, pageRows } from '../jobs/result-pages.ts'
+import { log } from '../logger.ts'
+import { resultExpired } from './job-errors.ts'
+import { finishedResult } from './job-finished-result.ts'
+
+/** Handles the page request of job `c.req.param('id')`. */
+export async function jobResultPage(c: Context, jobs: JobService): Promise<Response> {
+  const jobId = c.req.param('id') ?? ''
+  const query = parseOrThrow(resultQuerySchema, c.req.query())
+  const { meta } = await finishedResult(jobs, jobId)
+  const { domain, offset, limit } = query
+  const dm = meta.domains[domain]
+  if (!dm) throw new ApiError(400, 'INVALID_PARAMS', `domain ${domain} is not part of this job (${meta.order.join(', ')})`, { field: 'domain' })
+  const total = dm.count
+  const count = Math.max(0, Math.min(limit, total - offset))
+  const pages = pageRows(jobs.results, meta, domain, offset, limit)
+  // The first slice is read before the 200 goes out, so an expired result is still a clean 404.
+  let first: IteratorResult<unknown[][], void>
+  try {
+    first = await pages.next()
+  } catch (err) {
+    if (err instanceof ChunkMissingError) throw resultExpired(jobId)
+    throw err
+  }
+
+  const head = JSON.stringify({ job_id: jobId, domain, columns: DOMAIN_COLUMNS[domain], offset, limit, total, count }).slice(0, -1)
+  c.header('Content-Type', 'application/json; charset=utf-8')
+  return stream(c, async (s) => {
+    let written = 0
+    const writeRows = async (rows: unknown[][]): Promise<void> => {
+      let text = ''
+      for (const row of rows) text += (written++ > 0 ? ',' : '') + JSON.stringify(row)
+      await s.write(text)
+    }
+    try {
+      await s.write(`${head},"data":[`)
+      if (!first.done) await writeRows(first.value)
+      for await (const rows of pages) {
+        if (s.aborted) return
+        await writeRows(rows)
+      }
+      await s.write(']}')
+    } catch (err) {
+      // After the 200 there is no clean way to report this: the body ends unfinished, so the client's parse fails.
+      log.error('job result page failed', { job_id: jobId, domain, error: err instanceof Error ? err.message : String(err) })
+      s.abort()
+    } finally {
+      await pages.return(undefined)
+    }
+  })
+}

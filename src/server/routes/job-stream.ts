@@ -1,0 +1,82 @@
+/**
+ * GET /api/trace/job/<id>/stream: the job's NDJSON lines while the worker writes them. Headers keep proxies
+ * and compression from buffering it; every write is awaited; a client that goes away stops the reading at
+ * once; a failure after the 200 ends the body with an `error` line, never silently.
+ */
+import type { Context } from 'hono'
+import { stream } from 'hono/streaming'
+import type { Domain } from '../../shared/domains.ts'
+import { streamQuerySchema } from '../../shared/schemas.ts'
+import type { JobStatusResponse } from '../../shared/responses.ts'
+import { ApiError } from '../http/api-error.ts'
+import { parseOrThrow } from '../http/validation.ts'
+import type { JobService } from '../jobs/job-service.ts'
+import { encodeLine, jobStreamLines } from '../jobs/job-stream-lines.ts'
+import { log } from '../logger.ts'
+import { jobNotFound } from './job-errors.ts'
+
+/** Headers of the NDJSON stream; `no-transform` also makes Hono's compress middleware leave it alone. */
+export const NDJSON_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'application/x-ndjson',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+}
+
+/** Handles the stream request of job `c.req.param('id')`. */
+export async function streamJob(c: Context, jobs: JobService): Promise<Response> {
+  const jobId = c.req.param('id') ?? ''
+  const query = parseOrThrow(streamQuerySchema, c.req.query())
+  const status = await jobs.status(jobId)
+  const legacy = await legacyLine(jobs, jobId, status)
+  if (!status && !legacy) throw jobNotFound(jobId)
+  const from = query.from ? parseFrom(query.from, status) : undefined
+
+  for (const [k, v] of Object.entries(NDJSON_HEADERS)) c.header(k, v)
+  return stream(c, async (s) => {
+    const disconnected = new AbortController()
+    s.onAbort(() => disconnected.abort(new Error('client disconnected')))
+    if (legacy || !status) {
+      if (legacy) await s.write(legacy)
+      return
+    }
+    const lines = jobStreamLines(
+      { results: jobs.results, status: () => jobs.status(jobId), jobId, from, shape: query.shape, signal: disconnected.signal },
+      status,
+    )
+    try {
+      for await (const line of lines) {
+        await s.write(line)
+        if (s.aborted) break
+      }
+    } catch (err) {
+      if (disconnected.signal.aborted) return
+      const message = err instanceof Error ? err.message : String(err)
+      log.error('job stream failed', { job_id: jobId, error: message })
+      await s.write(encodeLine({ type: 'error', code: 'STREAM_FAILED', message: `reading the job's results failed: ${message}` }))
+    }
+  })
+}
+
+/** `from=<domain>:<batch>` checked against the job's domains. */
+function parseFrom(from: string, status: JobStatusResponse | undefined): { domain: Domain; batch: number } {
+  const [domain, batch] = from.split(':')
+  if (!status?.domains.includes(domain as Domain)) {
+    throw new ApiError(400, 'INVALID_PARAMS', `from: ${domain} is not a domain of this job (${status?.domains.join(', ') ?? 'none'})`, { field: 'from' })
+  }
+  return { domain: domain as Domain, batch: Number(batch) }
+}
+
+/**
+ * The one `full_result` line of a job the old system stored as a single value; only when no chunked result
+ * exists for the id (chunks win when both do).
+ */
+async function legacyLine(jobs: JobService, jobId: string, status: JobStatusResponse | undefined): Promise<Buffer | undefined> {
+  if (status && status.status !== 'finished') return undefined
+  if (!/^trace-evt-[0-9a-f]{32}$/.test(jobId)) return undefined
+  if (status && (await jobs.results.readMeta(jobId))) return undefined
+  const raw = await jobs.results.readLegacy(jobId)
+  if (!raw) return undefined
+  // Parsed once to make sure the line is valid JSON; the stored bytes are then sent as they are.
+  JSON.parse(raw.toString('utf8'))
+  return Buffer.concat([Buffer.from('{"type":"full_result","data":'), raw, Buffer.from('}\n')])
+}

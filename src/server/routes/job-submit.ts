@@ -1,0 +1,25 @@
+/**
+ * POST /api/trace/jobs `{profile, params, domains?}`: the whole trace (seed-resolve → lineage → events) as one
+ * job, from what the engineer typed. The params are validated here so a typo is a 400 now, not a failed job.
+ */
+import { Hono } from 'hono'
+import { profileDirection } from '../../shared/domains.ts'
+import { jobRequestSchema, parseSeedParams } from '../../shared/schemas.ts'
+import { readJsonBody } from '../http/json-body.ts'
+import { validationError } from '../http/validation.ts'
+import type { JobService } from '../jobs/job-service.ts'
+import { resolveDomains } from '../pipeline/events.ts'
+
+/** The router mounted at /api/trace/jobs. */
+export function jobSubmitRoutes(deps: { readonly jobs: JobService }): Hono {
+  return new Hono().post('/', async (c) => {
+    const body = await readJsonBody(c, jobRequestSchema)
+    const parsed = parseSeedParams(body.profile, body.params)
+    if (!parsed.success) throw validationError(parsed.error, ['params'])
+    const seed = parsed.data
+    const direction = seed.profile === 'mid_section_defect' ? profileDirection(seed.profile, seed.params.direction) : profileDirection(body.profile)
+    const domains = resolveDomains(body.profile, direction, body.domains)
+    const accepted = await deps.jobs.submit({ profile: body.profile, domains, input: { kind: 'trace', params: body.params }, cid_count: 0 })
+    return c.json(accepted, 202)
+  })
+}

@@ -1,0 +1,57 @@
+/**
+ * Results as files: `<root>/<job id>/meta.json`, `<domain>.<idx>.ndjson` per chunk, `aggregation.ndjson`,
+ * and `result.json` for a job stored whole by the old system. One directory per job, so deleting is one rm.
+ */
+import { mkdir, readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Domain } from '../../shared/domains.ts'
+import { jobIdSchema } from '../../shared/schemas.ts'
+import { isMissing, readFileIfExists, writeFileAtomic } from './atomic-file.ts'
+import { assertJobId } from './job-id-guard.ts'
+import type { ResultMeta, ResultStore } from './result-store.ts'
+
+/** A result store rooted at `root` (TRACE_RESULT_DIR); the directory is created on first use. */
+export function createFileResultStore(root: string): ResultStore {
+  const dir = (jobId: string): string => {
+    assertJobId(jobId)
+    return join(root, jobId)
+  }
+
+  return {
+    async writeChunk(jobId, domain, idx, line) {
+      // No mkdir here: a chunk written after the job was cancelled must fail, not resurrect the directory.
+      await writeFileAtomic(join(dir(jobId), chunkName(domain, idx)), line)
+    },
+    readChunk: (jobId, domain, idx) => readFileIfExists(join(dir(jobId), chunkName(domain, idx))),
+    async writeMeta(meta) {
+      await mkdir(dir(meta.job_id), { recursive: true })
+      await writeFileAtomic(join(dir(meta.job_id), 'meta.json'), JSON.stringify(meta))
+    },
+    async readMeta(jobId) {
+      const buf = await readFileIfExists(join(dir(jobId), 'meta.json'))
+      return buf ? (JSON.parse(buf.toString('utf8')) as ResultMeta) : undefined
+    },
+    writeAggregation: (jobId, line) => writeFileAtomic(join(dir(jobId), 'aggregation.ndjson'), line),
+    readAggregation: (jobId) => readFileIfExists(join(dir(jobId), 'aggregation.ndjson')),
+    readLegacy: (jobId) => readFileIfExists(join(dir(jobId), 'result.json')),
+    async expire() {},
+    async delete(jobId) {
+      await rm(dir(jobId), { recursive: true, force: true })
+    },
+    async *listJobIds() {
+      let names: string[]
+      try {
+        names = await readdir(root)
+      } catch (err) {
+        if (isMissing(err)) return
+        throw err
+      }
+      for (const name of names) if (jobIdSchema.safeParse(name).success) yield name
+    },
+    async close() {},
+  }
+}
+
+function chunkName(domain: Domain, idx: number): string {
+  return `${domain}.${idx}.ndjson`
+}
