@@ -2,21 +2,54 @@
  * The Hono application: one router per resource under /api, the built client from dist/, one error handler.
  * Dependencies are passed in so tests build the same app around their own database and job service.
  */
+import { resolve } from 'node:path'
 import { Hono } from 'hono'
 import type { Config } from './config.ts'
-import { handleError } from './http/error-handler.ts'
 import { errorBody } from './http/api-error.ts'
+import { clientKey } from './http/client-key.ts'
+import { handleError } from './http/error-handler.ts'
+import { jsonBodyLimit } from './http/json-body.ts'
+import { rateLimit } from './http/rate-limit.ts'
+import { mountClient } from './http/static-files.ts'
+import type { JobService } from './jobs/job-service.ts'
+import { healthRoutes } from './routes/health.ts'
+import { eventsRoutes } from './routes/trace-events.ts'
+import { lineageRoutes } from './routes/trace-lineage.ts'
+import { seedResolveRoutes } from './routes/trace-seed-resolve.ts'
 import type { MesSource } from './source/mes-source.ts'
 
 export interface AppDeps {
   readonly config: Config
   readonly source: MesSource
+  /** The job system; without it every events request is answered synchronously (or refused by the CID limit). */
+  readonly jobs?: JobService
+  /** Folder of the built client; default `dist` under the working directory. */
+  readonly staticRoot?: string
 }
 
+/** Builds the app around its dependencies; it owns none of them (the caller closes source and jobs). */
 export function createApp(deps: AppDeps): Hono {
+  const { config } = deps
   const app = new Hono()
   app.onError(handleError)
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404))
-  void deps
+
+  // Each POST route has its own bucket, counted before the body is read so a refused client costs nothing.
+  const keyOf = (c: Parameters<typeof clientKey>[0]): string => clientKey(c, config.TRUST_PROXY)
+  const guard = (path: string, name: string, limit: number): void => {
+    app.use(path, rateLimit({ name, limit, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS, keyOf }))
+    app.use(path, jsonBodyLimit(config.MAX_JSON_BODY_BYTES))
+  }
+  guard('/api/trace/seed-resolve', 'seed-resolve', config.RATE_LIMIT_SEED_RESOLVE)
+  guard('/api/trace/lineage', 'lineage', config.RATE_LIMIT_LINEAGE)
+  guard('/api/trace/events', 'events', config.RATE_LIMIT_EVENTS)
+  guard('/api/trace/jobs', 'jobs', config.RATE_LIMIT_JOBS)
+
+  app.route('/api/health', healthRoutes(deps))
+  app.route('/api/trace/seed-resolve', seedResolveRoutes(deps))
+  app.route('/api/trace/lineage', lineageRoutes(deps))
+  app.route('/api/trace/events', eventsRoutes(deps))
+
+  mountClient(app, resolve(deps.staticRoot ?? 'dist'))
   return app
 }

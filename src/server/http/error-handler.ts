@@ -4,8 +4,10 @@ import { HTTPException } from 'hono/http-exception'
 import { log } from '../logger.ts'
 import { ApiError, errorBody } from './api-error.ts'
 
+/** `app.onError`: ApiError keeps its status, code, details and headers; anything unknown is 500 INTERNAL_ERROR. */
 export function handleError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
+    if (err.status >= 500) log.warn('request failed', { path: c.req.path, code: err.code, error: err.message })
     for (const [k, v] of Object.entries(err.headers)) c.header(k, v)
     return c.json(errorBody(err.code, err.message, err.details), err.status)
   }

@@ -1,0 +1,71 @@
+/**
+ * Writes the POST /api/trace/events response body while rows arrive: `{"stage":"events","results":{<domain>:
+ * {"columns":[…],"data":[[…],…],"count":N},…},"aggregation":…}`, domains one after another, each batch
+ * serialised and written (awaited) before the next is fetched, so the server never holds more than one batch.
+ *
+ * The status (200) is sent before the first row, so a domain that fails part-way cannot change it: its JSON is
+ * closed validly with the rows written so far, and the body ends with `"code":"EVENTS_PARTIAL_FAILURE"` and
+ * `failed_domains:[{domain, code, message}]`. A client that goes away aborts `signal`, which closes the cursor.
+ */
+import type { Direction, Domain, Profile } from '../../shared/domains.ts'
+import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
+import type { EventsResponse } from '../../shared/responses.ts'
+import type { Config } from '../config.ts'
+import { ApiError } from '../http/api-error.ts'
+import { log } from '../logger.ts'
+import { streamDomain } from '../pipeline/events.ts'
+import { createMsdAggregator } from '../pipeline/msd-aggregator.ts'
+import type { MesSource } from '../source/mes-source.ts'
+
+export interface EventsBodyInput {
+  readonly source: MesSource
+  readonly config: Config
+  readonly profile: Profile
+  readonly direction: Direction
+  readonly domains: readonly Domain[]
+  readonly cids: readonly string[]
+  /** Aborted when the client disconnects: stops fetching and writing. */
+  readonly signal: AbortSignal
+}
+
+type FailedDomain = NonNullable<EventsResponse['failed_domains']>[number]
+
+function failure(domain: Domain, err: unknown): FailedDomain {
+  if (err instanceof ApiError) return { domain, code: err.code, message: err.message }
+  return { domain, code: 'EVENTS_FAILED', message: err instanceof Error ? err.message : String(err) }
+}
+
+/** Streams the events body through `write`; rejects with the abort reason when the client went away. */
+export async function writeEventsBody(write: (chunk: string) => Promise<unknown>, input: EventsBodyInput): Promise<void> {
+  const { signal } = input
+  const emit = async (chunk: string): Promise<void> => {
+    await write(chunk)
+    signal.throwIfAborted()
+  }
+  const aggregator = input.profile === 'mid_section_defect' ? createMsdAggregator(input.direction) : undefined
+  const failed: FailedDomain[] = []
+
+  await emit('{"stage":"events","results":{')
+  for (const [i, domain] of input.domains.entries()) {
+    await emit(`${i > 0 ? ',' : ''}${JSON.stringify(domain)}:{"columns":${JSON.stringify(DOMAIN_COLUMNS[domain])},"data":[`)
+    let count = 0
+    try {
+      for await (const rows of streamDomain(input.source, domain, input.cids, { config: input.config, signal })) {
+        if (rows.length === 0) continue
+        aggregator?.add(domain, rows)
+        let text = ''
+        for (const row of rows) text += (count++ > 0 ? ',' : '') + JSON.stringify(row)
+        await emit(text)
+      }
+    } catch (err) {
+      if (signal.aborted) throw signal.reason
+      const f = failure(domain, err)
+      log.warn('events domain failed part-way', { domain, rows_sent: count, code: f.code, error: f.message })
+      failed.push(f)
+    }
+    await emit(`],"count":${count}}`)
+  }
+  await emit(`},"aggregation":${JSON.stringify(aggregator ? aggregator.result() : null)}`)
+  if (failed.length > 0) await emit(`,"code":"EVENTS_PARTIAL_FAILURE","failed_domains":${JSON.stringify(failed)}`)
+  await emit('}')
+}

@@ -1,0 +1,67 @@
+/**
+ * POST /api/trace/events: every event row of every container of a trace, per domain. Small requests stream
+ * here (see trace-events-body.ts for the body and its partial-failure rule); large ones become jobs or are
+ * refused (trace-events-admission.ts).
+ */
+import { Hono } from 'hono'
+import { stream } from 'hono/streaming'
+import { profileDirection } from '../../shared/domains.ts'
+import { eventsRequestSchema } from '../../shared/schemas.ts'
+import type { AppDeps } from '../app.ts'
+import { readJsonBody } from '../http/json-body.ts'
+import type { JobInput } from '../jobs/job-service.ts'
+import { log } from '../logger.ts'
+import { resolveDomains } from '../pipeline/events.ts'
+import { admitEvents, trySubmitJob } from './trace-events-admission.ts'
+import { writeEventsBody } from './trace-events-body.ts'
+import { checkLineageRef, lineageCids, uniqueIds } from './trace-events-input.ts'
+
+/** The events router, mounted at /api/trace/events. */
+export function eventsRoutes(deps: AppDeps): Hono {
+  const { config, source } = deps
+  return new Hono().post('/', async (c) => {
+    const body = await readJsonBody(c, eventsRequestSchema)
+    const { profile } = body
+    const direction = profileDirection(profile, body.params?.direction)
+    const domains = resolveDomains(profile, direction, body.domains)
+    const requestSignal = c.req.raw.signal
+
+    let cids: string[]
+    let input: JobInput
+    if (body.container_ids && body.container_ids.length > 0) {
+      cids = uniqueIds(body.container_ids)
+      input = { kind: 'container_ids', container_ids: cids }
+    } else {
+      const seeds = uniqueIds(body.seed_container_ids ?? [])
+      const lineageQueryId = body.lineage_query_id ?? ''
+      checkLineageRef(profile, direction, lineageQueryId, seeds)
+      input = { kind: 'lineage_ref', lineage_query_id: lineageQueryId, seed_container_ids: seeds, direction }
+      // A lineage holds at least its seeds: when they alone pass the async threshold, the worker computes it.
+      if (seeds.length > config.TRACE_ASYNC_CID_THRESHOLD) {
+        const accepted = await trySubmitJob(deps.jobs, { profile, domains, input, cid_count: 0 })
+        if (accepted) return c.json(accepted, 202)
+      }
+      cids = await lineageCids(source, { profile, direction, seeds }, { config, signal: requestSignal })
+    }
+
+    const accepted = await admitEvents(deps, { profile, domains, input, cid_count: cids.length })
+    if (accepted) return c.json(accepted, 202)
+
+    c.header('Content-Type', 'application/json; charset=utf-8')
+    c.header('Cache-Control', 'no-cache, no-transform')
+    c.header('X-Accel-Buffering', 'no')
+    return stream(c, async (s) => {
+      const disconnected = new AbortController()
+      s.onAbort(() => disconnected.abort(new Error('client disconnected')))
+      const signal = AbortSignal.any([disconnected.signal, requestSignal])
+      const started = Date.now()
+      try {
+        await writeEventsBody((chunk) => s.write(chunk), { source, config, profile, direction, domains, cids, signal })
+        log.info('events streamed', { profile, cid_count: cids.length, domains, ms: Date.now() - started })
+      } catch (err) {
+        if (signal.aborted) log.info('events stream aborted by the client', { profile, cid_count: cids.length })
+        else log.error('events stream failed', { profile, error: err instanceof Error ? err.message : String(err) })
+      }
+    })
+  })
+}
