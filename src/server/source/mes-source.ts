@@ -19,6 +19,18 @@ export interface StreamOptions {
 
 export type SourceDialect = 'sqlite' | 'postgres' | 'oracle'
 
+/** A snapshot of a source's connection pool, for tests and /api/health. */
+export interface SourceStats {
+  /** Connections currently open (SQLite: worker threads, one connection each). */
+  readonly connections: number
+  /** Connections leased to a running statement or stream. */
+  readonly busy: number
+  /** Statements waiting for a free connection. */
+  readonly queued: number
+  /** Server-side cursors not yet closed. */
+  readonly openCursors: number
+}
+
 export interface MesSource {
   readonly dialect: SourceDialect
   /**
@@ -32,4 +44,6 @@ export interface MesSource {
   ping(): Promise<void>
   /** Closes every connection and worker; safe to call twice. */
   close(): Promise<void>
+  /** Pool snapshot; optional because not every driver can report it. */
+  stats?(): SourceStats
 }
