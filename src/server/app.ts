@@ -13,6 +13,8 @@ import { rateLimit } from './http/rate-limit.ts'
 import { mountClient } from './http/static-files.ts'
 import type { JobService } from './jobs/job-service.ts'
 import { healthRoutes } from './routes/health.ts'
+import { jobRoutes } from './routes/job-routes.ts'
+import { jobSubmitRoutes } from './routes/job-submit.ts'
 import { eventsRoutes } from './routes/trace-events.ts'
 import { lineageRoutes } from './routes/trace-lineage.ts'
 import { seedResolveRoutes } from './routes/trace-seed-resolve.ts'
@@ -49,6 +51,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/trace/seed-resolve', seedResolveRoutes(deps))
   app.route('/api/trace/lineage', lineageRoutes(deps))
   app.route('/api/trace/events', eventsRoutes(deps))
+  app.route('/api/trace/jobs', jobSubmitRoutes(deps))
+  if (deps.jobs) app.route('/api/trace/job', jobRoutes({ jobs: deps.jobs }))
 
   mountClient(app, resolve(deps.staticRoot ?? 'dist'))
   return app

@@ -26,9 +26,9 @@ export function createFileJobStore(dir: string): JobStore {
       await writeFileAtomic(path(record.job_id, '.input.json'), JSON.stringify(input))
       await writeFileAtomic(path(record.job_id, '.json'), JSON.stringify(record))
     },
-    get: (jobId) => readJson<JobRecord>(path(jobId, '.json')),
-    put: (record) => writeFileAtomic(path(record.job_id, '.json'), JSON.stringify(record)),
-    readInput: (jobId) => readJson<JobInput>(path(jobId, '.input.json')),
+    get: async (jobId) => readJson<JobRecord>(path(jobId, '.json')),
+    put: async (record) => writeFileAtomic(path(record.job_id, '.json'), JSON.stringify(record)),
+    readInput: async (jobId) => readJson<JobInput>(path(jobId, '.input.json')),
     async delete(jobId) {
       await rm(path(jobId, '.json'), { force: true })
       await rm(path(jobId, '.input.json'), { force: true })

@@ -5,14 +5,23 @@
 import { Hono } from 'hono'
 import { profileDirection } from '../../shared/domains.ts'
 import { jobRequestSchema, parseSeedParams } from '../../shared/schemas.ts'
+import { ApiError } from '../http/api-error.ts'
 import { readJsonBody } from '../http/json-body.ts'
 import { validationError } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { resolveDomains } from '../pipeline/events.ts'
 
-/** The router mounted at /api/trace/jobs. */
-export function jobSubmitRoutes(deps: { readonly jobs: JobService }): Hono {
+/** Retry-After when the server runs without a job system (it failed to start). */
+const NO_JOB_SYSTEM_RETRY_AFTER_SECONDS = 60
+
+/** The router mounted at /api/trace/jobs; without a job system it answers 503 SERVICE_UNAVAILABLE. */
+export function jobSubmitRoutes(deps: { readonly jobs?: JobService }): Hono {
   return new Hono().post('/', async (c) => {
+    if (!deps.jobs) {
+      throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'the job system is not running on this server', {}, {
+        'Retry-After': String(NO_JOB_SYSTEM_RETRY_AFTER_SECONDS),
+      })
+    }
     const body = await readJsonBody(c, jobRequestSchema)
     const parsed = parseSeedParams(body.profile, body.params)
     if (!parsed.success) throw validationError(parsed.error, ['params'])

@@ -22,7 +22,7 @@ export function createFileResultStore(root: string): ResultStore {
       // No mkdir here: a chunk written after the job was cancelled must fail, not resurrect the directory.
       await writeFileAtomic(join(dir(jobId), chunkName(domain, idx)), line)
     },
-    readChunk: (jobId, domain, idx) => readFileIfExists(join(dir(jobId), chunkName(domain, idx))),
+    readChunk: async (jobId, domain, idx) => readFileIfExists(join(dir(jobId), chunkName(domain, idx))),
     async writeMeta(meta) {
       await mkdir(dir(meta.job_id), { recursive: true })
       await writeFileAtomic(join(dir(meta.job_id), 'meta.json'), JSON.stringify(meta))
@@ -31,9 +31,9 @@ export function createFileResultStore(root: string): ResultStore {
       const buf = await readFileIfExists(join(dir(jobId), 'meta.json'))
       return buf ? (JSON.parse(buf.toString('utf8')) as ResultMeta) : undefined
     },
-    writeAggregation: (jobId, line) => writeFileAtomic(join(dir(jobId), 'aggregation.ndjson'), line),
-    readAggregation: (jobId) => readFileIfExists(join(dir(jobId), 'aggregation.ndjson')),
-    readLegacy: (jobId) => readFileIfExists(join(dir(jobId), 'result.json')),
+    writeAggregation: async (jobId, line) => writeFileAtomic(join(dir(jobId), 'aggregation.ndjson'), line),
+    readAggregation: async (jobId) => readFileIfExists(join(dir(jobId), 'aggregation.ndjson')),
+    readLegacy: async (jobId) => readFileIfExists(join(dir(jobId), 'result.json')),
     async expire() {},
     async delete(jobId) {
       await rm(dir(jobId), { recursive: true, force: true })

@@ -1,0 +1,184 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { JOB_STATUSES } from '../../../src/shared/responses.ts'
+import { jobIdSchema } from '../../../src/shared/schemas.ts'
+import { createFileJobStore } from '../../../src/server/jobs/file-job-store.ts'
+import { newJobId } from '../../../src/server/jobs/job-id.ts'
+import type { JobRecord } from '../../../src/server/jobs/job-record.ts'
+import type { JobSpec } from '../../../src/server/jobs/job-service.ts'
+import { fixtureCids } from './job-fixture.ts'
+import { getStatus, startJobHarness, submitTrace, waitForStatus, waitUntil, wholeTraceBody, type JobHarness } from './job-harness.ts'
+
+/** Tiny IN batches make the fixture job take seconds: long enough to watch, cancel and kill it. */
+const SLOW = { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '10' }
+const ended = (s: { status: string }): boolean => !['queued', 'started'].includes(s.status)
+
+function idsJob(cids: readonly string[]): JobSpec {
+  return { profile: 'query_tool', domains: ['history'], input: { kind: 'container_ids', container_ids: cids }, cid_count: cids.length }
+}
+
+describe('embedded job service with a slow job', () => {
+  let h: JobHarness
+  beforeAll(async () => {
+    h = await startJobHarness({ lots: 800, historyPerLot: 20, env: SLOW })
+  })
+  afterAll(async () => h?.close())
+
+  it('moves a whole-trace job from queued through started to finished with its status fields', async () => {
+    const accepted = await submitTrace(h.app, wholeTraceBody(['history', 'rejects']))
+    expect(jobIdSchema.safeParse(accepted.job_id).success).toBe(true)
+    expect(accepted).toEqual({
+      stage: 'events',
+      async: true,
+      job_id: accepted.job_id,
+      status_url: `/api/trace/job/${accepted.job_id}`,
+      stream_url: `/api/trace/job/${accepted.job_id}/stream`,
+    })
+    const first = await getStatus(h.app, accepted.job_id)
+    expect(JOB_STATUSES).toContain(first.status)
+    expect(first).toMatchObject({ job_id: accepted.job_id, profile: 'query_tool', domains: ['history', 'rejects'], error: null, finished_at: null })
+
+    const running = await waitForStatus(h.app, accepted.job_id, (s) => s.status === 'started' && s.progress.stage === 'events' && s.progress.rows > 0)
+    expect(running.started_at).not.toBeNull()
+    expect(running.cid_count).toBe(800)
+    expect(running.progress.cids_total).toBe(800)
+    expect(running.progress.pct).toBeGreaterThan(0)
+    expect(running.progress.pct).toBeLessThan(100)
+
+    const done = await waitForStatus(h.app, accepted.job_id, ended)
+    expect(done.status).toBe('finished')
+    expect(done.progress).toMatchObject({ stage: 'done', pct: 100, cids_done: 800, cids_total: 800 })
+    expect(done.progress.rows).toBe(800 * 20 + 799 + 10)
+    expect(done.progress.chunks).toBeGreaterThan(done.progress.rows / 50)
+    expect(Date.parse(done.finished_at ?? '')).toBeGreaterThanOrEqual(Date.parse(done.started_at ?? ''))
+    await new Promise((r) => setTimeout(r, 300))
+    expect((await getStatus(h.app, accepted.job_id)).elapsed_seconds).toBe(done.elapsed_seconds)
+  })
+
+  it('cancels a running job within 2 seconds and deletes its chunks', async () => {
+    const { job_id } = await submitTrace(h.app)
+    await waitForStatus(h.app, job_id, (s) => s.status === 'started' && s.progress.chunks > 2)
+    expect(existsSync(join(h.config.TRACE_RESULT_DIR, job_id))).toBe(true)
+    const t0 = Date.now()
+    const res = await h.app.request(`/api/trace/job/${job_id}`, { method: 'DELETE' })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { status: string; error: { code: string } }
+    expect(Date.now() - t0).toBeLessThan(2000)
+    expect(body.status).toBe('cancelled')
+    expect(body.error.code).toBe('JOB_CANCELLED')
+    expect(existsSync(join(h.config.TRACE_RESULT_DIR, job_id))).toBe(false)
+  })
+
+  it('cancels a queued job before any worker takes it', async () => {
+    const running = await submitTrace(h.app)
+    const queued = await submitTrace(h.app)
+    expect((await getStatus(h.app, queued.job_id)).status).toBe('queued')
+    const res = await h.app.request(`/api/trace/job/${queued.job_id}`, { method: 'DELETE' })
+    expect(((await res.json()) as { status: string }).status).toBe('cancelled')
+    await h.app.request(`/api/trace/job/${running.job_id}`, { method: 'DELETE' })
+  })
+
+  it('fails a job whose worker is killed with WORKER_DIED naming SIGKILL, then runs the next job on a new worker', async () => {
+    const victim = await submitTrace(h.app)
+    const next = await h.jobs.submit(idsJob(fixtureCids(5)))
+    await waitForStatus(h.app, victim.job_id, (s) => s.status === 'started' && s.progress.rows > 0)
+    const pid = h.jobs.workers().find((w) => w.job_id === victim.job_id)?.pid
+    expect(pid).toBeTypeOf('number')
+    process.kill(pid as number, 'SIGKILL')
+
+    const failed = await waitForStatus(h.app, victim.job_id, ended, 10_000)
+    expect(failed.status).toBe('failed')
+    expect(failed.error?.code).toBe('WORKER_DIED')
+    expect(failed.error?.message).toMatch(/SIGKILL/)
+    expect(existsSync(join(h.config.TRACE_RESULT_DIR, victim.job_id))).toBe(false)
+
+    const after = await waitForStatus(h.app, next.job_id, ended, 60_000)
+    expect(after.status).toBe('finished')
+    expect(after.progress.rows).toBe(5 * 20)
+    expect(h.jobs.workers()[0].pid).not.toBe(pid)
+  })
+
+  it('keeps job metadata across a restart: queued jobs run, a running job ends failed, a job left started by a crash fails', async () => {
+    const running = await submitTrace(h.app, wholeTraceBody(['history']))
+    const queued = await h.jobs.submit(idsJob(fixtureCids(3)))
+    await waitForStatus(h.app, running.job_id, (s) => s.status === 'started')
+    await h.jobs.close()
+    const store = createFileJobStore(h.config.TRACE_JOB_DIR)
+    const stopped = await store.get(running.job_id)
+    expect(stopped?.status).toBe('failed')
+    expect(stopped?.error?.message).toMatch(/shut down/)
+    expect((await store.get(queued.job_id))?.status).toBe('queued')
+    // A server that crashed leaves its running job's record `started`.
+    const crashed = { ...(stopped as JobRecord), job_id: newJobId(), status: 'started' as const, finished_at: null, error: null }
+    await store.create(crashed, { kind: 'container_ids', container_ids: fixtureCids(1) })
+
+    const restarted = await h.restart()
+    try {
+      const lost = await restarted.status(crashed.job_id)
+      expect(lost?.status).toBe('failed')
+      expect(lost?.error?.code).toBe('WORKER_DIED')
+      expect(lost?.error?.message).toMatch(/restarted/)
+      await waitUntil(async () => (await restarted.status(queued.job_id))?.status === 'finished', 60_000, 'requeued job')
+    } finally {
+      await restarted.close()
+    }
+  })
+})
+
+describe('embedded job service limits', () => {
+  let h: JobHarness
+  beforeAll(async () => {
+    h = await startJobHarness({ lots: 1500, historyPerLot: 20, env: { ...SLOW, TRACE_JOB_TIMEOUT_SECONDS: '1', TRACE_JOB_TTL_SECONDS: '2' } })
+  })
+  afterAll(async () => h?.close())
+
+  it('fails a job that runs past TRACE_JOB_TIMEOUT_SECONDS with JOB_TIMEOUT and deletes its chunks', async () => {
+    const { job_id } = await submitTrace(h.app)
+    const s = await waitForStatus(h.app, job_id, ended, 15_000)
+    expect(s.status).toBe('failed')
+    expect(s.error?.code).toBe('JOB_TIMEOUT')
+    expect(existsSync(join(h.config.TRACE_RESULT_DIR, job_id))).toBe(false)
+  })
+
+  it('removes a job and its results TRACE_JOB_TTL_SECONDS after it ended: 404 JOB_NOT_FOUND', async () => {
+    const { job_id } = await h.jobs.submit(idsJob(fixtureCids(2)))
+    const done = await waitForStatus(h.app, job_id, ended)
+    expect(done.status).toBe('finished')
+    expect(existsSync(join(h.config.TRACE_RESULT_DIR, job_id))).toBe(true)
+    // The sweeper runs every second here (a quarter of the TTL, at least 1 s): files go without anyone asking.
+    await waitUntil(() => !existsSync(join(h.config.TRACE_JOB_DIR, `${job_id}.json`)), 10_000, 'sweeper')
+    expect(existsSync(join(h.config.TRACE_RESULT_DIR, job_id))).toBe(false)
+    const res = await h.app.request(`/api/trace/job/${job_id}`)
+    expect(res.status).toBe(404)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('JOB_NOT_FOUND')
+  })
+})
+
+describe('embedded job service without a working worker', () => {
+  let h: JobHarness
+  let dir: string
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'broken-worker-'))
+    const entry = join(dir, 'broken-worker.mjs')
+    writeFileSync(entry, 'process.exit(3)\n')
+    h = await startJobHarness({ lots: 2, historyPerLot: 1, workerEntry: entry })
+  })
+  afterAll(async () => {
+    await h?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('answers submissions with 503 SERVICE_UNAVAILABLE and Retry-After once no worker can start', async () => {
+    await waitUntil(async () => !(await h.jobs.canAccept()), 20_000, 'the pool to give up')
+    const res = await h.app.request('/api/trace/jobs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ profile: 'query_tool', params: { input_type: 'lot_id', values: 'GA2401-00001' } }),
+    })
+    expect(res.status).toBe(503)
+    expect(Number(res.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE')
+  })
+})
