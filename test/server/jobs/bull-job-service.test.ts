@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Queue } from 'bullmq'
+import type { Hono } from 'hono'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RecordsLine } from '../../../src/shared/ndjson-lines.ts'
+import type { JobResultPage } from '../../../src/shared/responses.ts'
+import { createApp } from '../../../src/server/app.ts'
+import { loadConfig, type Config } from '../../../src/server/config.ts'
+import { createBullJobService } from '../../../src/server/jobs/bull-job-service.ts'
+import { configEnv } from '../../../src/server/jobs/config-env.ts'
+import { newJobId } from '../../../src/server/jobs/job-id.ts'
+import type { JobService } from '../../../src/server/jobs/job-service.ts'
+import { setLogLevel } from '../../../src/server/logger.ts'
+import type { MesSource } from '../../../src/server/source/mes-source.ts'
+import { createSqliteSource } from '../../../src/server/source/sqlite/sqlite-source.ts'
+import { createFixtureDb, removeFixtureDb } from '../../helpers/fixture-db.ts'
+import { TEST_REDIS_URL, requireRedis } from '../../helpers/services.ts'
+import { jobFixtureRows } from './job-fixture.ts'
+import { readNdjson, submitTrace, waitForStatus, waitUntil, wholeTraceBody } from './job-harness.ts'
+
+const ended = (s: { status: string }): boolean => !['queued', 'started'].includes(s.status)
+
+describe.skipIf(await requireRedis())('BullMQ job service on Redis', () => {
+  const tag = randomBytes(4).toString('hex')
+  const prefix = `mes-trace-test-${tag}`
+  let dbPath: string
+  let dir: string
+  let config: Config
+  let redis: Redis
+  let jobs: JobService
+  let source: MesSource
+  let app: Hono
+  let worker: ChildProcess | undefined
+
+  beforeAll(async () => {
+    setLogLevel('error')
+    dir = mkdtempSync(join(tmpdir(), 'bull-jobs-'))
+    dbPath = createFixtureDb(jobFixtureRows(400, 10))
+    config = loadConfig({
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      TRACE_WORKER_QUEUE: `trace-events-test-${tag}`,
+      MES_DB_PATH: dbPath,
+      TRACE_STREAM_BATCH_SIZE: '50',
+      TRACE_IN_BATCH_SIZE: '2',
+      DB_SLOW_FETCHMANY_SIZE: '10',
+      DB_POOL_SIZE: '1',
+      TRACE_JOB_TTL_SECONDS: '120',
+      LOG_LEVEL: 'error',
+    })
+    redis = new Redis(TEST_REDIS_URL)
+    jobs = await createBullJobService(config)
+    source = createSqliteSource(dbPath, config)
+    app = createApp({ config, source, jobs, staticRoot: join(dir, 'no-client') })
+  })
+
+  afterAll(async () => {
+    if (worker && worker.exitCode === null) {
+      const exited = new Promise((r) => worker?.once('exit', r))
+      worker.kill('SIGTERM')
+      await exited
+    }
+    await jobs?.close()
+    await source?.close()
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+      cursor = next
+      if (keys.length) await redis.del(...keys)
+    } while (cursor !== '0')
+    await redis.quit()
+    removeFixtureDb(dbPath)
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('refuses submissions with 503 while no worker consumes the queue', async () => {
+    expect(await jobs.canAccept()).toBe(false)
+    const res = await app.request('/api/trace/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(wholeTraceBody()) })
+    expect(res.status).toBe(503)
+    expect(res.headers.get('Retry-After')).toBeTruthy()
+  })
+
+  it('runs a job in a standalone `npm run worker` process with results in Redis under the key layout, never in the queue', async () => {
+    worker = spawn(process.execPath, ['--import', 'tsx', 'src/server/jobs/worker-main.ts'], {
+      env: { ...process.env, ...configEnv(config) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    })
+    await waitUntil(() => jobs.canAccept(), 60_000, 'the worker to connect')
+
+    const { job_id, stream_url } = await submitTrace(app)
+    const lines = await readNdjson(await app.request(stream_url))
+    expect(lines[0]).toEqual({ type: 'meta', job_id, profile: 'query_tool', domains: ['history', 'materials', 'rejects'] })
+    expect(lines.at(-1)).toEqual({ type: 'complete', total_records: 5209, counts: { history: 4000, materials: 800, rejects: 409 } })
+    const history = lines.filter((l): l is RecordsLine => l.type === 'records' && l.domain === 'history').flatMap((l) => l.rows ?? [])
+    const page = (await (await app.request(`/api/trace/job/${job_id}/result?domain=history&offset=1990&limit=20`)).json()) as JobResultPage
+    expect(page.data).toEqual(history.slice(1990, 2010))
+    const status = await waitForStatus(app, job_id, ended)
+    expect(status.status).toBe('finished')
+
+    const chunkKey = `${prefix}:trace:job:${job_id}:result:history:0`
+    for (const key of [chunkKey, `${prefix}:trace:job:${job_id}:result:meta`, `${prefix}:trace:job:${job_id}`]) {
+      const ttl = await redis.ttl(key)
+      expect(ttl, key).toBeGreaterThan(0)
+      expect(ttl, key).toBeLessThanOrEqual(120)
+    }
+    // skipMetasUpdate: an inspecting queue must not reset the queue's options (the events stream cap) in Redis.
+    const queue = new Queue(config.TRACE_WORKER_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: `${prefix}:bull`, skipMetasUpdate: true })
+    try {
+      const job = await queue.getJob(job_id)
+      expect(job?.data).toEqual({ job_id })
+      expect(job?.returnvalue ?? null).toBeNull()
+      expect(await redis.hget(`${prefix}:bull:${config.TRACE_WORKER_QUEUE}:meta`, 'opts.maxLenEvents')).toBe('100')
+    } finally {
+      await queue.close()
+    }
+  })
+
+  it('cancels a running job within 2 seconds and deletes its chunk keys', async () => {
+    const { job_id } = await submitTrace(app)
+    await waitForStatus(app, job_id, (s) => s.status === 'started' && s.progress.chunks > 2)
+    const t0 = Date.now()
+    const res = await app.request(`/api/trace/job/${job_id}`, { method: 'DELETE' })
+    const body = (await res.json()) as { status: string }
+    expect(body.status).toBe('cancelled')
+    expect(Date.now() - t0).toBeLessThan(2000)
+    await waitUntil(async () => (await redis.keys(`${prefix}:trace:job:${job_id}:result*`)).length === 0, 5_000, 'chunk deletion')
+  })
+
+  it('streams one full_result line for a job the old system stored under ...:result', async () => {
+    const jobId = newJobId()
+    await redis.set(`${prefix}:trace:job:${jobId}:result`, JSON.stringify({ stage: 'events', results: {} }), 'EX', 60)
+    const lines = await readNdjson(await app.request(`/api/trace/job/${jobId}/stream`))
+    expect(lines).toEqual([{ type: 'full_result', data: { stage: 'events', results: {} } }])
+  })
+})
