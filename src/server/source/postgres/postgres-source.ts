@@ -58,6 +58,9 @@ export function createPostgresSource(config: Config, options: PostgresSourceOpti
   const leases = new Set<Lease>()
   let openCursors = 0
   let closing: Promise<void> | undefined
+  const terminate = async (pid: number): Promise<void> => {
+    await withOneOffClient(settings, (client) => client.query('SELECT pg_terminate_backend($1)', [pid]))
+  }
 
   if (config.DB_SLOW_MAX_CONCURRENT >= config.DB_POOL_SIZE) {
     log.warn('DB_SLOW_MAX_CONCURRENT >= DB_POOL_SIZE: open streams can leave no connection for other queries', {
@@ -75,26 +78,25 @@ export function createPostgresSource(config: Config, options: PostgresSourceOpti
     try {
       const leased = await lease(pool, signal)
       leases.add(leased)
-      const reader = new PortalReader(leased.client, statement, {
-        timeoutMs: config.DB_SLOW_CALL_TIMEOUT_MS,
-        signal,
-        graceMs,
-        terminate: async (pid) => {
-          await withOneOffClient(settings, (client) => client.query('SELECT pg_terminate_backend($1)', [pid]))
-        },
-      })
-      openCursors += 1
+      let reader: PortalReader | undefined
       try {
-        // The first batch is yielded even when empty so consumers always learn the columns.
+        reader = new PortalReader(leased.client, statement, {
+          timeoutMs: config.DB_SLOW_CALL_TIMEOUT_MS,
+          signal,
+          graceMs,
+          terminate,
+        })
+        openCursors += 1
         const first = await reader.read(fetchSize)
+        // The first batch is yielded even when empty so consumers always learn the columns.
         yield { columns: reader.columns, rows: first }
         while (!reader.exhausted) {
           const rows = await reader.read(fetchSize)
           if (rows.length > 0) yield { columns: reader.columns, rows }
         }
       } finally {
-        openCursors -= 1
-        const reusable = leased.released ? false : await reader.close()
+        const reusable = reader !== undefined && !leased.released && (await reader.close())
+        if (reader !== undefined) openCursors -= 1
         leases.delete(leased)
         leased.release(reusable)
       }
