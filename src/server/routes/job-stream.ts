@@ -6,7 +6,7 @@
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import type { Domain } from '../../shared/domains.ts'
-import { streamQuerySchema } from '../../shared/schemas.ts'
+import { jobIdSchema, streamQuerySchema } from '../../shared/schemas.ts'
 import type { JobStatusResponse } from '../../shared/responses.ts'
 import { ApiError } from '../http/api-error.ts'
 import { parseOrThrow } from '../http/validation.ts'
@@ -72,7 +72,7 @@ function parseFrom(from: string, status: JobStatusResponse | undefined): { domai
  */
 async function legacyLine(jobs: JobService, jobId: string, status: JobStatusResponse | undefined): Promise<Buffer | undefined> {
   if (status && status.status !== 'finished') return undefined
-  if (!/^trace-evt-[0-9a-f]{32}$/.test(jobId)) return undefined
+  if (!jobIdSchema.safeParse(jobId).success) return undefined
   if (status && (await jobs.results.readMeta(jobId))) return undefined
   const raw = await jobs.results.readLegacy(jobId)
   if (!raw) return undefined
