@@ -1,35 +1,75 @@
 /**
- * A fixture database opened through the real SQLite adapter, with a test configuration:
+ * A fixture database opened through the real source adapter of a dialect, with a test configuration:
  *
- *   const fx = openFixtureSource({ DW_MES_CONTAINER: [...] }, { TRACE_IN_BATCH_SIZE: '2' })
+ *   for (const dialect of await fixtureDialects()) …
+ *   const fx = await openFixture(dialect, { DW_MES_CONTAINER: [...] }, { TRACE_IN_BATCH_SIZE: '2' })
  *   await resolveSeeds(fx.source, input, { config: fx.config })
  *   await fx.close()   // closes the source and deletes the database
+ *
+ * SQLite fixtures live in a temp file (fixture-db.ts), PostgreSQL ones in a throw-away schema
+ * (fixture-postgres.ts).
  */
+import Database from 'better-sqlite3'
 import { loadConfig, type Config } from '../../src/server/config.ts'
 import type { MesSource } from '../../src/server/source/mes-source.ts'
+import { createPostgresSource } from '../../src/server/source/postgres/postgres-source.ts'
 import { createSqliteSource } from '../../src/server/source/sqlite/sqlite-source.ts'
 import { createFixtureDb, removeFixtureDb, type FixtureRows } from './fixture-db.ts'
+import { createPostgresFixture } from './fixture-postgres.ts'
+import { TEST_POSTGRES_URL, requirePostgres } from './services.ts'
+
+export type FixtureDialect = 'sqlite' | 'postgres'
 
 export interface FixtureSource {
+  readonly dialect: FixtureDialect
   readonly source: MesSource
   readonly config: Config
-  readonly path: string
+  /** Runs admin SQL on the fixture database (e.g. `DROP TABLE …` to make queries fail). */
+  exec(sqlText: string): Promise<void>
   /** Closes the source, then removes the database; safe to call twice. */
   close(): Promise<void>
 }
 
+/** SQLite always; PostgreSQL too when reachable (requirePostgres: skipped with a warning locally, required in CI). */
+export async function fixtureDialects(): Promise<FixtureDialect[]> {
+  return (await requirePostgres()) ? ['sqlite'] : ['sqlite', 'postgres']
+}
+
 /** Builds the database and opens it; `env` overrides configuration (defaults plus DB_POOL_SIZE=2). */
-export function openFixtureSource(rows: FixtureRows, env: Record<string, string> = {}): FixtureSource {
-  const path = createFixtureDb(rows)
-  const config = loadConfig({ DB_POOL_SIZE: '2', ...env })
-  const source = createSqliteSource(path, config)
+export async function openFixture(dialect: FixtureDialect, rows: FixtureRows, env: Record<string, string> = {}): Promise<FixtureSource> {
+  const config = loadConfig({ DB_POOL_SIZE: '2', MES_DATABASE_URL: TEST_POSTGRES_URL, ...env })
+  let closed: Promise<void> | undefined
+  if (dialect === 'sqlite') {
+    const path = createFixtureDb(rows)
+    const source = createSqliteSource(path, config)
+    return {
+      dialect,
+      source,
+      config,
+      async exec(sqlText) {
+        const db = new Database(path)
+        try {
+          db.exec(sqlText)
+        } finally {
+          db.close()
+        }
+      },
+      close() {
+        closed ??= source.close().then(() => removeFixtureDb(path))
+        return closed
+      },
+    }
+  }
+  const fixture = await createPostgresFixture(rows)
+  const source = createPostgresSource(config, { schema: fixture.schema, applicationName: `mes-trace-fixture-${fixture.schema}` })
   return {
+    dialect,
     source,
     config,
-    path,
-    async close() {
-      await source.close()
-      removeFixtureDb(path)
+    exec: (sqlText) => fixture.exec(sqlText),
+    close() {
+      closed ??= source.close().then(() => fixture.drop())
+      return closed
     },
   }
 }

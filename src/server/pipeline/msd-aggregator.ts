@@ -126,12 +126,18 @@ export function createMsdAggregator(direction: Direction, options: MsdAggregator
       for (const row of rows) {
         const cid = String(row[0])
         lotCounter.add(cid)
-        if (domain === 'upstream_history') machines.add(cid, [text(row[UP.group]), text(row[UP.equipment])])
-        else if (domain === 'materials') materials.add(cid, [text(row[MAT.part]), text(row[MAT.lot])])
-        else {
+        // A row without a machine or material lot still counts as a lot, but names no suspect to rank.
+        if (domain === 'upstream_history') {
+          const equipment = text(row[UP.equipment])
+          if (equipment !== null) machines.add(cid, [text(row[UP.group]), equipment])
+        } else if (domain === 'materials') {
+          const lot = text(row[MAT.lot])
+          if (lot !== null) materials.add(cid, [text(row[MAT.part]), lot])
+        } else {
           const qty = num(row[REJ.qty]) ?? 0
+          const equipment = text(row[REJ.equipment])
           reasons.add(cid, [text(row[REJ.group]), text(row[REJ.reason])], qty)
-          rejectMachines.add(cid, [text(row[REJ.group]), text(row[REJ.equipment])], qty)
+          if (equipment !== null) rejectMachines.add(cid, [text(row[REJ.group]), equipment], qty)
         }
       }
     },

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackwardLineageResponse, ForwardLineageResponse, LineageResponse } from '../../../src/shared/responses.ts'
 import type { Config } from '../../../src/server/config.ts'
@@ -7,7 +6,7 @@ import { setLogLevel } from '../../../src/server/logger.ts'
 import { lineageContainerIds, lineageQueryId, traceLineage } from '../../../src/server/pipeline/lineage.ts'
 import type { MesSource } from '../../../src/server/source/mes-source.ts'
 import { fixtureCid, type FixtureRow } from '../../helpers/fixture-db.ts'
-import { openFixtureSource, type FixtureSource } from '../../helpers/fixture-source.ts'
+import { fixtureDialects, openFixture, type FixtureSource } from '../../helpers/fixture-source.ts'
 
 // Named nodes; CIDs are assigned so that sorting by CID is sorting by this list's order.
 const NAMES = [
@@ -53,12 +52,6 @@ const ROWS = {
 
 let fx: FixtureSource
 
-beforeAll(() => {
-  setLogLevel('error')
-  fx = openFixtureSource(ROWS)
-})
-afterAll(() => fx.close())
-
 const backward = async (seeds: string[], config: Partial<Config> = {}, source: MesSource = fx.source) =>
   (await traceLineage(source, { profile: 'query_tool_reverse', seeds, direction: 'backward' }, { config: { ...fx.config, ...config } })) as BackwardLineageResponse
 const forward = async (seeds: string[], config: Partial<Config> = {}) =>
@@ -68,169 +61,175 @@ const edgeSet = (l: LineageResponse) => new Set(l.edges.map((e) => `${e.from}>${
 const nodeIds = (l: LineageResponse) => l.nodes.map((n) => n.container_id).sort()
 const typeOf = (l: LineageResponse, cid: string) => l.nodes.find((n) => n.container_id === cid)?.node_type
 
-describe('backward lineage', () => {
-  it('follows merges of merges, splits and wafer origins up to the wafer', async () => {
-    const l = await backward([id.M2])
-    expect(l.direction).toBe('backward')
-    expect(l.ancestors[id.M2]).toEqual([id.W, id.A, id.A1, id.B, id.C, id.M])
-    expect(edgeSet(l)).toEqual(
-      new Set([
-        `${id.M}>${id.M2}:merge_source`,
-        `${id.C}>${id.M2}:merge_source`,
-        `${id.A1}>${id.M}:merge_source`,
-        `${id.B}>${id.M}:merge_source`,
-        `${id.A}>${id.A1}:split_from`,
-        `${id.W}>${id.A1}:wafer_origin`,
-        `${id.W}>${id.A}:wafer_origin`,
-      ]),
-    )
-    expect(l.parent_map[id.M]).toEqual([id.A1, id.B])
-    expect(l.total_nodes).toBe(7)
-    expect(l.total_ancestor_count).toBe(6)
+describe.each(await fixtureDialects())('on %s', (dialect) => {
+  beforeAll(async () => {
+    setLogLevel('error')
+    fx = await openFixture(dialect, ROWS)
+  })
+  afterAll(() => fx.close())
+
+  describe('backward lineage', () => {
+    it('follows merges of merges, splits and wafer origins up to the wafer', async () => {
+      const l = await backward([id.M2])
+      expect(l.direction).toBe('backward')
+      expect(l.ancestors[id.M2]).toEqual([id.W, id.A, id.A1, id.B, id.C, id.M])
+      expect(edgeSet(l)).toEqual(
+        new Set([
+          `${id.M}>${id.M2}:merge_source`,
+          `${id.C}>${id.M2}:merge_source`,
+          `${id.A1}>${id.M}:merge_source`,
+          `${id.B}>${id.M}:merge_source`,
+          `${id.A}>${id.A1}:split_from`,
+          `${id.W}>${id.A1}:wafer_origin`,
+          `${id.W}>${id.A}:wafer_origin`,
+        ]),
+      )
+      expect(l.parent_map[id.M]).toEqual([id.A1, id.B])
+      expect(l.total_nodes).toBe(7)
+      expect(l.total_ancestor_count).toBe(6)
+    })
+
+    it('types nodes by the first matching rule', async () => {
+      const l = await backward([id.M2])
+      expect(typeOf(l, id.W)).toBe('WAFER')
+      expect(typeOf(l, id.A)).toBe('GA')
+      expect(typeOf(l, id.C)).toBe('GC')
+      expect(typeOf(l, id.B)).toBe('LOT')
+      expect(typeOf(l, id.M2)).toBe('UNKNOWN')
+      expect(l.names[id.M2]).toBe(id.M2)
+      expect(l.names[id.A1]).toBe('GA100-01.1')
+      expect(l.nodes.find((n) => n.container_id === id.A)).toEqual({ container_id: id.A, container_name: 'GA100-01', node_type: 'GA', mfg_order: 'GA100', depth: 3 })
+    })
+
+    it('roots a seed at its farthest ancestor without parents', async () => {
+      const l = await backward([id.M2, id.A2])
+      // A and W are both 3 levels above M2, but only W has no parent.
+      expect(l.seed_roots).toEqual({ [id.M2]: id.W, [id.A2]: id.W })
+    })
+
+    it('follows GD rework sources: ORIGINALCONTAINERID, else SPLITFROMID', async () => {
+      const l = await backward([id.GD2])
+      expect(edgeSet(l)).toEqual(
+        new Set([`${id.GD1}>${id.GD2}:gd_rework_source`, `${id.G0}>${id.GD1}:gd_rework_source`, `${id.GX}>${id.GD1}:split_from`]),
+      )
+      expect(typeOf(l, id.GD1)).toBe('GD')
+      expect(typeOf(l, id.GD2)).toBe('GD')
+      expect(l.seed_roots[id.GD2]).toBe(id.G0)
+    })
+
+    it('stops at a cycle instead of looping', async () => {
+      const l = await backward([id.C3])
+      expect(nodeIds(l)).toEqual([id.C1, id.C2, id.C3])
+      expect(edgeSet(l)).toEqual(new Set([`${id.C2}>${id.C3}:split_from`, `${id.C1}>${id.C2}:split_from`, `${id.C2}>${id.C1}:split_from`]))
+      // No ancestor is parentless inside a cycle: the farthest one is the root.
+      expect(l.seed_roots[id.C3]).toBe(id.C1)
+    })
+
+    it('limits a split chain to LINEAGE_MAX_DEPTH levels', async () => {
+      const l = await backward([chain[25]])
+      expect(l.total_nodes).toBe(21)
+      expect(nodeIds(l)).toEqual(chain.slice(5))
+      expect(Math.max(...l.nodes.map((n) => n.depth))).toBe(20)
+      expect(l.seed_roots[chain[25]]).toBe(chain[5])
+    })
   })
 
-  it('types nodes by the first matching rule', async () => {
-    const l = await backward([id.M2])
-    expect(typeOf(l, id.W)).toBe('WAFER')
-    expect(typeOf(l, id.A)).toBe('GA')
-    expect(typeOf(l, id.C)).toBe('GC')
-    expect(typeOf(l, id.B)).toBe('LOT')
-    expect(typeOf(l, id.M2)).toBe('UNKNOWN')
-    expect(l.names[id.M2]).toBe(id.M2)
-    expect(l.names[id.A1]).toBe('GA100-01.1')
-    expect(l.nodes.find((n) => n.container_id === id.A)).toEqual({ container_id: id.A, container_name: 'GA100-01', node_type: 'GA', mfg_order: 'GA100', depth: 3 })
+  describe('forward lineage', () => {
+    it('follows wafer-origin children, splits and merges downstream to the serial numbers', async () => {
+      const l = await forward([id.W])
+      expect(l.direction).toBe('forward')
+      expect(nodeIds(l)).toEqual([id.W, id.A, id.A1, id.A2, id.M, id.M2])
+      expect(l.children_map[id.W]).toEqual([id.A, id.A1, id.A2])
+      expect(l.children_map[id.A]).toEqual([id.A1, id.A2])
+      expect(l.children_map[id.A1]).toEqual([id.M])
+      expect(l.children_map[id.M]).toEqual([id.M2])
+      expect(l.roots).toEqual([id.W])
+      expect(l.leaf_serials).toEqual({ [id.M2]: ['SN-M2'] })
+    })
+
+    it('reaches a GD rework lot from its original container but not a non-GD lot that names it', async () => {
+      const l = await forward([id.G0])
+      expect(nodeIds(l)).toEqual([id.G0, id.GD1, id.GD2])
+      expect(edgeSet(l)).toEqual(new Set([`${id.G0}>${id.GD1}:gd_rework_source`, `${id.GD1}>${id.GD2}:gd_rework_source`]))
+    })
+
+    it('roots seeds that descend from other seeds under the topmost one', async () => {
+      const l = await forward([id.A1, id.A])
+      expect(l.roots).toEqual([id.A])
+    })
+
+    it('still gives a root when every seed sits in a cycle', async () => {
+      const l = await forward([id.C2, id.C1])
+      expect(nodeIds(l)).toEqual([id.C1, id.C2, id.C3])
+      expect(l.roots).toEqual([id.C1])
+    })
+
+    it('limits a split chain to LINEAGE_MAX_DEPTH levels', async () => {
+      const l = await forward([chain[0]])
+      expect(nodeIds(l)).toEqual(chain.slice(0, 21))
+      expect(l.leaf_serials).toEqual({})
+    })
   })
 
-  it('roots a seed at its farthest ancestor without parents', async () => {
-    const l = await backward([id.M2, id.A2])
-    // A and W are both 3 levels above M2, but only W has no parent.
-    expect(l.seed_roots).toEqual({ [id.M2]: id.W, [id.A2]: id.W })
+  describe('lineage determinism', () => {
+    it('gives the same result for any seed order, duplication and batch size', async () => {
+      const a = await backward([id.M2, id.GD2, id.C3, id.A2])
+      const b = await backward([id.A2, id.C3, id.A2, id.GD2, id.M2], { TRACE_IN_BATCH_SIZE: 1 })
+      expect(b).toEqual(a)
+      expect(JSON.stringify(b)).toBe(JSON.stringify(a))
+    })
+
+    it('derives lineage_query_id from profile, direction and the sorted unique seeds', async () => {
+      const idA = lineageQueryId('query_tool', 'forward', [id.A, id.B, id.A])
+      expect(idA).toMatch(/^lin-[0-9a-f]{32}$/)
+      expect(lineageQueryId('query_tool', 'forward', [id.B, id.A])).toBe(idA)
+      expect(lineageQueryId('query_tool', 'backward', [id.A, id.B])).not.toBe(idA)
+      expect(lineageQueryId('mid_section_defect', 'forward', [id.A, id.B])).not.toBe(idA)
+      expect(lineageQueryId('query_tool', 'forward', [id.A])).not.toBe(idA)
+      const l = await forward([id.A2, id.W, id.W])
+      expect(l.lineage_query_id).toBe(lineageQueryId('query_tool', 'forward', [id.W, id.A2]))
+    })
+
+    it('lists every CID of the family once, sorted', async () => {
+      const l = await backward([id.M2])
+      expect(lineageContainerIds(l)).toEqual([id.W, id.A, id.A1, id.B, id.C, id.M, id.M2])
+    })
   })
 
-  it('follows GD rework sources: ORIGINALCONTAINERID, else SPLITFROMID', async () => {
-    const l = await backward([id.GD2])
-    expect(edgeSet(l)).toEqual(
-      new Set([`${id.GD1}>${id.GD2}:gd_rework_source`, `${id.G0}>${id.GD1}:gd_rework_source`, `${id.GX}>${id.GD1}:split_from`]),
-    )
-    expect(typeOf(l, id.GD1)).toBe('GD')
-    expect(typeOf(l, id.GD2)).toBe('GD')
-    expect(l.seed_roots[id.GD2]).toBe(id.G0)
-  })
-
-  it('stops at a cycle instead of looping', async () => {
-    const l = await backward([id.C3])
-    expect(nodeIds(l)).toEqual([id.C1, id.C2, id.C3])
-    expect(edgeSet(l)).toEqual(new Set([`${id.C2}>${id.C3}:split_from`, `${id.C1}>${id.C2}:split_from`, `${id.C2}>${id.C1}:split_from`]))
-    // No ancestor is parentless inside a cycle: the farthest one is the root.
-    expect(l.seed_roots[id.C3]).toBe(id.C1)
-  })
-
-  it('limits a split chain to LINEAGE_MAX_DEPTH levels', async () => {
-    const l = await backward([chain[25]])
-    expect(l.total_nodes).toBe(21)
-    expect(nodeIds(l)).toEqual(chain.slice(5))
-    expect(Math.max(...l.nodes.map((n) => n.depth))).toBe(20)
-    expect(l.seed_roots[chain[25]]).toBe(chain[5])
-  })
-})
-
-describe('forward lineage', () => {
-  it('follows wafer-origin children, splits and merges downstream to the serial numbers', async () => {
-    const l = await forward([id.W])
-    expect(l.direction).toBe('forward')
-    expect(nodeIds(l)).toEqual([id.W, id.A, id.A1, id.A2, id.M, id.M2])
-    expect(l.children_map[id.W]).toEqual([id.A, id.A1, id.A2])
-    expect(l.children_map[id.A]).toEqual([id.A1, id.A2])
-    expect(l.children_map[id.A1]).toEqual([id.M])
-    expect(l.children_map[id.M]).toEqual([id.M2])
-    expect(l.roots).toEqual([id.W])
-    expect(l.leaf_serials).toEqual({ [id.M2]: ['SN-M2'] })
-  })
-
-  it('reaches a GD rework lot from its original container but not a non-GD lot that names it', async () => {
-    const l = await forward([id.G0])
-    expect(nodeIds(l)).toEqual([id.G0, id.GD1, id.GD2])
-    expect(edgeSet(l)).toEqual(new Set([`${id.G0}>${id.GD1}:gd_rework_source`, `${id.GD1}>${id.GD2}:gd_rework_source`]))
-  })
-
-  it('roots seeds that descend from other seeds under the topmost one', async () => {
-    const l = await forward([id.A1, id.A])
-    expect(l.roots).toEqual([id.A])
-  })
-
-  it('still gives a root when every seed sits in a cycle', async () => {
-    const l = await forward([id.C2, id.C1])
-    expect(nodeIds(l)).toEqual([id.C1, id.C2, id.C3])
-    expect(l.roots).toEqual([id.C1])
-  })
-
-  it('limits a split chain to LINEAGE_MAX_DEPTH levels', async () => {
-    const l = await forward([chain[0]])
-    expect(nodeIds(l)).toEqual(chain.slice(0, 21))
-    expect(l.leaf_serials).toEqual({})
-  })
-})
-
-describe('lineage determinism', () => {
-  it('gives the same result for any seed order, duplication and batch size', async () => {
-    const a = await backward([id.M2, id.GD2, id.C3, id.A2])
-    const b = await backward([id.A2, id.C3, id.A2, id.GD2, id.M2], { TRACE_IN_BATCH_SIZE: 1 })
-    expect(b).toEqual(a)
-    expect(JSON.stringify(b)).toBe(JSON.stringify(a))
-  })
-
-  it('derives lineage_query_id from profile, direction and the sorted unique seeds', async () => {
-    const idA = lineageQueryId('query_tool', 'forward', [id.A, id.B, id.A])
-    expect(idA).toMatch(/^lin-[0-9a-f]{32}$/)
-    expect(lineageQueryId('query_tool', 'forward', [id.B, id.A])).toBe(idA)
-    expect(lineageQueryId('query_tool', 'backward', [id.A, id.B])).not.toBe(idA)
-    expect(lineageQueryId('mid_section_defect', 'forward', [id.A, id.B])).not.toBe(idA)
-    expect(lineageQueryId('query_tool', 'forward', [id.A])).not.toBe(idA)
-    const l = await forward([id.A2, id.W, id.W])
-    expect(l.lineage_query_id).toBe(lineageQueryId('query_tool', 'forward', [id.W, id.A2]))
-  })
-
-  it('lists every CID of the family once, sorted', async () => {
-    const l = await backward([id.M2])
-    expect(lineageContainerIds(l)).toEqual([id.W, id.A, id.A1, id.B, id.C, id.M, id.M2])
-  })
-})
-
-describe('lineage failures', () => {
-  it('answers 504 LINEAGE_TIMEOUT when the walk outlives LINEAGE_TIMEOUT_SECONDS', async () => {
-    const hanging: MesSource = {
-      ...fx.source,
-      stream: async function* (_q, options) {
-        await new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)))
-      },
-    }
-    const err = await backward([id.M2], { LINEAGE_TIMEOUT_SECONDS: 1 }, hanging).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ApiError)
-    expect((err as ApiError).status).toBe(504)
-    expect((err as ApiError).code).toBe('LINEAGE_TIMEOUT')
-  })
-
-  it('answers 500 LINEAGE_FAILED with the database message and no stack', async () => {
-    const broken = openFixtureSource(ROWS)
-    const db = new Database(broken.path)
-    db.exec('DROP TABLE DW_MES_PJ_COMBINEDASSYLOTS')
-    db.close()
-    try {
-      const err = await traceLineage(broken.source, { profile: 'query_tool', seeds: [id.W], direction: 'forward' }, { config: broken.config }).catch((e: unknown) => e)
+  describe('lineage failures', () => {
+    it('answers 504 LINEAGE_TIMEOUT when the walk outlives LINEAGE_TIMEOUT_SECONDS', async () => {
+      const hanging: MesSource = {
+        ...fx.source,
+        stream: async function* (_q, options) {
+          await new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)))
+        },
+      }
+      const err = await backward([id.M2], { LINEAGE_TIMEOUT_SECONDS: 1 }, hanging).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(ApiError)
-      expect((err as ApiError).status).toBe(500)
-      expect((err as ApiError).code).toBe('LINEAGE_FAILED')
-      expect((err as ApiError).message).toMatch(/no such table: DW_MES_PJ_COMBINEDASSYLOTS/)
-      expect((err as ApiError).message).not.toMatch(/\n\s+at /)
-    } finally {
-      await broken.close()
-    }
-  })
+      expect((err as ApiError).status).toBe(504)
+      expect((err as ApiError).code).toBe('LINEAGE_TIMEOUT')
+    })
 
-  it('rejects with the caller’s abort reason, not as a lineage failure', async () => {
-    const ac = new AbortController()
-    const reason = new Error('cancelled by user')
-    ac.abort(reason)
-    await expect(traceLineage(fx.source, { profile: 'query_tool', seeds: [id.W], direction: 'forward' }, { config: fx.config, signal: ac.signal })).rejects.toBe(reason)
+    it('answers 500 LINEAGE_FAILED with the database message and no stack', async () => {
+      const broken = await openFixture(dialect, ROWS)
+      await broken.exec('DROP TABLE DW_MES_PJ_COMBINEDASSYLOTS')
+      try {
+        const err = await traceLineage(broken.source, { profile: 'query_tool', seeds: [id.W], direction: 'forward' }, { config: broken.config }).catch((e: unknown) => e)
+        expect(err).toBeInstanceOf(ApiError)
+        expect((err as ApiError).status).toBe(500)
+        expect((err as ApiError).code).toBe('LINEAGE_FAILED')
+        expect((err as ApiError).message).toMatch(/^lineage failed: .*(no such table: DW_MES_PJ_COMBINEDASSYLOTS|relation "dw_mes_pj_combinedassylots" does not exist)/)
+        expect((err as ApiError).message).not.toMatch(/\n\s+at /)
+      } finally {
+        await broken.close()
+      }
+    })
+
+    it('rejects with the caller’s abort reason, not as a lineage failure', async () => {
+      const ac = new AbortController()
+      const reason = new Error('cancelled by user')
+      ac.abort(reason)
+      await expect(traceLineage(fx.source, { profile: 'query_tool', seeds: [id.W], direction: 'forward' }, { config: fx.config, signal: ac.signal })).rejects.toBe(reason)
+    })
   })
 })

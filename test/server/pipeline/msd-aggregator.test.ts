@@ -23,6 +23,16 @@ describe('createMsdAggregator', () => {
     ])
   })
 
+  it('counts a lot without a machine or material lot but ranks no empty suspect', () => {
+    const agg = createMsdAggregator('backward')
+    agg.add('upstream_history', [row('upstream_history', { CONTAINERID: 'a', WORKCENTER_GROUP: '成型' })])
+    agg.add('materials', [row('materials', { CONTAINERID: 'a', MATERIALPARTNAME: 'WIRE' })])
+    const r = agg.result()
+    expect(r.lots).toEqual({ upstream_history: 1, materials: 1 })
+    expect(r.machines).toEqual([])
+    expect(r.materials).toEqual([])
+  })
+
   it('counts lots per material lot and ignores domains it does not summarise', () => {
     const agg = createMsdAggregator('backward')
     agg.add('materials', [mat('a', 'WIRE', 'W-1'), mat('a', 'WIRE', 'W-1'), mat('b', 'WIRE', 'W-1'), mat('b', 'GLUE', 'G-1')])

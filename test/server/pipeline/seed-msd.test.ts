@@ -5,7 +5,7 @@ import { ApiError } from '../../../src/server/http/api-error.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
 import { resolveSeeds } from '../../../src/server/pipeline/seed-resolve.ts'
 import { fixtureCid as cid } from '../../helpers/fixture-db.ts'
-import { openFixtureSource, type FixtureSource } from '../../helpers/fixture-source.ts'
+import { fixtureDialects, openFixture, type FixtureSource } from '../../helpers/fixture-source.ts'
 
 const [A, B, C, D, E, F, G] = [1, 2, 3, 4, 5, 6, 7].map(cid)
 
@@ -64,70 +64,72 @@ const ROWS = {
 
 let fx: FixtureSource
 
-beforeAll(() => {
-  setLogLevel('error')
-  fx = openFixtureSource(ROWS)
-})
-afterAll(() => fx.close())
-
 const range = (extra: Record<string, unknown> = {}): SeedParams =>
   ({ profile: 'mid_section_defect', params: { mode: 'date_range', station: '測試', start_date: '2024-03-01', end_date: '2024-03-02', direction: 'backward', ...extra } }) as SeedParams
 const run = (p: SeedParams): Promise<SeedResolveResponse> => resolveSeeds(fx.source, p, { config: fx.config })
 
-describe('MSD date-range seeds', () => {
-  it('takes lots whose track-in at the station is in [start, end + 1 day) on a machine', async () => {
-    const r = await run(range())
-    expect(r.seeds.map((s) => s.container_name)).toEqual(['LOT-A', 'LOT-C', 'LOT-E'])
-    expect(r.not_found).toEqual([])
+describe.each(await fixtureDialects())('on %s', (dialect) => {
+  beforeAll(async () => {
+    setLogLevel('error')
+    fx = await openFixture(dialect, ROWS)
   })
+  afterAll(() => fx.close())
 
-  it('keeps each lot’s latest track-in inside the range', async () => {
-    const r = await run(range())
-    const a = r.seeds.find((s) => s.container_id === A)
-    expect(a?.detection).toMatchObject({ TRACKINTIMESTAMP: '2024-03-02T23:59:59', EQUIPMENTID: 'EQ2', EQUIPMENTNAME: 'EQ2-NAME' })
-  })
-
-  it('drops track-ins without equipment', async () => {
-    const r = await run(range())
-    expect(r.seeds.find((s) => s.container_id === C)?.detection?.EQUIPMENTID).toBe('EQ4')
-    expect(r.seeds.map((s) => s.container_id)).not.toContain(D)
-  })
-
-  it('sums the six reject quantities per loss reason at the station within the range', async () => {
-    const r = await run(range())
-    expect(r.seeds.find((s) => s.container_id === A)?.detection?.rejects).toEqual({ R1: 6, '(未填寫)': 6 })
-    expect(r.seeds.find((s) => s.container_id === C)?.detection?.rejects).toEqual({ R2: 5 })
-    expect(r.seeds.find((s) => s.container_id === E)?.detection?.rejects).toEqual({})
-  })
-
-  it('keeps only lots with the requested loss reasons', async () => {
-    const r = await run(range({ loss_reasons: ['R2'] }))
-    expect(r.seeds.map((s) => s.container_id)).toEqual([C])
-  })
-
-  it('keeps singulation out of the dicing station and dicing out of singulation', async () => {
-    const dicing = await run(range({ station: '切割' }))
-    expect(dicing.seeds.map((s) => s.container_id)).toEqual([F])
-    const singulation = await run(range({ station: '元件切割' }))
-    expect(singulation.seeds.map((s) => s.container_id)).toEqual([E, G])
-  })
-
-  it('refuses a station that is no workcenter group', async () => {
-    const err = await run(range({ station: 'NOWHERE' })).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ApiError)
-    expect((err as ApiError).status).toBe(400)
-    expect((err as ApiError).code).toBe('INVALID_PARAMS')
-  })
-})
-
-describe('MSD container mode', () => {
-  it('resolves containers like the query tool does', async () => {
-    const r = await run({
-      profile: 'mid_section_defect',
-      params: { mode: 'container', input_type: 'lot_id', values: ['LOT-C', 'LOT-A', 'LOT-Z', 'LOT-?*'], direction: 'backward', station: '測試' },
+  describe('MSD date-range seeds', () => {
+    it('takes lots whose track-in at the station is in [start, end + 1 day) on a machine', async () => {
+      const r = await run(range())
+      expect(r.seeds.map((s) => s.container_name)).toEqual(['LOT-A', 'LOT-C', 'LOT-E'])
+      expect(r.not_found).toEqual([])
     })
-    expect(r.seeds.map((s) => s.container_id)).toEqual([A, C])
-    expect(r.not_found).toEqual(['LOT-Z', 'LOT-?*'])
-    expect(r.seeds[0].detection).toBeUndefined()
+
+    it('keeps each lot’s latest track-in inside the range', async () => {
+      const r = await run(range())
+      const a = r.seeds.find((s) => s.container_id === A)
+      expect(a?.detection).toMatchObject({ TRACKINTIMESTAMP: '2024-03-02T23:59:59', EQUIPMENTID: 'EQ2', EQUIPMENTNAME: 'EQ2-NAME' })
+    })
+
+    it('drops track-ins without equipment', async () => {
+      const r = await run(range())
+      expect(r.seeds.find((s) => s.container_id === C)?.detection?.EQUIPMENTID).toBe('EQ4')
+      expect(r.seeds.map((s) => s.container_id)).not.toContain(D)
+    })
+
+    it('sums the six reject quantities per loss reason at the station within the range', async () => {
+      const r = await run(range())
+      expect(r.seeds.find((s) => s.container_id === A)?.detection?.rejects).toEqual({ R1: 6, '(未填寫)': 6 })
+      expect(r.seeds.find((s) => s.container_id === C)?.detection?.rejects).toEqual({ R2: 5 })
+      expect(r.seeds.find((s) => s.container_id === E)?.detection?.rejects).toEqual({})
+    })
+
+    it('keeps only lots with the requested loss reasons', async () => {
+      const r = await run(range({ loss_reasons: ['R2'] }))
+      expect(r.seeds.map((s) => s.container_id)).toEqual([C])
+    })
+
+    it('keeps singulation out of the dicing station and dicing out of singulation', async () => {
+      const dicing = await run(range({ station: '切割' }))
+      expect(dicing.seeds.map((s) => s.container_id)).toEqual([F])
+      const singulation = await run(range({ station: '元件切割' }))
+      expect(singulation.seeds.map((s) => s.container_id)).toEqual([E, G])
+    })
+
+    it('refuses a station that is no workcenter group', async () => {
+      const err = await run(range({ station: 'NOWHERE' })).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ApiError)
+      expect((err as ApiError).status).toBe(400)
+      expect((err as ApiError).code).toBe('INVALID_PARAMS')
+    })
+  })
+
+  describe('MSD container mode', () => {
+    it('resolves containers like the query tool does', async () => {
+      const r = await run({
+        profile: 'mid_section_defect',
+        params: { mode: 'container', input_type: 'lot_id', values: ['LOT-C', 'LOT-A', 'LOT-Z', 'LOT-?*'], direction: 'backward', station: '測試' },
+      })
+      expect(r.seeds.map((s) => s.container_id)).toEqual([A, C])
+      expect(r.not_found).toEqual(['LOT-Z', 'LOT-?*'])
+      expect(r.seeds[0].detection).toBeUndefined()
+    })
   })
 })

@@ -4,9 +4,10 @@
  */
 import { idsIn, sql } from '../../source/sql.ts'
 import { isoTimestamp } from '../timestamps.ts'
-import type { DomainQuery } from './domain-query.ts'
+import type { BatchedDomainQuery } from './domain-query.ts'
 
-export const historyQuery: DomainQuery = {
+export const historyQuery: BatchedDomainQuery = {
+  kind: 'batched',
   query: (cids) => sql`
     SELECT h.CONTAINERID, c.CONTAINERNAME, h.WORKCENTERNAME, h.EQUIPMENTID, h.EQUIPMENTNAME, h.SPECNAME,
            h.TRACKINTIMESTAMP, h.TRACKOUTTIMESTAMP, h.TRACKINQTY, h.TRACKOUTQTY, h.FINISHEDRUNCARD, h.PJ_WORKORDER,

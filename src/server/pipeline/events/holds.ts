@@ -4,7 +4,7 @@
  */
 import { idsIn, sql } from '../../source/sql.ts'
 import { isoTimestamp, timestampMs } from '../timestamps.ts'
-import type { DomainQuery } from './domain-query.ts'
+import type { BatchedDomainQuery } from './domain-query.ts'
 import { round2 } from './row-values.ts'
 
 function holdHours(hold: string | null, release: string | null, nowMs: number): number | null {
@@ -14,7 +14,8 @@ function holdHours(hold: string | null, release: string | null, nowMs: number): 
   return Number.isFinite(from) && Number.isFinite(to) ? round2((to - from) / 3_600_000) : null
 }
 
-export const holdsQuery: DomainQuery = {
+export const holdsQuery: BatchedDomainQuery = {
+  kind: 'batched',
   query: (cids) => sql`
     SELECT h.CONTAINERID, c.CONTAINERNAME, h.WORKCENTERNAME, h.HOLDTXNDATE, h.HOLDEMP, h.HOLDEMPDEPTNAME,
            h.HOLDREASONNAME, h.HOLDCOMMENTS, h.RELEASETXNDATE, h.RELEASEEMP, h.RELEASECOMMENTS, h.NCRID

@@ -1,9 +1,10 @@
 /** materials: LOTMATERIALSHISTORY ⟕ CONTAINER, grouped by CID (the MSD aggregator relies on it), then time. */
 import { idsIn, sql } from '../../source/sql.ts'
 import { isoTimestamp } from '../timestamps.ts'
-import type { DomainQuery } from './domain-query.ts'
+import type { BatchedDomainQuery } from './domain-query.ts'
 
-export const materialsQuery: DomainQuery = {
+export const materialsQuery: BatchedDomainQuery = {
+  kind: 'batched',
   query: (cids) => sql`
     SELECT m.CONTAINERID, c.CONTAINERNAME, m.MATERIALPARTNAME, m.MATERIALLOTNAME, m.QTYCONSUMED,
            m.WORKCENTERNAME, m.SPECNAME, m.EQUIPMENTNAME, m.TXNDATE

@@ -4,10 +4,11 @@
  */
 import { idsIn, sql } from '../../source/sql.ts'
 import { isoTimestamp } from '../timestamps.ts'
-import type { DomainQuery } from './domain-query.ts'
+import type { BatchedDomainQuery } from './domain-query.ts'
 import { lossReason, sumQty, workcenterGroupName } from './row-values.ts'
 
-export const rejectsQuery: DomainQuery = {
+export const rejectsQuery: BatchedDomainQuery = {
+  kind: 'batched',
   query: (cids) => sql`
     SELECT r.CONTAINERID, c.CONTAINERNAME, r.WORKCENTERNAME, r.LOSSREASONNAME, r.EQUIPMENTNAME, r.REJECTCOMMENT,
            r.REJECTQTY, r.STANDBYQTY, r.QTYTOPROCESS, r.INPROCESSQTY, r.PROCESSEDQTY, r.DEFECTQTY, r.TXNDATE

@@ -4,10 +4,11 @@
  */
 import { idsIn, sql } from '../../source/sql.ts'
 import { isoTimestamp } from '../timestamps.ts'
-import type { DomainQuery } from './domain-query.ts'
+import type { BatchedDomainQuery } from './domain-query.ts'
 import { workcenterGroupName } from './row-values.ts'
 
-export const upstreamHistoryQuery: DomainQuery = {
+export const upstreamHistoryQuery: BatchedDomainQuery = {
+  kind: 'batched',
   query: (cids) => sql`
     SELECT u.CONTAINERID, u.WORKCENTERNAME, u.EQUIPMENTID, u.EQUIPMENTNAME, u.SPECNAME, u.TRACKINTIMESTAMP, u.TRACKINQTY
     FROM (

@@ -3,7 +3,7 @@ import { DOMAIN_COLUMNS, type Domain } from '../../../../src/shared/domains.ts'
 import { setLogLevel } from '../../../../src/server/logger.ts'
 import { streamDomain } from '../../../../src/server/pipeline/events.ts'
 import { fixtureCid } from '../../../helpers/fixture-db.ts'
-import { openFixtureSource, type FixtureSource } from '../../../helpers/fixture-source.ts'
+import { fixtureDialects, openFixture, type FixtureSource } from '../../../helpers/fixture-source.ts'
 
 const [X, Y, Z] = [1, 2, 3].map(fixtureCid)
 
@@ -72,12 +72,6 @@ const ROWS = {
 
 let fx: FixtureSource
 
-beforeAll(() => {
-  setLogLevel('error')
-  fx = openFixtureSource(ROWS)
-})
-afterAll(() => fx.close())
-
 async function rows(domain: Domain, cids: string[]): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = []
   for await (const batch of streamDomain(fx.source, domain, cids, { config: fx.config })) {
@@ -89,104 +83,112 @@ async function rows(domain: Domain, cids: string[]): Promise<Record<string, unkn
   return out
 }
 
-describe('history', () => {
-  it('keeps one row per (CID, equipment, spec, track-in) with the latest track-out, ordered by track-in', async () => {
-    const r = await rows('history', [X, Y])
-    expect(r).toEqual([
-      {
-        CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: '切割-A', EQUIPMENTID: 'EQ2', EQUIPMENTNAME: 'EQ2-N', SPECNAME: 'S2',
-        TRACKINTIMESTAMP: '2024-01-01T07:00:00', TRACKOUTTIMESTAMP: '2024-01-01T07:30:00', TRACKINQTY: 100, TRACKOUTQTY: 99,
-        FINISHEDRUNCARD: 'RC', PJ_WORKORDER: 'GA1', PJ_TYPE: 'T1', PJ_BOP: 'BOP1', WAFER_LOT_ID: 'WAF-X',
-      },
-      expect.objectContaining({ CONTAINERID: X, EQUIPMENTID: 'EQ1', TRACKINTIMESTAMP: '2024-01-01T08:00:00', TRACKOUTTIMESTAMP: '2024-01-01T10:00:00', TRACKOUTQTY: 2 }),
-      expect.objectContaining({ CONTAINERID: Y, EQUIPMENTID: 'EQ9', TRACKINTIMESTAMP: '2024-01-01T08:00:00', WAFER_LOT_ID: 'WAF-Y', PJ_TYPE: 'T2' }),
-    ])
+describe.each(await fixtureDialects())('on %s', (dialect) => {
+  beforeAll(async () => {
+    setLogLevel('error')
+    fx = await openFixture(dialect, ROWS)
   })
+  afterAll(() => fx.close())
 
-  it('drops rows without equipment or track-in', async () => {
-    const r = await rows('history', [X])
-    expect(r.map((x) => x.EQUIPMENTID)).toEqual(['EQ2', 'EQ1'])
-  })
-})
-
-describe('materials', () => {
-  it('returns the material columns per CID in time order', async () => {
-    expect(await rows('materials', [X])).toEqual([
-      { CONTAINERID: X, CONTAINERNAME: 'LOT-X', MATERIALPARTNAME: 'GLUE', MATERIALLOTNAME: 'G-1', QTYCONSUMED: 2, WORKCENTERNAME: '焊接_DB', SPECNAME: 'S', EQUIPMENTNAME: 'DB1', TXNDATE: '2024-01-01T00:00:00' },
-      { CONTAINERID: X, CONTAINERNAME: 'LOT-X', MATERIALPARTNAME: 'WIRE', MATERIALLOTNAME: 'W-1', QTYCONSUMED: 1.5, WORKCENTERNAME: '焊接_WB', SPECNAME: 'S', EQUIPMENTNAME: 'WB1', TXNDATE: '2024-01-02T00:00:00' },
-    ])
-  })
-})
-
-describe('rejects', () => {
-  it('adds the workcenter group, the default loss reason and the five-quantity total', async () => {
-    const r = await rows('rejects', [X])
-    expect(r[0]).toEqual({
-      CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: '元件切割-1', WORKCENTER_GROUP: '元件切割', LOSSREASONNAME: 'CRACK',
-      EQUIPMENTNAME: 'SAW', REJECTCOMMENT: null, REJECTQTY: 7, STANDBYQTY: null, QTYTOPROCESS: null, INPROCESSQTY: null,
-      PROCESSEDQTY: null, REJECT_TOTAL_QTY: 7, DEFECT_QTY: null, TXNDATE: '2024-01-02T00:00:00',
+  describe('history', () => {
+    it('keeps one row per (CID, equipment, spec, track-in) with the latest track-out, ordered by track-in', async () => {
+      const r = await rows('history', [X, Y])
+      expect(r).toEqual([
+        {
+          CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: '切割-A', EQUIPMENTID: 'EQ2', EQUIPMENTNAME: 'EQ2-N', SPECNAME: 'S2',
+          TRACKINTIMESTAMP: '2024-01-01T07:00:00', TRACKOUTTIMESTAMP: '2024-01-01T07:30:00', TRACKINQTY: 100, TRACKOUTQTY: 99,
+          FINISHEDRUNCARD: 'RC', PJ_WORKORDER: 'GA1', PJ_TYPE: 'T1', PJ_BOP: 'BOP1', WAFER_LOT_ID: 'WAF-X',
+        },
+        expect.objectContaining({ CONTAINERID: X, EQUIPMENTID: 'EQ1', TRACKINTIMESTAMP: '2024-01-01T08:00:00', TRACKOUTTIMESTAMP: '2024-01-01T10:00:00', TRACKOUTQTY: 2 }),
+        expect.objectContaining({ CONTAINERID: Y, EQUIPMENTID: 'EQ9', TRACKINTIMESTAMP: '2024-01-01T08:00:00', WAFER_LOT_ID: 'WAF-Y', PJ_TYPE: 'T2' }),
+      ])
     })
-    expect(r[1]).toMatchObject({ WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', REJECT_TOTAL_QTY: 15, DEFECT_QTY: 6 })
-    expect(r[2]).toMatchObject({ WORKCENTER_GROUP: null, REJECT_TOTAL_QTY: 0, DEFECT_QTY: 2 })
-  })
-})
 
-describe('downstream_rejects', () => {
-  it('counts DEFECTQTY in the total', async () => {
-    expect(await rows('downstream_rejects', [X])).toEqual([
-      { CONTAINERID: X, WORKCENTERNAME: '元件切割-1', WORKCENTER_GROUP: '元件切割', LOSSREASONNAME: 'CRACK', EQUIPMENTNAME: 'SAW', REJECT_TOTAL_QTY: 7, TXNDATE: '2024-01-02T00:00:00' },
-      { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', EQUIPMENTNAME: 'T1', REJECT_TOTAL_QTY: 21, TXNDATE: '2024-01-03T00:00:00' },
-      { CONTAINERID: X, WORKCENTERNAME: 'OTHER', WORKCENTER_GROUP: null, LOSSREASONNAME: 'X', EQUIPMENTNAME: 'O', REJECT_TOTAL_QTY: 2, TXNDATE: '2024-01-04T00:00:00' },
-    ])
-  })
-})
-
-describe('holds', () => {
-  it('marks released holds with their duration and open holds with hours until now', async () => {
-    const r = await rows('holds', [X])
-    expect(r[0]).toEqual({
-      CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: 'TMTT-1', HOLDTXNDATE: '2024-01-01T00:00:00', HOLDEMP: 'E1',
-      HOLDEMPDEPTNAME: 'QA', HOLDREASONNAME: 'CHK', HOLDCOMMENTS: 'h', RELEASETXNDATE: '2024-01-01T12:30:00', RELEASEEMP: 'E2',
-      RELEASECOMMENTS: 'ok', NCRID: 'N1', HOLD_STATUS: 'RELEASED', HOLD_HOURS: 12.5,
-    })
-    expect(r[1]).toMatchObject({ HOLDTXNDATE: OPEN_HOLD, RELEASETXNDATE: null, HOLD_STATUS: 'HOLD' })
-    expect(r[1].HOLD_HOURS).toBeGreaterThanOrEqual(2)
-    expect(r[1].HOLD_HOURS).toBeLessThan(2.5)
-  })
-})
-
-describe('jobs', () => {
-  it('returns one row per (job, listed CID) with the name at the same position', async () => {
-    const r = await rows('jobs', [X, Y])
-    expect(r.map((j) => [j.CONTAINERID, j.JOBID, j.CONTAINERNAME])).toEqual([
-      [X, 'J1', 'LOT-X'],
-      [X, 'J3', 'LOT-X'],
-      [Y, 'J1', 'LOT-Y'],
-    ])
-    expect(r[0]).toEqual({
-      CONTAINERID: X, CONTAINERNAME: 'LOT-X', JOBID: 'J1', RESOURCEID: 'R1', RESOURCENAME: 'EQ1', JOBSTATUS: 'DONE', JOBMODELNAME: 'PM',
-      JOBORDERNAME: 'JO1', CREATEDATE: '2024-01-01T00:00:00', COMPLETEDATE: '2024-01-01T01:00:00', CAUSECODENAME: 'C',
-      REPAIRCODENAME: 'R', SYMPTOMCODENAME: 'S',
+    it('drops rows without equipment or track-in', async () => {
+      const r = await rows('history', [X])
+      expect(r.map((x) => x.EQUIPMENTID)).toEqual(['EQ2', 'EQ1'])
     })
   })
 
-  it('matches whole list entries only, at the start, middle and end of the list, blanks or not', async () => {
-    const r = await rows('jobs', [Z])
-    expect(r.map((j) => [j.JOBID, j.CONTAINERNAME])).toEqual([
-      ['J1', 'LOT-Z'],
-      ['J2', 'LOT-Z'],
-      ['J3', 'LOT-Z'],
-    ])
+  describe('materials', () => {
+    it('returns the material columns per CID in time order', async () => {
+      expect(await rows('materials', [X])).toEqual([
+        { CONTAINERID: X, CONTAINERNAME: 'LOT-X', MATERIALPARTNAME: 'GLUE', MATERIALLOTNAME: 'G-1', QTYCONSUMED: 2, WORKCENTERNAME: '焊接_DB', SPECNAME: 'S', EQUIPMENTNAME: 'DB1', TXNDATE: '2024-01-01T00:00:00' },
+        { CONTAINERID: X, CONTAINERNAME: 'LOT-X', MATERIALPARTNAME: 'WIRE', MATERIALLOTNAME: 'W-1', QTYCONSUMED: 1.5, WORKCENTERNAME: '焊接_WB', SPECNAME: 'S', EQUIPMENTNAME: 'WB1', TXNDATE: '2024-01-02T00:00:00' },
+      ])
+    })
   })
-})
 
-describe('upstream_history', () => {
-  it('keeps the latest track-in per (CID, workcenter, equipment) with its group', async () => {
-    expect(await rows('upstream_history', [X])).toEqual([
-      { CONTAINERID: X, WORKCENTERNAME: '切割-A', WORKCENTER_GROUP: '切割', EQUIPMENTID: 'EQ2', EQUIPMENTNAME: 'EQ2-N', SPECNAME: 'S2', TRACKINTIMESTAMP: '2024-01-01T07:00:00', TRACKINQTY: 100 },
-      { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: 'EQ1', EQUIPMENTNAME: 'EQ1-N', SPECNAME: 'S1', TRACKINTIMESTAMP: '2024-01-01T08:00:00', TRACKINQTY: 100 },
-      { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: null, EQUIPMENTNAME: null, SPECNAME: 'S1', TRACKINTIMESTAMP: '2024-01-01T11:00:00', TRACKINQTY: 100 },
-      { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: 'EQ3', EQUIPMENTNAME: 'EQ3-N', SPECNAME: 'S3', TRACKINTIMESTAMP: null, TRACKINQTY: 100 },
-    ])
+  describe('rejects', () => {
+    it('adds the workcenter group, the default loss reason and the five-quantity total', async () => {
+      const r = await rows('rejects', [X])
+      expect(r[0]).toEqual({
+        CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: '元件切割-1', WORKCENTER_GROUP: '元件切割', LOSSREASONNAME: 'CRACK',
+        EQUIPMENTNAME: 'SAW', REJECTCOMMENT: null, REJECTQTY: 7, STANDBYQTY: null, QTYTOPROCESS: null, INPROCESSQTY: null,
+        PROCESSEDQTY: null, REJECT_TOTAL_QTY: 7, DEFECT_QTY: null, TXNDATE: '2024-01-02T00:00:00',
+      })
+      expect(r[1]).toMatchObject({ WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', REJECT_TOTAL_QTY: 15, DEFECT_QTY: 6 })
+      expect(r[2]).toMatchObject({ WORKCENTER_GROUP: null, REJECT_TOTAL_QTY: 0, DEFECT_QTY: 2 })
+    })
+  })
+
+  describe('downstream_rejects', () => {
+    it('counts DEFECTQTY in the total', async () => {
+      expect(await rows('downstream_rejects', [X])).toEqual([
+        { CONTAINERID: X, WORKCENTERNAME: '元件切割-1', WORKCENTER_GROUP: '元件切割', LOSSREASONNAME: 'CRACK', EQUIPMENTNAME: 'SAW', REJECT_TOTAL_QTY: 7, TXNDATE: '2024-01-02T00:00:00' },
+        { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', EQUIPMENTNAME: 'T1', REJECT_TOTAL_QTY: 21, TXNDATE: '2024-01-03T00:00:00' },
+        { CONTAINERID: X, WORKCENTERNAME: 'OTHER', WORKCENTER_GROUP: null, LOSSREASONNAME: 'X', EQUIPMENTNAME: 'O', REJECT_TOTAL_QTY: 2, TXNDATE: '2024-01-04T00:00:00' },
+      ])
+    })
+  })
+
+  describe('holds', () => {
+    it('marks released holds with their duration and open holds with hours until now', async () => {
+      const r = await rows('holds', [X])
+      expect(r[0]).toEqual({
+        CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: 'TMTT-1', HOLDTXNDATE: '2024-01-01T00:00:00', HOLDEMP: 'E1',
+        HOLDEMPDEPTNAME: 'QA', HOLDREASONNAME: 'CHK', HOLDCOMMENTS: 'h', RELEASETXNDATE: '2024-01-01T12:30:00', RELEASEEMP: 'E2',
+        RELEASECOMMENTS: 'ok', NCRID: 'N1', HOLD_STATUS: 'RELEASED', HOLD_HOURS: 12.5,
+      })
+      expect(r[1]).toMatchObject({ HOLDTXNDATE: OPEN_HOLD, RELEASETXNDATE: null, HOLD_STATUS: 'HOLD' })
+      expect(r[1].HOLD_HOURS).toBeGreaterThanOrEqual(2)
+      expect(r[1].HOLD_HOURS).toBeLessThan(2.5)
+    })
+  })
+
+  describe('jobs', () => {
+    it('returns one row per (job, listed CID) with the name at the same position, in job order', async () => {
+      const r = await rows('jobs', [X, Y])
+      expect(r.map((j) => [j.CONTAINERID, j.JOBID, j.CONTAINERNAME])).toEqual([
+        [X, 'J1', 'LOT-X'],
+        [Y, 'J1', 'LOT-Y'],
+        [X, 'J3', 'LOT-X'],
+      ])
+      expect(r[0]).toEqual({
+        CONTAINERID: X, CONTAINERNAME: 'LOT-X', JOBID: 'J1', RESOURCEID: 'R1', RESOURCENAME: 'EQ1', JOBSTATUS: 'DONE', JOBMODELNAME: 'PM',
+        JOBORDERNAME: 'JO1', CREATEDATE: '2024-01-01T00:00:00', COMPLETEDATE: '2024-01-01T01:00:00', CAUSECODENAME: 'C',
+        REPAIRCODENAME: 'R', SYMPTOMCODENAME: 'S',
+      })
+    })
+
+    it('matches whole list entries only, at the start, middle and end of the list, blanks or not', async () => {
+      const r = await rows('jobs', [Z])
+      expect(r.map((j) => [j.JOBID, j.CONTAINERNAME])).toEqual([
+        ['J1', 'LOT-Z'],
+        ['J2', 'LOT-Z'],
+        ['J3', 'LOT-Z'],
+      ])
+    })
+  })
+
+  describe('upstream_history', () => {
+    it('keeps the latest track-in per (CID, workcenter, equipment) with its group', async () => {
+      expect(await rows('upstream_history', [X])).toEqual([
+        { CONTAINERID: X, WORKCENTERNAME: '切割-A', WORKCENTER_GROUP: '切割', EQUIPMENTID: 'EQ2', EQUIPMENTNAME: 'EQ2-N', SPECNAME: 'S2', TRACKINTIMESTAMP: '2024-01-01T07:00:00', TRACKINQTY: 100 },
+        { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: 'EQ1', EQUIPMENTNAME: 'EQ1-N', SPECNAME: 'S1', TRACKINTIMESTAMP: '2024-01-01T08:00:00', TRACKINQTY: 100 },
+        { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: null, EQUIPMENTNAME: null, SPECNAME: 'S1', TRACKINTIMESTAMP: '2024-01-01T11:00:00', TRACKINQTY: 100 },
+        { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: 'EQ3', EQUIPMENTNAME: 'EQ3-N', SPECNAME: 'S3', TRACKINTIMESTAMP: null, TRACKINQTY: 100 },
+      ])
+    })
   })
 })

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DOMAIN_COLUMNS } from '../../../../src/shared/domains.ts'
 import { setLogLevel } from '../../../../src/server/logger.ts'
@@ -6,7 +5,7 @@ import { DomainEventsError, streamDomain } from '../../../../src/server/pipeline
 import { createMsdAggregator } from '../../../../src/server/pipeline/msd-aggregator.ts'
 import type { MesSource } from '../../../../src/server/source/mes-source.ts'
 import { fixtureCid, type FixtureRow } from '../../../helpers/fixture-db.ts'
-import { openFixtureSource, type FixtureSource } from '../../../helpers/fixture-source.ts'
+import { fixtureDialects, openFixture, type FixtureSource } from '../../../helpers/fixture-source.ts'
 
 const CIDS = Array.from({ length: 2500 }, (_, i) => fixtureCid(0x10000 + i))
 const HEAVY = CIDS.slice(0, 3)
@@ -30,12 +29,6 @@ const jobs: FixtureRow[] = [
 
 let fx: FixtureSource
 
-beforeAll(() => {
-  setLogLevel('error')
-  fx = openFixtureSource({ DW_MES_LOTWIPHISTORY: history, DW_MES_LOTMATERIALSHISTORY: materials, DW_MES_JOB: jobs })
-})
-afterAll(() => fx.close())
-
 /** Wraps a source to count statements and open iterators, and to fail one statement on request. */
 function instrumented(source: MesSource, failOnCall?: number) {
   const state = { calls: 0, open: 0 }
@@ -55,116 +48,126 @@ function instrumented(source: MesSource, failOnCall?: number) {
   return { source: wrapped, state }
 }
 
-describe('streamDomain batching', () => {
-  it('queries 2,500 CIDs in statements of 1,000 and loses or repeats no row', async () => {
-    const { source, state } = instrumented(fx.source)
-    const progress: number[] = []
-    const seen = new Set<string>()
-    let count = 0
-    for await (const batch of streamDomain(source, 'history', CIDS, { config: fx.config, onProgress: (n) => progress.push(n) })) {
-      for (const row of batch) {
-        seen.add(row[0] as string)
-        expect(row[7]).toBe('2024-02-02T00:00:00')
-        count++
+describe.each(await fixtureDialects())('on %s', (dialect) => {
+  beforeAll(async () => {
+    setLogLevel('error')
+    fx = await openFixture(dialect, { DW_MES_LOTWIPHISTORY: history, DW_MES_LOTMATERIALSHISTORY: materials, DW_MES_JOB: jobs })
+  })
+  afterAll(() => fx.close())
+
+  describe('streamDomain batching', () => {
+    it('queries 2,500 CIDs in statements of 1,000 and loses or repeats no row', async () => {
+      const { source, state } = instrumented(fx.source)
+      const progress: number[] = []
+      const seen = new Set<string>()
+      let count = 0
+      for await (const batch of streamDomain(source, 'history', CIDS, { config: fx.config, onProgress: (n) => progress.push(n) })) {
+        for (const row of batch) {
+          seen.add(row[0] as string)
+          expect(row[7]).toBe('2024-02-02T00:00:00')
+          count++
+        }
       }
-    }
-    expect(count).toBe(2500)
-    expect(seen.size).toBe(2500)
-    expect(state.calls).toBe(3)
-    expect(progress).toEqual([1000, 2000, 2500])
-    expect(state.open).toBe(0)
+      expect(count).toBe(2500)
+      expect(seen.size).toBe(2500)
+      expect(state.calls).toBe(3)
+      expect(progress).toEqual([1000, 2000, 2500])
+      expect(state.open).toBe(0)
+    })
+
+    it('fetches 12,000 rows of one statement in batches of at most 5,000', async () => {
+      const sizes: number[] = []
+      const lots = new Set<string>()
+      for await (const batch of streamDomain(fx.source, 'materials', HEAVY, { config: fx.config })) {
+        sizes.push(batch.length)
+        for (const row of batch) lots.add(row[DOMAIN_COLUMNS.materials.indexOf('MATERIALLOTNAME')] as string)
+      }
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(12_000)
+      expect(lots.size).toBe(12_000)
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(5000)
+      expect(sizes.length).toBeGreaterThanOrEqual(3)
+    })
+
+    it('finds jobs for all 2,500 CIDs in one scan of the job table', async () => {
+      const { source, state } = instrumented(fx.source)
+      const progress: number[] = []
+      const found: string[] = []
+      for await (const batch of streamDomain(source, 'jobs', CIDS, { config: fx.config, onProgress: (n) => progress.push(n) })) {
+        for (const row of batch) found.push(`${row[2]}:${row[0]}:${row[1]}`)
+      }
+      expect(found).toEqual([`J-EDGE:${CIDS[999]}:a`, `J-EDGE:${CIDS[1000]}:b`, `J-EDGE:${CIDS[2499]}:c`, `J-FIRST:${CIDS[0]}:z`])
+      expect(state.calls).toBe(1)
+      expect(progress).toEqual([2500])
+    })
+
+    it('feeds the MSD aggregator distinct lots per machine across batches', async () => {
+      const agg = createMsdAggregator('backward')
+      for await (const batch of streamDomain(fx.source, 'upstream_history', CIDS, { config: fx.config })) agg.add('upstream_history', batch)
+      const r = agg.result()
+      expect(r.lots).toEqual({ upstream_history: 2500 })
+      expect(r.machines).toEqual([
+        { workcenter_group: '測試', equipment_name: 'EQ-A', lots: 1250 },
+        { workcenter_group: '測試', equipment_name: 'EQ-B', lots: 1250 },
+      ])
+    })
   })
 
-  it('fetches 12,000 rows of one statement in batches of at most 5,000', async () => {
-    const sizes: number[] = []
-    const lots = new Set<string>()
-    for await (const batch of streamDomain(fx.source, 'materials', HEAVY, { config: fx.config })) {
-      sizes.push(batch.length)
-      for (const row of batch) lots.add(row[DOMAIN_COLUMNS.materials.indexOf('MATERIALLOTNAME')] as string)
-    }
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(12_000)
-    expect(lots.size).toBe(12_000)
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(5000)
-    expect(sizes.length).toBeGreaterThanOrEqual(3)
-  })
-
-  it('finds jobs whose CIDs fall on both sides of a batch boundary', async () => {
-    const found: string[] = []
-    for await (const batch of streamDomain(fx.source, 'jobs', CIDS, { config: fx.config })) {
-      for (const row of batch) found.push(`${row[2]}:${row[0]}:${row[1]}`)
-    }
-    expect(found).toEqual([`J-FIRST:${CIDS[0]}:z`, `J-EDGE:${CIDS[999]}:a`, `J-EDGE:${CIDS[1000]}:b`, `J-EDGE:${CIDS[2499]}:c`])
-  })
-
-  it('feeds the MSD aggregator distinct lots per machine across batches', async () => {
-    const agg = createMsdAggregator('backward')
-    for await (const batch of streamDomain(fx.source, 'upstream_history', CIDS, { config: fx.config })) agg.add('upstream_history', batch)
-    const r = agg.result()
-    expect(r.lots).toEqual({ upstream_history: 2500 })
-    expect(r.machines).toEqual([
-      { workcenter_group: '測試', equipment_name: 'EQ-A', lots: 1250 },
-      { workcenter_group: '測試', equipment_name: 'EQ-B', lots: 1250 },
-    ])
-  })
-})
-
-describe('streamDomain failures and closing', () => {
-  it('surfaces a failed batch as the domain’s error after the rows already sent', async () => {
-    const { source, state } = instrumented(fx.source, 2)
-    let received = 0
-    const err = await (async () => {
-      for await (const batch of streamDomain(source, 'history', CIDS, { config: fx.config })) received += batch.length
-    })().catch((e: unknown) => e)
-    expect(received).toBe(1000)
-    expect(err).toBeInstanceOf(DomainEventsError)
-    expect(err).toMatchObject({ domain: 'history', code: 'EVENTS_FAILED', status: 500 })
-    expect((err as Error).message).toBe('history query failed: ORA-03113: end-of-file on communication channel')
-    expect(state.open).toBe(0)
-  })
-
-  it('surfaces a real SQL error of the database', async () => {
-    const broken = openFixtureSource({})
-    const db = new Database(broken.path)
-    db.exec('DROP TABLE DW_MES_HOLDRELEASEHISTORY')
-    db.close()
-    try {
+  describe('streamDomain failures and closing', () => {
+    it('surfaces a failed batch as the domain’s error after the rows already sent', async () => {
+      const { source, state } = instrumented(fx.source, 2)
+      let received = 0
       const err = await (async () => {
-        for await (const _ of streamDomain(broken.source, 'holds', CIDS.slice(0, 5), { config: broken.config })) void _
+        for await (const batch of streamDomain(source, 'history', CIDS, { config: fx.config })) received += batch.length
       })().catch((e: unknown) => e)
+      expect(received).toBe(1000)
       expect(err).toBeInstanceOf(DomainEventsError)
-      expect((err as DomainEventsError).domain).toBe('holds')
-      expect((err as Error).message).toMatch(/no such table: DW_MES_HOLDRELEASEHISTORY/)
-    } finally {
-      await broken.close()
-    }
-  })
+      expect(err).toMatchObject({ domain: 'history', code: 'EVENTS_FAILED', status: 500 })
+      expect((err as Error).message).toBe('history query failed: ORA-03113: end-of-file on communication channel')
+      expect(state.open).toBe(0)
+    })
 
-  it('closes the source iterator when the consumer stops early', async () => {
-    const { source, state } = instrumented(fx.source)
-    for await (const batch of streamDomain(source, 'materials', HEAVY, { config: fx.config })) {
-      expect(batch.length).toBeGreaterThan(0)
-      break
-    }
-    expect(state.calls).toBe(1)
-    expect(state.open).toBe(0)
-  })
+    it('surfaces a real SQL error of the database', async () => {
+      const broken = await openFixture(dialect, {})
+      await broken.exec('DROP TABLE DW_MES_HOLDRELEASEHISTORY')
+      try {
+        const err = await (async () => {
+          for await (const _ of streamDomain(broken.source, 'holds', CIDS.slice(0, 5), { config: broken.config })) void _
+        })().catch((e: unknown) => e)
+        expect(err).toBeInstanceOf(DomainEventsError)
+        expect((err as DomainEventsError).domain).toBe('holds')
+        expect((err as Error).message).toMatch(/^holds query failed: .*(no such table: DW_MES_HOLDRELEASEHISTORY|relation "dw_mes_holdreleasehistory" does not exist)/)
+      } finally {
+        await broken.close()
+      }
+    })
 
-  it('rejects with the abort reason and closes the iterator when the caller aborts', async () => {
-    const { source, state } = instrumented(fx.source)
-    const ac = new AbortController()
-    const reason = new Error('client disconnected')
-    const err = await (async () => {
-      for await (const _ of streamDomain(source, 'materials', HEAVY, { config: fx.config, signal: ac.signal })) ac.abort(reason)
-    })().catch((e: unknown) => e)
-    expect(err).toBe(reason)
-    expect(state.open).toBe(0)
-  })
+    it('closes the source iterator when the consumer stops early', async () => {
+      const { source, state } = instrumented(fx.source)
+      for await (const batch of streamDomain(source, 'materials', HEAVY, { config: fx.config })) {
+        expect(batch.length).toBeGreaterThan(0)
+        break
+      }
+      expect(state.calls).toBe(1)
+      expect(state.open).toBe(0)
+    })
 
-  it('yields nothing and runs no statement for an empty CID list', async () => {
-    const { source, state } = instrumented(fx.source)
-    const batches = []
-    for await (const b of streamDomain(source, 'history', [], { config: fx.config })) batches.push(b)
-    expect(batches).toEqual([])
-    expect(state.calls).toBe(0)
+    it('rejects with the abort reason and closes the iterator when the caller aborts', async () => {
+      const { source, state } = instrumented(fx.source)
+      const ac = new AbortController()
+      const reason = new Error('client disconnected')
+      const err = await (async () => {
+        for await (const _ of streamDomain(source, 'materials', HEAVY, { config: fx.config, signal: ac.signal })) ac.abort(reason)
+      })().catch((e: unknown) => e)
+      expect(err).toBe(reason)
+      expect(state.open).toBe(0)
+    })
+
+    it('yields nothing and runs no statement for an empty CID list', async () => {
+      const { source, state } = instrumented(fx.source)
+      const batches = []
+      for await (const b of streamDomain(source, 'history', [], { config: fx.config })) batches.push(b)
+      expect(batches).toEqual([])
+      expect(state.calls).toBe(0)
+    })
   })
 })
