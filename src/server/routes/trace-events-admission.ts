@@ -11,13 +11,19 @@ import { log } from '../logger.ts'
 /** Retry-After of a 503 this module raises itself: a worker slot usually frees within this many seconds. */
 const NO_WORKER_RETRY_AFTER_SECONDS = 30
 
-/** Submits the job when a worker can take it; undefined when none can (no job system, or all busy/down). */
-export async function trySubmitJob(jobs: JobService | undefined, spec: JobSpec): Promise<JobAccepted | undefined> {
-  if (!jobs || !(await jobs.canAccept())) return undefined
+/** What became of a submission: accepted, or no worker could take it (with the Retry-After to send). */
+export type SubmitOutcome =
+  | { readonly status: 'accepted'; readonly accepted: JobAccepted }
+  | { readonly status: 'unavailable'; readonly retryAfter: string }
+
+/** Submits the job when a worker can take it; `unavailable` when none can (all busy, or down). */
+export async function trySubmitJob(jobs: JobService, spec: JobSpec): Promise<SubmitOutcome> {
+  const unavailable = (retryAfter = String(NO_WORKER_RETRY_AFTER_SECONDS)): SubmitOutcome => ({ status: 'unavailable', retryAfter })
+  if (!(await jobs.canAccept())) return unavailable()
   try {
-    return await jobs.submit(spec)
+    return { status: 'accepted', accepted: await jobs.submit(spec) }
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'SERVICE_UNAVAILABLE') return undefined
+    if (err instanceof ApiError && err.code === 'SERVICE_UNAVAILABLE') return unavailable(err.headers['Retry-After'])
     throw err
   }
 }
@@ -37,15 +43,15 @@ export async function admitEvents(
   const cidCount = spec.cid_count
   const isMsd = spec.profile === 'mid_section_defect'
   if (jobs && cidCount > config.TRACE_ASYNC_CID_THRESHOLD) {
-    const accepted = await trySubmitJob(jobs, spec)
-    if (accepted) return accepted
+    const outcome = await trySubmitJob(jobs, spec)
+    if (outcome.status === 'accepted') return outcome.accepted
     if (isMsd) {
       throw new ApiError(
         503,
         'SERVICE_UNAVAILABLE',
         `no trace worker can take this ${cidCount}-CID defect investigation now; retry later`,
         { cid_count: cidCount },
-        { 'Retry-After': String(NO_WORKER_RETRY_AFTER_SECONDS) },
+        { 'Retry-After': outcome.retryAfter },
       )
     }
   }

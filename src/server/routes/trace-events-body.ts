@@ -28,6 +28,15 @@ export interface EventsBodyInput {
   readonly signal: AbortSignal
 }
 
+/**
+ * Rows serialised per write: a 5000-row fetch serialised at once is one long synchronous stretch, and other
+ * requests on this event loop would wait for it.
+ */
+const ROWS_PER_WRITE = 1000
+
+// A resolved write continues in a microtask; a macrotask turn lets other requests' I/O run between batches.
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 type FailedDomain = NonNullable<EventsResponse['failed_domains']>[number]
 
 function failure(domain: Domain, err: unknown): FailedDomain {
@@ -53,9 +62,12 @@ export async function writeEventsBody(write: (chunk: string) => Promise<unknown>
       for await (const rows of streamDomain(input.source, domain, input.cids, { config: input.config, signal })) {
         if (rows.length === 0) continue
         aggregator?.add(domain, rows)
-        let text = ''
-        for (const row of rows) text += (count++ > 0 ? ',' : '') + JSON.stringify(row)
-        await emit(text)
+        for (let start = 0; start < rows.length; start += ROWS_PER_WRITE) {
+          let text = ''
+          for (const row of rows.slice(start, start + ROWS_PER_WRITE)) text += (count++ > 0 ? ',' : '') + JSON.stringify(row)
+          await emit(text)
+        }
+        await yieldToEventLoop()
       }
     } catch (err) {
       if (signal.aborted) throw signal.reason

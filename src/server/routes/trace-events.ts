@@ -37,9 +37,9 @@ export function eventsRoutes(deps: AppDeps): Hono {
       checkLineageRef(profile, direction, lineageQueryId, seeds)
       input = { kind: 'lineage_ref', lineage_query_id: lineageQueryId, seed_container_ids: seeds, direction }
       // A lineage holds at least its seeds: when they alone pass the async threshold, the worker computes it.
-      if (seeds.length > config.TRACE_ASYNC_CID_THRESHOLD) {
-        const accepted = await trySubmitJob(deps.jobs, { profile, domains, input, cid_count: 0 })
-        if (accepted) return c.json(accepted, 202)
+      if (deps.jobs && seeds.length > config.TRACE_ASYNC_CID_THRESHOLD) {
+        const outcome = await trySubmitJob(deps.jobs, { profile, domains, input, cid_count: 0 })
+        if (outcome.status === 'accepted') return c.json(outcome.accepted, 202)
       }
       cids = await lineageCids(source, { profile, direction, seeds }, { config, signal: requestSignal })
     }
