@@ -40,7 +40,7 @@ export type DemoScale = 'default' | 'incident'
  */
 export const DEMO_SCALES: Readonly<Record<DemoScale, DemoOptions>> = Object.freeze({
   default: DEMO_DEFAULTS,
-  incident: Object.freeze({ ...DEMO_DEFAULTS, lots: 23_000, months: 5 }),
+  incident: Object.freeze({ ...DEMO_DEFAULTS, lots: 24_000, months: 5 }),
 })
 
 /** First and last day (inclusive, `YYYY-MM-DD`) that generated timestamps can fall on. */

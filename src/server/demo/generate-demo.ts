@@ -27,8 +27,8 @@ export interface DemoProgress {
 /** Rows per sink write (a table's buffer is flushed once it reaches this size). */
 export const FLUSH_ROWS = 5000
 
-/** Days at the end of the span in which no new wafer lots are released (lots still in WIP at the end). */
-const RELEASE_TAIL_DAYS = 10
+/** Days at the end of the span without new wafer lots; lots released shortly before are still WIP at the end. */
+const RELEASE_TAIL_DAYS = 4
 
 /** Family sizes: wafer lots of one product released together. */
 const FAMILY_WAFERS: readonly [number, number] = [2, 6]

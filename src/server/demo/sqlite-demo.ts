@@ -50,7 +50,9 @@ export async function writeSqliteDemo(
   rmSync(tmp, { force: true })
   const db = new Database(tmp)
   try {
-    // Nothing to protect while the file is still .tmp: skip the journal and fsyncs.
+    // Nothing to protect while the file is still .tmp: skip the journal and fsyncs. better-sqlite3's
+    // defensive mode silently keeps the journal on unless unsafe mode is enabled for this connection.
+    db.unsafeMode(true)
     db.pragma('journal_mode = OFF')
     db.pragma('synchronous = OFF')
     db.pragma('cache_size = -8000')

@@ -232,7 +232,7 @@ export function runStep(run: FamilyRun, lot: Lot, step: StepSpec, retest = true)
     if (bad && rng.chance(0.12)) emitHold(run, lot, step, '設備異常', trackOut, 0.9)
     else if (badMaterial && rng.chance(0.2)) emitHold(run, lot, step, '物料異常', trackOut, 0.8)
     else if (loss > 0 && !machine && rng.chance(0.1)) emitHold(run, lot, step, '外觀異常', trackOut, 0.5)
-    else if (rng.chance(0.008)) emitHold(run, lot, step, rng.pick(RANDOM_HOLD_REASONS), trackOut, 0.2)
+    else if (rng.chance(0.003)) emitHold(run, lot, step, rng.pick(RANDOM_HOLD_REASONS), trackOut, 0.2)
   }
 
   if (step.test && retest && rng.chance(0.2)) runStep(run, lot, step, false)
