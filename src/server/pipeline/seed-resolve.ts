@@ -30,7 +30,7 @@ function checkGdRules(inputType: InputType, tokens: readonly string[]): void {
   if (inputType === 'work_order') {
     const gd = tokens.filter(isGd)
     if (gd.length)
-      refuse(`work_order takes GA/GC orders; ${gd.join(', ')} is a GD rework order: use input_type gd_work_order (profile query_tool_reverse)`, gd)
+      refuse(`work_order takes GA/GC orders; ${gd.join(', ')} ${gd.length > 1 ? 'are GD rework orders' : 'is a GD rework order'}: use input_type gd_work_order (profile query_tool_reverse)`, gd)
   } else if (inputType === 'gd_lot_id' || inputType === 'gd_work_order') {
     const other = tokens.filter((t) => !isGd(t))
     if (other.length) {
