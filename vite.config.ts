@@ -6,6 +6,8 @@ export default defineConfig({
   plugins: [vue()],
   root: '.',
   build: { outDir: 'dist', emptyOutDir: true },
+  // The sort/filter worker is an ES module (new Worker(url, { type: 'module' })).
+  worker: { format: 'es' },
   server: {
     proxy: { '/api': `http://127.0.0.1:${process.env.PORT ?? 8787}` },
   },

@@ -1,0 +1,395 @@
+/**
+ * Runs a trace and follows it to the last row: the whole trace as one job (POST /api/trace/jobs, the default)
+ * or, for a few exact ids, the staged calls (seed-resolve → lineage → events, which may itself answer with a
+ * job). Job status is polled through vue-query; rows are read from the NDJSON stream into a columnar RowStore
+ * outside Vue, and the UI sees `version`, bumped at most once per animation frame. Every failure lands in
+ * `stage_errors` under the stage it belongs to; nothing is swallowed, and nothing fires after cancel/reset.
+ */
+import type { QueryClient } from '@tanstack/vue-query'
+import { computed, onScopeDispose, shallowRef, watch, type ComputedRef, type ShallowRef } from 'vue'
+import type { LineageResponse } from '../../shared/responses.ts'
+import type { JobRequest } from '../../shared/schemas.ts'
+import type { ApiOptions } from '../lib/api-client.ts'
+import { ingestEventsResponse } from '../lib/events-ingest.ts'
+import { createFrameBatcher, type FrameCanceller, type FrameScheduler } from '../lib/frame-batcher.ts'
+import { streamJob } from '../lib/job-stream-session.ts'
+import { RowStore } from '../lib/row-store.ts'
+import { chooseRunPath, requestDirection, type RunMode, type RunPath } from '../lib/run-path.ts'
+import { describeMismatches, StreamIngest, type FailedDomain, type IngestOutcome } from '../lib/stream-ingest.ts'
+import { deleteJob, fetchLineage, requestEvents, resolveSeeds, submitJob } from '../lib/trace-api.ts'
+import { isAbortError, toStageError, type StageError } from '../lib/trace-errors.ts'
+import {
+  NO_STAGE_ERRORS, TRACE_STAGES, progressOf, stageErrorKey, stageOfErrorCode, stageOfJob, stagesBefore,
+  type JobProgressView, type RunStatus, type SeedOutcome, type StageErrors, type TraceStage,
+} from '../lib/trace-stages.ts'
+import { checkTraceRequest } from '../lib/validate-request.ts'
+import { isTransientError, useJobStatus, type PollTarget } from './useJobStatus.ts'
+
+export interface UseTraceProgressOptions {
+  /** Default: the app's client (VueQueryPlugin). */
+  readonly queryClient?: QueryClient
+  /** Default: globalThis.fetch. */
+  readonly fetch?: typeof fetch
+  /** Base for API paths. Default: the page's location. */
+  readonly baseUrl?: string
+  /** Timeout of each HTTP request (not of the stream body). Default 30 000 ms. */
+  readonly requestTimeoutMs?: number
+  /** Give up following a job after this long (POLL_TIMEOUT). Default 40 min (the server's job limit is 30). */
+  readonly timeoutMs?: number
+  /** First status poll interval. Default 500 ms. */
+  readonly pollIntervalMs?: number
+  /** Longest status poll interval. Default 5000 ms. */
+  readonly pollMaxIntervalMs?: number
+  /** Stream reconnects in a row without progress before STREAM_DROPPED. Default 5. */
+  readonly maxResumes?: number
+  /** Wait before reconnect n is n times this. Default 1000 ms. */
+  readonly resumeDelayMs?: number
+  /** `auto` mode: the staged path for at most this many exact ids. Default 20. */
+  readonly stagedMaxTokens?: number
+  /** Frame scheduling for the version counter. Default requestAnimationFrame. */
+  readonly scheduleFrame?: FrameScheduler
+  readonly cancelFrame?: FrameCanceller
+}
+
+type Ro<T> = Readonly<ShallowRef<T>>
+
+export interface TraceProgress {
+  readonly current_stage: Ro<TraceStage | null>
+  readonly completed_stages: Ro<readonly TraceStage[]>
+  readonly is_running: ComputedRef<boolean>
+  readonly run_status: Ro<RunStatus>
+  readonly stage_errors: Ro<StageErrors>
+  /** Job status as last polled (null on the staged path until a job exists). */
+  readonly progress: Ro<JobProgressView | null>
+  readonly job_id: Ro<string | null>
+  readonly path: Ro<RunPath | null>
+  readonly seeds: Ro<SeedOutcome | null>
+  /** The genealogy (staged path only; the job path does not send it). */
+  readonly lineage: Ro<LineageResponse | null>
+  readonly aggregation: Ro<unknown>
+  /** Domains the server could not (fully) fetch. */
+  readonly warnings: Ro<readonly FailedDomain[]>
+  /** Rows in the store, updated with `version`. */
+  readonly rows_received: Ro<number>
+  /** Bumped (at most once per frame) when rows arrive. */
+  readonly version: Ro<number>
+  /** Stream reconnects so far. */
+  readonly resumes: Ro<number>
+  readonly started_at: Ro<number | null>
+  readonly finished_at: Ro<number | null>
+  /** The rows, per domain (not reactive: read it when `version` changes). */
+  readonly store: RowStore
+  /** Starts a trace (stopping any current one without cancelling its job). */
+  execute(request: JobRequest, options?: { mode?: RunMode }): Promise<void>
+  /** Follows an existing job (URL, recent jobs) from its first row. */
+  attach(jobId: string): void
+  /** Stops the run and cancels its job on the server (DELETE). */
+  cancel(): Promise<void>
+  /** Stops following (the job keeps running on the server) and clears everything. */
+  reset(): void
+}
+
+interface Run {
+  readonly id: number
+  readonly controller: AbortController
+  readonly ingest: StreamIngest
+  jobId: string | null
+  timer: ReturnType<typeof setTimeout> | null
+}
+
+/** See the module comment. Call inside a component setup or an effect scope. */
+export function useTraceProgress(options: UseTraceProgressOptions = {}): TraceProgress {
+  const api: Omit<ApiOptions, 'signal'> = { fetch: options.fetch, baseUrl: options.baseUrl, timeoutMs: options.requestTimeoutMs }
+  const timeoutMs = options.timeoutMs ?? 40 * 60_000
+  const store = new RowStore()
+
+  const current_stage = shallowRef<TraceStage | null>(null)
+  const completed_stages = shallowRef<readonly TraceStage[]>([])
+  const run_status = shallowRef<RunStatus>('idle')
+  const stage_errors = shallowRef<StageErrors>(NO_STAGE_ERRORS)
+  const progress = shallowRef<JobProgressView | null>(null)
+  const job_id = shallowRef<string | null>(null)
+  const path = shallowRef<RunPath | null>(null)
+  const seeds = shallowRef<SeedOutcome | null>(null)
+  const lineage = shallowRef<LineageResponse | null>(null)
+  const aggregation = shallowRef<unknown>(null)
+  const warnings = shallowRef<readonly FailedDomain[]>([])
+  const rows_received = shallowRef(0)
+  const version = shallowRef(0)
+  const resumes = shallowRef(0)
+  const started_at = shallowRef<number | null>(null)
+  const finished_at = shallowRef<number | null>(null)
+  const pollTarget = shallowRef<PollTarget | null>(null)
+
+  const batcher = createFrameBatcher(
+    () => {
+      rows_received.value = store.totalRows()
+      version.value++
+    },
+    options.scheduleFrame,
+    options.cancelFrame,
+  )
+  const poll = useJobStatus(pollTarget, {
+    queryClient: options.queryClient,
+    api,
+    pollIntervalMs: options.pollIntervalMs,
+    pollMaxIntervalMs: options.pollMaxIntervalMs,
+  })
+
+  let run: Run | null = null
+  let runs = 0
+
+  const live = (r: Run): boolean => run === r && !r.controller.signal.aborted
+
+  function advance(stage: TraceStage): void {
+    const at = TRACE_STAGES.indexOf(stage)
+    if (current_stage.value !== null && at < TRACE_STAGES.indexOf(current_stage.value)) return
+    if (current_stage.value === null && completed_stages.value.length > at) return
+    completed_stages.value = stagesBefore(stage)
+    current_stage.value = stage
+  }
+
+  /** Ends the run: stops the stream, the poll and the timers, and shows every row received. */
+  function stop(r: Run, status: RunStatus): void {
+    run = null
+    r.controller.abort()
+    if (r.timer !== null) clearTimeout(r.timer)
+    pollTarget.value = null
+    void poll.cancel()
+    batcher.flushNow()
+    run_status.value = status
+    finished_at.value = Date.now()
+  }
+
+  function fail(r: Run, error: StageError, stage: TraceStage = current_stage.value ?? 'seed-resolve'): void {
+    if (!live(r)) return
+    stage_errors.value = { ...stage_errors.value, [stageErrorKey(stage)]: error }
+    stop(r, 'failed')
+  }
+
+  function succeed(r: Run): void {
+    if (!live(r)) return
+    completed_stages.value = [...TRACE_STAGES]
+    current_stage.value = null
+    if (progress.value) progress.value = { ...progress.value, status: 'finished', stage: 'done', pct: 100 }
+    stop(r, 'finished')
+  }
+
+  function onOutcomes(r: Run, outcomes: readonly IngestOutcome[]): void {
+    if (!live(r)) return
+    for (const o of outcomes) {
+      switch (o.kind) {
+        case 'rows':
+        case 'domain_end':
+          advance('events')
+          batcher.request()
+          break
+        case 'aggregation':
+          aggregation.value = o.data
+          break
+        case 'warning':
+          warnings.value = [...warnings.value, ...o.failed_domains]
+          break
+        case 'error':
+          fail(r, { code: o.code, message: o.message }, stageOfErrorCode(o.code) ?? current_stage.value ?? 'events')
+          return
+        case 'complete':
+          if (o.mismatches.length > 0) fail(r, { code: 'COUNT_MISMATCH', message: describeMismatches(o.mismatches) }, 'streaming')
+          else succeed(r)
+          return
+        default:
+          break
+      }
+    }
+  }
+
+  /** Follows a job: polls its status and reads its stream until both say it is over. */
+  function follow(r: Run, jobId: string): void {
+    r.jobId = jobId
+    job_id.value = jobId
+    path.value = path.value ?? 'job'
+    pollTarget.value = { jobId, run: r.id }
+    r.timer = setTimeout(() => {
+      fail(r, { code: 'POLL_TIMEOUT', message: `the job did not finish within ${Math.round(timeoutMs / 60_000)} min; it may still be running on the server` })
+    }, timeoutMs)
+    streamJob({
+      jobId,
+      ingest: r.ingest,
+      signal: r.controller.signal,
+      api,
+      maxResumes: options.maxResumes,
+      resumeDelayMs: options.resumeDelayMs,
+      onOutcomes: (outcomes) => onOutcomes(r, outcomes),
+      onResume: () => {
+        if (live(r)) resumes.value++
+      },
+    }).then(
+      () => {
+        // Every ending line was handled in onOutcomes; reaching here otherwise means the stream said nothing final.
+        if (live(r) && !r.ingest.finished) fail(r, { code: 'STREAM_DROPPED', message: 'the result stream ended without a complete line' }, 'streaming')
+      },
+      (err: unknown) => {
+        if (live(r) && !isAbortError(err)) fail(r, toStageError(err), 'events')
+      },
+    )
+  }
+
+  watch(poll.status, (status) => {
+    const r = run
+    if (!r || !status || status.job_id !== r.jobId || !live(r)) return
+    progress.value = progressOf(status, Date.now())
+    if (status.seed_summary) seeds.value = { ...status.seed_summary, seeds: seeds.value?.seeds }
+    const stage = stageOfJob(status.status, status.progress.stage)
+    if (stage) advance(stage)
+    if (status.status === 'failed') {
+      const error = status.error ?? { code: 'JOB_FAILED', message: 'the job failed' }
+      fail(r, error, stageOfErrorCode(error.code) ?? stage ?? current_stage.value ?? 'events')
+    }
+    else if (status.status === 'cancelled') fail(r, { code: 'JOB_CANCELLED', message: 'the job was cancelled on the server' })
+  })
+
+  watch(poll.error, (err) => {
+    const r = run
+    if (!r || !err || !live(r) || isTransientError(err)) return
+    fail(r, toStageError(err), 'events')
+  })
+
+  async function runStaged(r: Run, request: JobRequest): Promise<void> {
+    const signalled = { ...api, signal: r.controller.signal }
+    const direction = requestDirection(request)
+    const resolved = await resolveSeeds({ profile: request.profile, params: request.params }, signalled)
+    if (!live(r)) return
+    seeds.value = resolved
+    if (resolved.seeds.length === 0) {
+      fail(r, { code: 'NOT_FOUND', message: `no container matched (${resolved.not_found.length} not found)` })
+      return
+    }
+    const seedIds = resolved.seeds.map((s) => s.container_id)
+    advance('lineage')
+    const family = await fetchLineage({ profile: request.profile, container_ids: seedIds, params: { direction } }, signalled)
+    if (!live(r)) return
+    lineage.value = family
+    advance('events')
+    const events = await requestEvents(
+      {
+        profile: request.profile,
+        lineage_query_id: family.lineage_query_id,
+        seed_container_ids: seedIds,
+        domains: request.domains,
+        params: { direction },
+      },
+      signalled,
+    )
+    if (!live(r)) return
+    if (events.kind === 'job') {
+      follow(r, events.accepted.job_id)
+      return
+    }
+    advance('streaming')
+    const result = ingestEventsResponse(store, events.body)
+    aggregation.value = result.aggregation
+    warnings.value = result.failed_domains
+    batcher.request()
+    if (result.mismatches.length > 0) fail(r, { code: 'COUNT_MISMATCH', message: describeMismatches(result.mismatches) }, 'streaming')
+    else succeed(r)
+  }
+
+  function begin(): Run {
+    reset()
+    const r: Run = { id: ++runs, controller: new AbortController(), ingest: new StreamIngest(store), jobId: null, timer: null }
+    run = r
+    run_status.value = 'running'
+    started_at.value = Date.now()
+    return r
+  }
+
+  async function execute(request: JobRequest, opts: { mode?: RunMode } = {}): Promise<void> {
+    const r = begin()
+    advance('seed-resolve')
+    const check = checkTraceRequest(request)
+    if (!check.ok) {
+      fail(r, { code: 'INVALID_PARAMS', message: check.issues.map((i) => `${i.path}: ${i.message}`).join('; ') })
+      return
+    }
+    path.value = chooseRunPath(check.request, opts.mode ?? 'auto', options.stagedMaxTokens)
+    try {
+      if (path.value === 'staged') await runStaged(r, check.request)
+      else {
+        const accepted = await submitJob(check.request, { ...api, signal: r.controller.signal })
+        if (live(r)) follow(r, accepted.job_id)
+      }
+    } catch (err) {
+      if (live(r) && !isAbortError(err)) fail(r, toStageError(err))
+    }
+  }
+
+  function attach(jobId: string): void {
+    const r = begin()
+    path.value = 'job'
+    follow(r, jobId)
+  }
+
+  async function cancel(): Promise<void> {
+    const r = run
+    if (!r) return
+    stop(r, 'cancelled')
+    if (progress.value) progress.value = { ...progress.value, status: 'cancelled' }
+    if (r.jobId === null) return
+    try {
+      await deleteJob(r.jobId, api)
+    } catch (err) {
+      stage_errors.value = { ...stage_errors.value, events: { ...toStageError(err), message: `cancel request failed: ${toStageError(err).message}` } }
+    }
+  }
+
+  function reset(): void {
+    if (run) stop(run, 'idle')
+    store.clear()
+    current_stage.value = null
+    completed_stages.value = []
+    run_status.value = 'idle'
+    stage_errors.value = NO_STAGE_ERRORS
+    progress.value = null
+    job_id.value = null
+    path.value = null
+    seeds.value = null
+    lineage.value = null
+    aggregation.value = null
+    warnings.value = []
+    resumes.value = 0
+    started_at.value = null
+    finished_at.value = null
+    rows_received.value = 0
+    version.value++
+  }
+
+  onScopeDispose(() => {
+    if (run) stop(run, 'idle')
+    batcher.dispose()
+  })
+
+  return {
+    current_stage,
+    completed_stages,
+    is_running: computed(() => run_status.value === 'running'),
+    run_status,
+    stage_errors,
+    progress,
+    job_id,
+    path,
+    seeds,
+    lineage,
+    aggregation,
+    warnings,
+    rows_received,
+    version,
+    resumes,
+    started_at,
+    finished_at,
+    store,
+    execute,
+    attach,
+    cancel,
+    reset,
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Reads a job's NDJSON stream to its end into a StreamIngest, resuming with `?from=<domain>:<batch>` after a
+ * dropped connection. Resolves once the stream said its last word (`complete`, `error` or `full_result`);
+ * rejects with the reason otherwise: never ends silently.
+ */
+import { openStream, type ApiOptions } from './api-client.ts'
+import { readNdjson } from './ndjson-reader.ts'
+import type { IngestOutcome, StreamIngest } from './stream-ingest.ts'
+import { ApiRequestError, MalformedLineError } from './trace-errors.ts'
+
+export interface JobStreamOptions {
+  readonly jobId: string
+  readonly ingest: StreamIngest
+  /** Aborts reading (cancel, reset); the rejection is then the abort error. */
+  readonly signal: AbortSignal
+  readonly api?: Omit<ApiOptions, 'signal'>
+  /** Reconnects in a row without a line received before giving up with STREAM_DROPPED. Default 5. */
+  readonly maxResumes?: number
+  /** Wait before reconnect attempt n is n times this. Default 1000 ms. */
+  readonly resumeDelayMs?: number
+  /** Receives each line's outcomes, in order. */
+  readonly onOutcomes: (outcomes: readonly IngestOutcome[]) => void
+  /** Told about each reconnect (from = the resume point, null = from the start). */
+  readonly onResume?: (from: string | null, attempt: number) => void
+}
+
+/** The stream URL for a job, resuming after `from` when given. */
+export function streamPath(jobId: string, from: string | null): string {
+  const path = `/api/trace/job/${encodeURIComponent(jobId)}/stream`
+  return from ? `${path}?from=${encodeURIComponent(from)}` : path
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** A failure worth reconnecting for: the connection, not the job. */
+function isDrop(err: unknown): boolean {
+  if (err instanceof MalformedLineError) return false
+  if (err instanceof ApiRequestError) return err.status === 0 || err.status >= 500
+  return true
+}
+
+/** Reads the whole stream; see the module comment. */
+export async function streamJob(options: JobStreamOptions): Promise<void> {
+  const { ingest, signal } = options
+  const maxResumes = options.maxResumes ?? 5
+  const resumeDelayMs = options.resumeDelayMs ?? 1000
+  let failures = 0
+  let lastDrop = 'the stream ended before its complete line'
+  for (;;) {
+    let progressed = false
+    const from = ingest.resumeFrom()
+    const attempt = new AbortController()
+    const onAbort = (): void => attempt.abort(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      const res = await openStream(streamPath(options.jobId, from), { ...options.api, signal: attempt.signal })
+      await readNdjson(res.body!, (line, lineNumber) => {
+        progressed = true
+        const outcomes = ingest.apply(line)
+        const bad = outcomes.find((o) => o.kind === 'invalid')
+        if (bad) throw new MalformedLineError(lineNumber, JSON.stringify(line).slice(0, 120), bad.message)
+        options.onOutcomes(outcomes)
+        return !ingest.finished
+      })
+      if (ingest.finished) return
+    } catch (err) {
+      if (signal.aborted) throw signal.reason
+      if (!isDrop(err)) throw err
+      lastDrop = err instanceof Error ? err.message : String(err)
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+      // Releases the connection on every path (a `complete` line stops reading before the body ends).
+      attempt.abort()
+    }
+    failures = progressed ? 1 : failures + 1
+    if (failures > maxResumes) {
+      throw new ApiRequestError(0, 'STREAM_DROPPED', `the result stream dropped ${maxResumes + 1} times in a row (${lastDrop})`)
+    }
+    const resumeAt = ingest.resumeFrom()
+    options.onResume?.(resumeAt, failures)
+    await sleep(resumeDelayMs * failures, signal)
+  }
+}

@@ -1,0 +1,24 @@
+/** Reads an NDJSON body with ndjson-readablestream, framed so that malformed lines fail instead of vanishing. */
+import readNDJSONStream from 'ndjson-readablestream'
+import { NdjsonFramer } from './ndjson-framer.ts'
+
+/** How reading ended: the body ended, or `onLine` asked to stop. */
+export type ReadEnd = 'ended' | 'stopped'
+
+/**
+ * Calls `onLine` with each parsed line and its 1-based number (blank lines not counted); `onLine` returns
+ * false to stop reading. Rejects with MalformedLineError for a bad line, or with the body's error (dropped
+ * connection, abort).
+ */
+export async function readNdjson(
+  body: ReadableStream<Uint8Array>,
+  onLine: (line: unknown, lineNumber: number) => boolean,
+): Promise<ReadEnd> {
+  const framer = new NdjsonFramer()
+  for await (const line of readNDJSONStream<unknown>(framer.frame(body))) {
+    framer.markConsumed()
+    if (!onLine(line, framer.consumed)) return 'stopped'
+  }
+  framer.finish()
+  return 'ended'
+}

@@ -1,0 +1,73 @@
+/** The trace routes the browser calls (staged API and job API), with their shared request/response types. */
+import type { JobStatusWithSeeds } from '../../shared/job-seed-summary.ts'
+import type { EventsResponse, JobAccepted, LineageResponse, SeedResolveResponse } from '../../shared/responses.ts'
+import type { EventsRequest, JobRequest, LineageRequest, SeedResolveRequest } from '../../shared/schemas.ts'
+import { requestJson, type ApiOptions } from './api-client.ts'
+import { ApiRequestError } from './trace-errors.ts'
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function expect<T>(body: unknown, ok: (b: Record<string, unknown>) => boolean, what: string): T {
+  if (isRecord(body) && ok(body)) return body as T
+  throw new ApiRequestError(200, 'BAD_RESPONSE', `unexpected ${what} response`)
+}
+
+function isAccepted(b: Record<string, unknown>): boolean {
+  return b.async === true && typeof b.job_id === 'string'
+}
+
+/** The job's URL path. */
+export function jobPath(jobId: string): string {
+  return `/api/trace/job/${encodeURIComponent(jobId)}`
+}
+
+/** The full CSV of one domain of a job (a plain download link). */
+export function exportCsvPath(jobId: string, domain: string): string {
+  return `${jobPath(jobId)}/export.csv?domain=${encodeURIComponent(domain)}`
+}
+
+/** POST /api/trace/jobs: the whole trace as one job (202). */
+export async function submitJob(request: JobRequest, api: ApiOptions): Promise<JobAccepted> {
+  const { body } = await requestJson<unknown>('POST', '/api/trace/jobs', request, api)
+  return expect<JobAccepted>(body, isAccepted, 'job submit')
+}
+
+/** GET /api/trace/job/<id>. */
+export async function fetchJobStatus(jobId: string, api: ApiOptions): Promise<JobStatusWithSeeds> {
+  const { body } = await requestJson<unknown>('GET', jobPath(jobId), undefined, api)
+  return expect<JobStatusWithSeeds>(body, (b) => typeof b.status === 'string' && isRecord(b.progress), 'job status')
+}
+
+/** DELETE /api/trace/job/<id>: cancels the job; an already-gone job counts as cancelled. */
+export async function deleteJob(jobId: string, api: ApiOptions): Promise<void> {
+  try {
+    await requestJson<unknown>('DELETE', jobPath(jobId), undefined, api)
+  } catch (err) {
+    if (err instanceof ApiRequestError && err.status === 404) return
+    throw err
+  }
+}
+
+/** POST /api/trace/seed-resolve. */
+export async function resolveSeeds(request: SeedResolveRequest, api: ApiOptions): Promise<SeedResolveResponse> {
+  const { body } = await requestJson<unknown>('POST', '/api/trace/seed-resolve', request, api)
+  return expect<SeedResolveResponse>(body, (b) => Array.isArray(b.seeds) && Array.isArray(b.not_found), 'seed-resolve')
+}
+
+/** POST /api/trace/lineage. */
+export async function fetchLineage(request: LineageRequest, api: ApiOptions): Promise<LineageResponse> {
+  const { body } = await requestJson<unknown>('POST', '/api/trace/lineage', request, api)
+  return expect<LineageResponse>(body, (b) => b.stage === 'lineage' && Array.isArray(b.nodes), 'lineage')
+}
+
+/** POST /api/trace/events: the rows (200), or a job when the trace is too big to answer inline (202). */
+export async function requestEvents(
+  request: EventsRequest,
+  api: ApiOptions,
+): Promise<{ kind: 'rows'; body: EventsResponse } | { kind: 'job'; accepted: JobAccepted }> {
+  const { status, body } = await requestJson<unknown>('POST', '/api/trace/events', request, api)
+  if (status === 202) return { kind: 'job', accepted: expect<JobAccepted>(body, isAccepted, 'events') }
+  return { kind: 'rows', body: expect<EventsResponse>(body, (b) => b.stage === 'events' && isRecord(b.results), 'events') }
+}

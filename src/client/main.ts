@@ -1,0 +1,12 @@
+/** Browser entry: Vue app with Pinia (form state, recent jobs) and vue-query (job status polling). */
+import { QueryClient, VueQueryPlugin } from '@tanstack/vue-query'
+import { createPinia } from 'pinia'
+import { createApp } from 'vue'
+import App from './App.vue'
+import './styles.css'
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { refetchOnWindowFocus: false } },
+})
+
+createApp(App).use(createPinia()).use(VueQueryPlugin, { queryClient }).mount('#app')

@@ -1,0 +1,15 @@
+/**
+ * What seed resolution found inside a whole-trace job. A job status MAY carry it as `seed_summary` once the
+ * seed stage ran, so the browser can show "N seeds, these ids not found" without resolving twice; clients
+ * treat it as optional (older servers omit it).
+ */
+import type { ExpansionInfo, JobStatusResponse } from './responses.ts'
+
+export interface SeedSummary {
+  seed_count: number
+  not_found: string[]
+  expansion_info: ExpansionInfo[]
+}
+
+/** `GET /api/trace/job/<id>` with the optional seed summary. */
+export type JobStatusWithSeeds = JobStatusResponse & { seed_summary?: SeedSummary | null }
