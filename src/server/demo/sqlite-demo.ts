@@ -17,21 +17,28 @@ type Db = InstanceType<typeof Database>
 type Statement = ReturnType<Db['prepare']>
 
 function sqliteSink(db: Db): DemoSink {
-  const inserts = new Map<string, { one: Statement; many: Statement }>()
+  const inserts = new Map<string, { one: Statement; many: Statement; params: unknown[] }>()
   for (const table of MES_TABLES) {
     const tuple = `(${table.columns.map(() => '?').join(', ')})`
     const head = `INSERT INTO ${table.name} VALUES `
     inserts.set(table.name, {
       one: db.prepare(head + tuple),
       many: db.prepare(head + Array.from({ length: ROWS_PER_INSERT }, () => tuple).join(', ')),
+      // Reused for every multi-row INSERT: millions of rows would otherwise allocate one array per statement.
+      params: new Array<unknown>(ROWS_PER_INSERT * table.columns.length),
     })
   }
   const insertRows = db.transaction((table: string, rows: unknown[][]) => {
-    const stmt = inserts.get(table)
-    if (!stmt) throw new Error(`unknown demo table ${table}`)
+    const insert = inserts.get(table)
+    if (!insert) throw new Error(`unknown demo table ${table}`)
+    const { one, many, params } = insert
     let i = 0
-    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) stmt.many.run(rows.slice(i, i + ROWS_PER_INSERT).flat())
-    for (; i < rows.length; i++) stmt.one.run(rows[i])
+    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+      let p = 0
+      for (let r = i; r < i + ROWS_PER_INSERT; r++) for (const value of rows[r]) params[p++] = value
+      many.run(params)
+    }
+    for (; i < rows.length; i++) one.run(rows[i])
   })
   return { write: (table, rows) => insertRows(table, rows) }
 }
