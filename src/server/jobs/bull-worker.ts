@@ -91,6 +91,12 @@ export async function startBullWorker(config: Config, options: BullWorkerOptions
     },
   )
   worker.on('error', (err) => log.error('bullmq worker error', { error: err.message }))
+  // A lock this worker could not renew is a job BullMQ will hand to another worker: stop, record nothing.
+  worker.on('lockRenewalFailed', (jobIds: string[]) => {
+    if (current && jobIds.includes(current.jobId)) {
+      current.abort(new JobAbort('lost', 'the job lock expired and the job moved to another worker'))
+    }
+  })
   await worker.waitUntilReady()
   log.info('trace worker ready', { pid: process.pid, mode: 'bullmq', queue: config.TRACE_WORKER_QUEUE })
 

@@ -2,7 +2,11 @@
 import type { ErrorCode } from '../../shared/errors.ts'
 import type { JobRecord } from './job-record.ts'
 
-export type JobAbortKind = 'cancel' | 'timeout' | 'shutdown'
+/**
+ * `lost`: the queue gave the job to another worker (this one's lock expired); this runner must stop without
+ * touching the record or the chunks, which now belong to the new attempt.
+ */
+export type JobAbortKind = 'cancel' | 'timeout' | 'shutdown' | 'lost'
 
 /** The abort reason a worker passes to its job's AbortController. */
 export class JobAbort extends Error {
@@ -17,6 +21,7 @@ export class JobAbort extends Error {
 
 /** The end state a job aborted for `reason` is recorded with. */
 export function abortOutcome(reason: JobAbort): { status: 'cancelled' | 'failed'; error: NonNullable<JobRecord['error']> } {
+  // `lost` never reaches here (runJob returns before recording); it maps like a shutdown for completeness.
   const code: ErrorCode = reason.kind === 'cancel' ? 'JOB_CANCELLED' : reason.kind === 'timeout' ? 'JOB_TIMEOUT' : 'JOB_FAILED'
   return { status: reason.kind === 'cancel' ? 'cancelled' : 'failed', error: { code, message: reason.message } }
 }

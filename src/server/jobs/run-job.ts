@@ -29,7 +29,10 @@ export interface JobContext {
 /** Share of pct reached when each stage starts; events fill the rest up to 99, `done` is 100. */
 const STAGE_PCT: Record<JobStage, number> = { queued: 0, 'seed-resolve': 0, lineage: 5, events: 10, done: 100 }
 
-/** Runs a job to its end; returns the terminal record, or undefined when the job no longer exists. */
+/**
+ * Runs a job to its end; returns the terminal record, or undefined when the job no longer exists or was
+ * taken over by another worker (abort kind `lost`).
+ */
 export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal): Promise<JobRecord | undefined> {
   const { config, jobs, results } = ctx
   const stored = await jobs.get(jobId)
@@ -86,6 +89,11 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
     writer.progress({ stage: 'done', pct: 100, cids_done: cids.length, rows: totalRows })
     final = endRecord(writer.current, 'finished')
   } catch (err) {
+    if (signal.reason instanceof JobAbort && signal.reason.kind === 'lost') {
+      writer.stop()
+      log.warn('job taken over by another worker; this run stops without recording', { job_id: jobId, attempt })
+      return undefined
+    }
     final = failedRecord(writer.current, err, signal)
     try {
       await results.delete(jobId)

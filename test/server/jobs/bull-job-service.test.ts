@@ -12,6 +12,7 @@ import type { JobResultPage } from '../../../src/shared/responses.ts'
 import { createApp } from '../../../src/server/app.ts'
 import { loadConfig, type Config } from '../../../src/server/config.ts'
 import { createBullJobService } from '../../../src/server/jobs/bull-job-service.ts'
+import { createRedisStores } from '../../../src/server/jobs/bull-setup.ts'
 import { configEnv } from '../../../src/server/jobs/config-env.ts'
 import { newJobId } from '../../../src/server/jobs/job-id.ts'
 import type { JobService } from '../../../src/server/jobs/job-service.ts'
@@ -136,5 +137,108 @@ describe.skipIf(await requireRedis())('BullMQ job service on Redis', () => {
     await redis.set(`${prefix}:trace:job:${jobId}:result`, JSON.stringify({ stage: 'events', results: {} }), 'EX', 60)
     const lines = await readNdjson(await app.request(`/api/trace/job/${jobId}/stream`))
     expect(lines).toEqual([{ type: 'full_result', data: { stage: 'events', results: {} } }])
+  })
+})
+
+describe.skipIf(await requireRedis())('BullMQ job whose worker is killed', () => {
+  const tag = randomBytes(4).toString('hex')
+  const prefix = `mes-trace-test-${tag}`
+  const workers: ChildProcess[] = []
+  let dbPath: string
+  let redis: Redis
+  const services: JobService[] = []
+
+  const configFor = (attempts: number, queue: string): Config =>
+    loadConfig({
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      TRACE_WORKER_QUEUE: queue,
+      TRACE_JOB_ATTEMPTS: String(attempts),
+      MES_DB_PATH: dbPath,
+      TRACE_STREAM_BATCH_SIZE: '50',
+      TRACE_IN_BATCH_SIZE: '1',
+      DB_SLOW_FETCHMANY_SIZE: '10',
+      DB_POOL_SIZE: '1',
+      LOG_LEVEL: 'silent',
+    })
+
+  const startWorker = (config: Config): ChildProcess => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/server/jobs/short-lock-worker.ts'], {
+      env: { ...process.env, ...configEnv(config) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    })
+    workers.push(child)
+    return child
+  }
+
+  const workerCount = async (config: Config): Promise<number> => {
+    const queue = new Queue(config.TRACE_WORKER_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: `${prefix}:bull`, skipMetasUpdate: true })
+    try {
+      return await queue.getWorkersCount()
+    } finally {
+      await queue.close()
+    }
+  }
+
+  /** Submits a slow job, waits until a worker runs it, and SIGKILLs that worker. */
+  const killMidJob = async (jobs: JobService, store: ReturnType<typeof createRedisStores>['jobs']): Promise<string> => {
+    const { job_id } = await jobs.submit({
+      profile: 'query_tool',
+      domains: ['history', 'materials', 'rejects'],
+      input: { kind: 'container_ids', container_ids: Array.from({ length: 600 }, (_, i) => (i + 1).toString(16).padStart(16, '0')) },
+      cid_count: 600,
+    })
+    await waitUntil(async () => ((await jobs.status(job_id))?.progress.rows ?? 0) > 0, 30_000, 'the job to run')
+    const pid = Number((await store.get(job_id))?.worker?.split(':').at(-1))
+    expect(workers.map((w) => w.pid)).toContain(pid)
+    process.kill(pid, 'SIGKILL')
+    return job_id
+  }
+
+  beforeAll(() => {
+    setLogLevel('error')
+    dbPath = createFixtureDb(jobFixtureRows(600, 10))
+    redis = new Redis(TEST_REDIS_URL)
+  })
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL')
+    for (const s of services) await s.close()
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+      cursor = next
+      if (keys.length) await redis.del(...keys)
+    } while (cursor !== '0')
+    await redis.quit()
+    removeFixtureDb(dbPath)
+  })
+
+  it('retries the job on another worker when TRACE_JOB_ATTEMPTS allows, and it finishes', async () => {
+    const config = configFor(2, `retry-${tag}`)
+    const jobs = await createBullJobService(config)
+    services.push(jobs)
+    startWorker(config)
+    startWorker(config)
+    await waitUntil(async () => (await workerCount(config)) >= 2, 60_000, 'two workers')
+    const store = createRedisStores(redis, config).jobs
+    const jobId = await killMidJob(jobs, store)
+    const done = await waitUntil(async () => (await jobs.status(jobId))?.status === 'finished', 60_000, 'the retried job').then(() => jobs.status(jobId))
+    expect(done?.progress.rows).toBe(6000 + 1200 + 609)
+    expect((await store.get(jobId))?.attempt).toBe(2)
+  })
+
+  it('fails the job with WORKER_DIED when no attempt is left, never leaving it started', async () => {
+    const config = configFor(1, `once-${tag}`)
+    const jobs = await createBullJobService(config)
+    services.push(jobs)
+    startWorker(config)
+    startWorker(config)
+    await waitUntil(async () => (await workerCount(config)) >= 2, 60_000, 'two workers')
+    const store = createRedisStores(redis, config).jobs
+    const jobId = await killMidJob(jobs, store)
+    await waitUntil(async () => (await jobs.status(jobId))?.status === 'failed', 30_000, 'the failure')
+    const status = await jobs.status(jobId)
+    expect(status?.error?.code).toBe('WORKER_DIED')
+    expect(await redis.keys(`${prefix}:trace:job:${jobId}:result:*`)).toEqual([])
   })
 })
