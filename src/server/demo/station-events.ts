@@ -59,6 +59,7 @@ export interface Lot {
   readonly name: string
   readonly order: string | null
   readonly firstName: string
+  /** Writable only so a split cycle (two lots naming each other) can be planted. */
   splitFrom: string | null
   readonly original: string | null
   /** Split level (wafer lots and roots 0), used for names. */
