@@ -59,6 +59,8 @@ interface RunResult {
   readonly bytesPerClient: number
   readonly webPeakMb: number
   readonly workerPeakMb: number
+  /** Worker peak while each job stage ran (seed-resolve, lineage, events), from status polls. */
+  readonly workerPeakMbByStage: Record<string, number>
 }
 
 const SAMPLE_MS = 25
@@ -147,7 +149,15 @@ async function runOnce(size: Size, clients: number, domains: string[] | undefine
     const submit = await fetch(`${url}/api/trace/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
     if (submit.status !== 202) throw new Error(`submit answered ${submit.status}: ${await submit.text()}`)
     const { job_id, stream_url } = (await submit.json()) as { job_id: string; stream_url: string }
-    const reads = await Promise.all(Array.from({ length: clients }, () => readStream(`${url}${stream_url}`, t0)))
+    const stagePoll = setInterval(() => {
+      fetch(`${url}/api/trace/job/${job_id}`)
+        .then((r) => r.json() as Promise<{ progress?: { stage?: string } }>)
+        .then((st) => sampler.setStage(st.progress?.stage ?? 'queued'))
+        .catch(() => undefined)
+    }, 250)
+    const reads = await Promise.all(Array.from({ length: clients }, () => readStream(`${url}${stream_url}`, t0))).finally(() =>
+      clearInterval(stagePoll),
+    )
     const seconds = (performance.now() - t0) / 1000
     const status = (await (await fetch(`${url}/api/trace/job/${job_id}`)).json()) as { status: string; cid_count: number; error: unknown }
     const peaks = sampler.stop()
@@ -164,6 +174,7 @@ async function runOnce(size: Size, clients: number, domains: string[] | undefine
       bytesPerClient: reads[0].bytes,
       webPeakMb: peaks.web / 1024,
       workerPeakMb: peaks.worker / 1024,
+      workerPeakMbByStage: Object.fromEntries(Object.entries(peaks.byStage).map(([k, v]) => [k, Math.round(v / 1024)])),
     }
     console.log(JSON.stringify(result))
     return result
@@ -214,9 +225,14 @@ async function readStream(url: string, t0: number): Promise<{ rows: number; byte
 }
 
 /** Peak VmRSS (kB) of the web process and of its worker children, sampled every SAMPLE_MS. */
-function startSampler(webPid: number): { stop(): { web: number; worker: number } } {
+function startSampler(webPid: number): {
+  setStage(stage: string): void
+  stop(): { web: number; worker: number; byStage: Record<string, number> }
+} {
   let web = 0
   let worker = 0
+  let stage = 'queued'
+  const byStage: Record<string, number> = {}
   let workers: number[] = []
   let lastScan = 0
   const timer = setInterval(() => {
@@ -226,12 +242,19 @@ function startSampler(webPid: number): { stop(): { web: number; worker: number }
       lastScan = now
     }
     web = Math.max(web, rssKb(webPid))
-    for (const pid of workers) worker = Math.max(worker, rssKb(pid))
+    for (const pid of workers) {
+      const rss = rssKb(pid)
+      worker = Math.max(worker, rss)
+      byStage[stage] = Math.max(byStage[stage] ?? 0, rss)
+    }
   }, SAMPLE_MS)
   return {
+    setStage(next) {
+      stage = next
+    },
     stop() {
       clearInterval(timer)
-      return { web, worker }
+      return { web, worker, byStage }
     },
   }
 }
@@ -278,6 +301,10 @@ function printTable(results: readonly RunResult[]): void {
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i])).join('  ')
   console.log('\n' + fmt(header))
   for (const r of rows) console.log(fmt(r))
+  for (const r of results) {
+    const stages = Object.entries(r.workerPeakMbByStage).map(([k, v]) => `${k} ${v} MB`)
+    console.log(`worker peak by stage, ${r.size}: ${stages.join(', ')}`)
+  }
   if (results.length === 2) {
     const [a, b] = results
     console.log(`\npeak RSS ratio ${a.size}/${b.size}: web ${(a.webPeakMb / b.webPeakMb).toFixed(2)}, worker ${(a.workerPeakMb / b.workerPeakMb).toFixed(2)}`)

@@ -1,11 +1,11 @@
 /** The CIDs a job covers, from whichever input it was given; a whole-trace job runs seed-resolve and lineage here. */
 import { profileDirection, type Direction, type Profile } from '../../shared/domains.ts'
-import { parseSeedParams } from '../../shared/schemas.ts'
+import { parseSeedParams, type SeedParams } from '../../shared/schemas.ts'
 import type { SeedSummary } from '../../shared/job-seed-summary.ts'
 import type { JobStage } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
 import { ApiError } from '../http/api-error.ts'
-import { lineageContainerIds, traceLineage } from '../pipeline/lineage.ts'
+import { lineageContainerIds, traceLineage, type LineageInput } from '../pipeline/lineage.ts'
 import { resolveSeeds } from '../pipeline/seed-resolve.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { JobInput } from './job-service.ts'
@@ -31,15 +31,26 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   }
   if (input.kind === 'lineage_ref') {
     options.onStage('lineage')
-    const lineage = await traceLineage(source, { profile, seeds: [...input.seed_container_ids], direction: input.direction }, { config, signal })
-    return { cids: lineageContainerIds(lineage), direction: input.direction }
+    const cids = await lineageIds(source, { profile, seeds: [...input.seed_container_ids], direction: input.direction }, { config, signal })
+    return { cids, direction: input.direction }
   }
   const parsed = parseSeedParams(profile, input.params)
   if (!parsed.success) throw new ApiError(400, 'INVALID_PARAMS', `job params: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
   const seedParams = parsed.data
   const direction = seedParams.profile === 'mid_section_defect' ? profileDirection(profile, seedParams.params.direction) : profileDirection(profile)
   options.onStage('seed-resolve')
-  const resolved = await resolveSeeds(source, seedParams, { config, signal })
+  const seeds = await seedIds(source, seedParams, options)
+  if (seeds.length === 0) return { cids: [], direction }
+  options.onStage('lineage')
+  return { cids: await lineageIds(source, { profile, seeds, direction }, { config, signal }), direction }
+}
+
+/**
+ * Resolves the seeds and reports their summary; only the ids leave this function, so the full seed list
+ * (with MSD detection details, 100 K+ objects at incident scale) is garbage before lineage starts.
+ */
+async function seedIds(source: MesSource, seedParams: SeedParams, options: JobCidsOptions): Promise<string[]> {
+  const resolved = await resolveSeeds(source, seedParams, { config: options.config, signal: options.signal })
   await options.onSeeds({
     seed_count: resolved.seed_count,
     not_found: resolved.not_found,
@@ -47,9 +58,10 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
       e.names.length > SUMMARY_NAMES_PER_PATTERN ? { ...e, names: e.names.slice(0, SUMMARY_NAMES_PER_PATTERN), truncated: true } : e,
     ),
   })
-  const seeds = [...new Set(resolved.seeds.map((s) => s.container_id))]
-  if (seeds.length === 0) return { cids: [], direction }
-  options.onStage('lineage')
-  const lineage = await traceLineage(source, { profile, seeds, direction }, { config, signal })
-  return { cids: lineageContainerIds(lineage), direction }
+  return [...new Set(resolved.seeds.map((s) => s.container_id))]
+}
+
+/** The CIDs of a lineage; the full lineage response is dropped as soon as they are taken. */
+async function lineageIds(source: MesSource, input: LineageInput, opts: { config: Config; signal: AbortSignal }): Promise<string[]> {
+  return lineageContainerIds(await traceLineage(source, input, opts))
 }

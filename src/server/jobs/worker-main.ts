@@ -1,15 +1,17 @@
 /**
- * Entry of a trace worker process. Forked by the embedded supervisor (an IPC channel exists) it serves that
- * supervisor; started by `npm run worker` with REDIS_URL set it consumes the BullMQ queue TRACE_WORKER_QUEUE.
+ * Entry of a trace worker process. Forked by the embedded supervisor (marked by EMBEDDED_WORKER_ENV and an IPC
+ * channel) it serves that supervisor; started by `npm run worker` with REDIS_URL set it consumes the BullMQ
+ * queue TRACE_WORKER_QUEUE.
  */
 import { loadConfig } from '../config.ts'
 import { log } from '../logger.ts'
 import { runBullWorker } from './bull-worker.ts'
 import { runEmbeddedWorker } from './embedded-worker.ts'
+import { EMBEDDED_WORKER_ENV } from './worker-protocol.ts'
 
 try {
   const config = loadConfig()
-  if (process.send) await runEmbeddedWorker(config)
+  if (process.env[EMBEDDED_WORKER_ENV] === '1' && process.send) await runEmbeddedWorker(config)
   else if (config.REDIS_URL) await runBullWorker(config)
   else {
     log.error('npm run worker needs REDIS_URL: without Redis the web server starts its own workers')

@@ -10,7 +10,7 @@ import type { Config } from '../config.ts'
 import { log } from '../logger.ts'
 import { configEnv } from './config-env.ts'
 import { describeExit } from './exit-reason.ts'
-import { isFromWorker, type ToWorker } from './worker-protocol.ts'
+import { EMBEDDED_WORKER_ENV, isFromWorker, type ToWorker } from './worker-protocol.ts'
 
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'backoff' | 'stopped'
 
@@ -171,7 +171,7 @@ export class WorkerPool {
     const { config, entry } = this.#options
     const child = fork(entry, [], {
       execArgv: ['--import', 'tsx', `--max-old-space-size=${config.TRACE_WORKER_MAX_HEAP_MB}`],
-      env: { ...process.env, ...configEnv(config) },
+      env: { ...process.env, ...configEnv(config), [EMBEDDED_WORKER_ENV]: '1' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     })

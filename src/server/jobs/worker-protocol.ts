@@ -21,3 +21,9 @@ export function isToWorker(msg: unknown): msg is ToWorker {
   const m = msg as { type?: unknown } | null
   return typeof m === 'object' && m !== null && (m.type === 'run' || m.type === 'cancel' || m.type === 'shutdown')
 }
+
+/**
+ * Set in the environment of workers the supervisor forks. An IPC channel alone does not say who started the
+ * process: some process managers give `npm run worker` one too.
+ */
+export const EMBEDDED_WORKER_ENV = 'MES_TRACE_EMBEDDED_WORKER'
