@@ -63,9 +63,11 @@ export async function writeEventsBody(write: (chunk: string) => Promise<unknown>
         if (rows.length === 0) continue
         aggregator?.add(domain, rows)
         for (let start = 0; start < rows.length; start += ROWS_PER_WRITE) {
-          let text = ''
-          for (const row of rows.slice(start, start + ROWS_PER_WRITE)) text += (count++ > 0 ? ',' : '') + JSON.stringify(row)
-          await emit(text)
+          const slice = rows.slice(start, start + ROWS_PER_WRITE)
+          // One stringify of the slice without its brackets: far less garbage than a string per row.
+          const text = JSON.stringify(slice)
+          await emit((count > 0 ? ',' : '') + text.slice(1, -1))
+          count += slice.length
         }
         await yieldToEventLoop()
       }
