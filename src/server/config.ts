@@ -37,6 +37,8 @@ const envSchema = z.object({
   TRACE_JOB_TIMEOUT_SECONDS: int(1800),
   TRACE_JOB_TTL_SECONDS: int(3600),
   TRACE_JOB_ATTEMPTS: int(2),
+  TRACE_WORKER_LOCK_MS: int(30_000),
+  TRACE_WORKER_STALLED_INTERVAL_MS: int(30_000),
   TRACE_RESULT_DIR: z.string().default('data/results'),
   TRACE_JOB_DIR: z.string().default('data/jobs'),
   TRACE_STREAM_BATCH_SIZE: int(5000),

@@ -130,3 +130,38 @@ export interface JobResultPage {
   count: number
   data: unknown[][]
 }
+
+/** Which queue runs async jobs: worker processes forked by the web server, or BullMQ on Redis. */
+export type JobQueueMode = 'embedded' | 'bullmq'
+
+/**
+ * GET /api/health, answered 200 when `status` is `ok` (the MES database answered and at least one worker can
+ * take a job) and 503 with the same body when `degraded`.
+ */
+export interface HealthResponse {
+  status: 'ok' | 'degraded'
+  database: {
+    dialect: 'sqlite' | 'postgres' | 'oracle'
+    reachable: boolean
+    /** Round trip of the ping; null when it failed or timed out. */
+    latency_ms: number | null
+    error: string | null
+  }
+  queue: {
+    /** `disabled`: the job system did not start, so large traces cannot run as jobs. */
+    mode: JobQueueMode | 'disabled'
+    /** Embedded: worker processes up (idle or busy); BullMQ: workers connected to the queue, on any host. */
+    workers: number
+    /** Whether a submitted job would be accepted now. */
+    accepting: boolean
+  }
+  /** Present when REDIS_URL is set. */
+  redis: { reachable: boolean; latency_ms: number | null; error: string | null } | null
+  process: {
+    pid: number
+    /** Resident set size of this web process (process.memoryUsage().rss). */
+    rss_bytes: number
+    heap_used_bytes: number
+    uptime_seconds: number
+  }
+}

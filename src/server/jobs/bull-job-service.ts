@@ -35,12 +35,13 @@ export async function createBullJobService(config: Config): Promise<JobService> 
   let workerCount = { value: 0, at: 0 }
   let closed = false
 
-  async function workersAlive(): Promise<boolean> {
+  async function countWorkers(): Promise<number> {
     if (Date.now() - workerCount.at > WORKER_COUNT_CACHE_MS) {
       workerCount = { value: await queue.getWorkersCount(), at: Date.now() }
     }
-    return workerCount.value > 0
+    return workerCount.value
   }
+  const workersAlive = async (): Promise<boolean> => (await countWorkers()) > 0
 
   /** Ends a record whose job the queue no longer runs; its chunks go with it. */
   async function end(record: JobRecord, status: 'failed' | 'cancelled', error: NonNullable<JobRecord['error']>): Promise<JobRecord> {
@@ -82,6 +83,7 @@ export async function createBullJobService(config: Config): Promise<JobService> 
   }
 
   return {
+    mode: 'bullmq',
     results,
     async submit(spec: JobSpec): Promise<JobAccepted> {
       if (closed || !(await workersAlive())) {
@@ -102,6 +104,7 @@ export async function createBullJobService(config: Config): Promise<JobService> 
     async canAccept() {
       return !closed && (await workersAlive())
     },
+    workerCount: countWorkers,
     async status(jobId): Promise<JobStatusResponse | undefined> {
       const record = await liveRecord(jobId)
       return record ? toStatusResponse(record) : undefined

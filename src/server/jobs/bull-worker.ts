@@ -18,9 +18,9 @@ import { startJob, type RunningJob } from './running-job.ts'
 import type { JobContext } from './run-job.ts'
 
 export interface BullWorkerOptions {
-  /** BullMQ lock duration: a worker silent this long is considered stalled; default 30 000 ms. */
+  /** BullMQ lock duration: a worker silent this long is considered stalled; default TRACE_WORKER_LOCK_MS. */
   readonly lockDurationMs?: number
-  /** How often stalled jobs are looked for; default 30 000 ms. */
+  /** How often stalled jobs are looked for; default TRACE_WORKER_STALLED_INTERVAL_MS. */
   readonly stalledIntervalMs?: number
 }
 
@@ -84,8 +84,8 @@ export async function startBullWorker(config: Config, options: BullWorkerOptions
       prefix: bullPrefix(config),
       concurrency: 1,
       maxStalledCount: Math.max(0, config.TRACE_JOB_ATTEMPTS - 1),
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      lockDuration: options.lockDurationMs ?? config.TRACE_WORKER_LOCK_MS,
+      stalledInterval: options.stalledIntervalMs ?? config.TRACE_WORKER_STALLED_INTERVAL_MS,
       removeOnComplete: keepJobs(config),
       removeOnFail: keepJobs(config),
     },

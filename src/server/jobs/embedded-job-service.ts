@@ -163,6 +163,7 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
   })
 
   return {
+    mode: 'embedded',
     results,
     async submit(spec: JobSpec): Promise<JobAccepted> {
       if (closed || !pool.available()) {
@@ -184,6 +185,9 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
     },
     async canAccept() {
       return !closed && pool.available()
+    },
+    async workerCount() {
+      return pool.workers().filter((w) => w.state === 'idle' || w.state === 'busy').length
     },
     async status(jobId): Promise<JobStatusResponse | undefined> {
       const record = await liveRecord(jobId)

@@ -3,7 +3,7 @@
  * BullMQ on Redis). Implementations live beside this file.
  */
 import type { Domain, Direction, Profile } from '../../shared/domains.ts'
-import type { JobAccepted, JobStatusResponse } from '../../shared/responses.ts'
+import type { JobAccepted, JobQueueMode, JobStatusResponse } from '../../shared/responses.ts'
 import type { ResultStore } from '../storage/result-store.ts'
 
 /** What a job traces. Large inputs are stored with the job's metadata, never in queue payloads. */
@@ -27,12 +27,16 @@ export interface JobSpec {
 }
 
 export interface JobService {
+  /** Which queue runs the jobs (reported by /api/health). */
+  readonly mode: JobQueueMode
   /** Where the workers store results; the stream, result and export routes read from it. */
   readonly results: ResultStore
   /** Queues a job. Throws ApiError 503 SERVICE_UNAVAILABLE with Retry-After when no worker can take it. */
   submit(spec: JobSpec): Promise<JobAccepted>
   /** Whether a worker can take a job now; the events route falls back to its 413/503 rules when not. */
   canAccept(): Promise<boolean>
+  /** Workers able to run jobs now (embedded: forked processes idle or busy; BullMQ: workers connected to the queue, on any host). */
+  workerCount(): Promise<number>
   /** Current status, or undefined for an unknown or expired id. */
   status(jobId: string): Promise<JobStatusResponse | undefined>
   /** Cancels a queued or running job; false when the id is unknown. */

@@ -1,16 +1,53 @@
-/** GET /api/health: the server is up and the MES database answers. */
+/**
+ * GET /api/health: whether this web process can serve traces. 200 with `status: ok` when the MES database
+ * answered and at least one worker can take a job; otherwise 503 with the same body, `status: degraded`, so a
+ * load balancer or monitor needs only the status code and an operator reads the body for the reason.
+ */
 import { Hono } from 'hono'
+import type { HealthResponse } from '../../shared/responses.ts'
 import type { AppDeps } from '../app.ts'
-import { ApiError } from '../http/api-error.ts'
+import type { JobService } from '../jobs/job-service.ts'
+import { probeDatabase, probeRedis, withDeadline } from './health-checks.ts'
 
 /** The health router, mounted at /api/health. */
 export function healthRoutes(deps: AppDeps): Hono {
   return new Hono().get('/', async (c) => {
-    try {
-      await deps.source.ping()
-    } catch (err) {
-      throw new ApiError(503, 'SERVICE_UNAVAILABLE', `MES database unreachable: ${err instanceof Error ? err.message : String(err)}`)
-    }
-    return c.json({ status: 'ok', source: deps.source.dialect, jobs: deps.jobs ? 'enabled' : 'disabled' })
+    const body = await healthReport(deps)
+    c.header('Cache-Control', 'no-store')
+    return c.json(body, body.status === 'ok' ? 200 : 503)
   })
+}
+
+/** Runs every probe at once and assembles the report. */
+export async function healthReport(deps: AppDeps): Promise<HealthResponse> {
+  const redisUrl = deps.config.REDIS_URL
+  const [database, queue, redis] = await Promise.all([
+    probeDatabase(deps.source),
+    queueReport(deps.jobs),
+    redisUrl === undefined ? Promise.resolve(null) : probeRedis(redisUrl),
+  ])
+  const memory = process.memoryUsage()
+  const ok = database.reachable && queue.accepting && queue.workers > 0
+  return {
+    status: ok ? 'ok' : 'degraded',
+    database: { dialect: deps.source.dialect, ...database },
+    queue,
+    redis,
+    process: {
+      pid: process.pid,
+      rss_bytes: memory.rss,
+      heap_used_bytes: memory.heapUsed,
+      uptime_seconds: Math.round(process.uptime()),
+    },
+  }
+}
+
+async function queueReport(jobs: JobService | undefined): Promise<HealthResponse['queue']> {
+  if (!jobs) return { mode: 'disabled', workers: 0, accepting: false }
+  // BullMQ's connections wait for Redis indefinitely: a queue that cannot answer in time reports no worker.
+  const [workers, accepting] = await Promise.all([
+    withDeadline(jobs.workerCount()).catch(() => 0),
+    withDeadline(jobs.canAccept()).catch(() => false),
+  ])
+  return { mode: jobs.mode, workers, accepting }
 }

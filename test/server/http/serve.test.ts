@@ -46,7 +46,7 @@ function openEventsStream(): Promise<{ destroy: () => void }> {
 describe('startServer', () => {
   it('listens on a free port and serves the API', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-    expect(await (await fetch(`${server.url}/api/health`)).json()).toMatchObject({ status: 'ok' })
+    expect(await (await fetch(`${server.url}/api/health`)).json()).toMatchObject({ database: { dialect: 'sqlite' } })
   })
 
   it('closes the database cursor when the client drops the connection mid-stream', async () => {

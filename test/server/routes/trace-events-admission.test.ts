@@ -27,7 +27,9 @@ function jobSystem(mode: 'accepts' | 'busy' | 'refuses-on-submit'): JobService &
       submitted.push(spec)
       return jobAccepted(JOB_ID)
     },
+    mode: 'embedded',
     canAccept: async () => mode !== 'busy',
+    workerCount: async () => 1,
     status: async (): Promise<JobStatusResponse | undefined> => undefined,
     cancel: async () => false,
     close: async () => {},
