@@ -5,14 +5,14 @@
  */
 import { loadConfig } from '../config.ts'
 import { log } from '../logger.ts'
-import { runBullWorker } from './bull-worker.ts'
 import { runEmbeddedWorker } from './embedded-worker.ts'
 import { EMBEDDED_WORKER_ENV } from './worker-protocol.ts'
 
 try {
   const config = loadConfig()
   if (process.env[EMBEDDED_WORKER_ENV] === '1' && process.send) await runEmbeddedWorker(config)
-  else if (config.REDIS_URL) await runBullWorker(config)
+  // Imported on demand: embedded workers never load BullMQ and ioredis (about 37 MB of RSS).
+  else if (config.REDIS_URL) await (await import('./bull-worker.ts')).runBullWorker(config)
   else {
     log.error('npm run worker needs REDIS_URL: without Redis the web server starts its own workers')
     process.exitCode = 1
