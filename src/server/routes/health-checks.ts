@@ -2,7 +2,6 @@
  * The probes behind GET /api/health. Each is bounded by a short deadline, so a hung database or Redis makes
  * the health answer `degraded` quickly instead of hanging the monitor that asked.
  */
-import { Redis } from 'ioredis'
 import type { MesSource } from '../source/mes-source.ts'
 
 /** What one probe found. */
@@ -47,13 +46,15 @@ export function probeDatabase(source: MesSource, timeoutMs?: number): Promise<Pr
 
 /**
  * PINGs Redis on a connection of its own, like the PostgreSQL ping: the job system's connections may be busy
- * with blocking commands, and the check must work even when the job system failed to start.
+ * with blocking commands, and the check must work even when the job system failed to start. ioredis is
+ * imported on first use so a web process without REDIS_URL never loads it.
  */
-export function probeRedis(url: string, timeoutMs: number = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null })
-  // Failures surface through connect() and ping(); the event would otherwise be logged as unhandled.
-  redis.on('error', () => {})
+export async function probeRedis(url: string, timeoutMs: number = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
+  const { Redis } = await import('ioredis')
   return timedProbe(async () => {
+    const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null })
+    // Failures surface through connect() and ping(); the event would otherwise be logged as unhandled.
+    redis.on('error', () => {})
     try {
       await redis.connect()
       await redis.ping()
