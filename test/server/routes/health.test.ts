@@ -34,6 +34,8 @@ describe('GET /api/health with the embedded job system', () => {
   let h: JobHarness
   beforeAll(async () => {
     h = await startJobHarness({ lots: 2, historyPerLot: 1, env: { TRACE_WORKER_CONCURRENCY: '2' } })
+    // A running server's source is warm (openSource pings it at start); a cold thread can miss the deadline.
+    await h.source.ping()
   })
   afterAll(() => h?.close())
 
