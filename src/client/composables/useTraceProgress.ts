@@ -16,7 +16,7 @@ import { streamJob } from '../lib/job-stream-session.ts'
 import { RowStore } from '../lib/row-store.ts'
 import { chooseRunPath, requestDirection, type RunMode, type RunPath } from '../lib/run-path.ts'
 import { describeMismatches, StreamIngest, type FailedDomain, type IngestOutcome } from '../lib/stream-ingest.ts'
-import { deleteJob, fetchLineage, requestEvents, resolveSeeds, submitJob } from '../lib/trace-api.ts'
+import { deleteJob, fetchJobStatus, fetchLineage, requestEvents, resolveSeeds, submitJob } from '../lib/trace-api.ts'
 import { isAbortError, toStageError, type StageError } from '../lib/trace-errors.ts'
 import {
   NO_STAGE_ERRORS, TRACE_STAGES, progressOf, stageErrorKey, stageOfErrorCode, stageOfJob, stagesBefore,
@@ -138,6 +138,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
 
   let run: Run | null = null
   let runs = 0
+  /** Changes on every begin/reset: a late answer for an older epoch is dropped. */
+  let epoch = 0
 
   const live = (r: Run): boolean => run === r && !r.controller.signal.aborted
 
@@ -173,6 +175,24 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     current_stage.value = null
     if (progress.value) progress.value = { ...progress.value, status: 'finished', stage: 'done', pct: 100 }
     stop(r, 'finished')
+    if (r.jobId !== null) refreshFinalStatus(r.jobId)
+  }
+
+  /**
+   * The stream can finish before the poll saw the job's last state: one more status read fills in the final
+   * counts, elapsed time and seed summary. Every row is already here, so a failure of this read only leaves
+   * those numbers as last polled.
+   */
+  function refreshFinalStatus(jobId: string): void {
+    const mine = epoch
+    fetchJobStatus(jobId, api).then(
+      (status) => {
+        if (mine !== epoch || status.job_id !== jobId) return
+        progress.value = progressOf(status, Date.now())
+        if (status.seed_summary) seeds.value = { ...status.seed_summary, seeds: seeds.value?.seeds }
+      },
+      () => undefined,
+    )
   }
 
   function onOutcomes(r: Run, outcomes: readonly IngestOutcome[]): void {
@@ -343,6 +363,7 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
   }
 
   function reset(): void {
+    epoch++
     if (run) stop(run, 'idle')
     store.clear()
     current_stage.value = null

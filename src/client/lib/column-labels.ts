@@ -72,9 +72,9 @@ export function columnLabel(name: string): string {
 
 /** Starting width in px, by what the column usually holds. */
 export function columnWidth(name: string): number {
-  if (/(TIMESTAMP|DATE)$/.test(name)) return 150
+  if (/(TIMESTAMP|DATE)$/.test(name)) return 162
   if (/QTY|HOURS|COUNT/.test(name)) return 96
   if (/COMMENT/.test(name)) return 220
-  if (name === 'CONTAINERID' || name.endsWith('_ID') || name.endsWith('ID')) return 140
+  if (name.endsWith('ID')) return 152
   return Math.max(110, Math.min(200, columnLabel(name).length * 8 + 40))
 }

@@ -1,13 +1,15 @@
 /** Reads an NDJSON body with ndjson-readablestream, framed so that malformed lines fail instead of vanishing. */
 import readNDJSONStream from 'ndjson-readablestream'
 import { NdjsonFramer } from './ndjson-framer.ts'
+import { createTaskSlicer } from './task-slicer.ts'
 
 /** How reading ended: the body ended, or `onLine` asked to stop. */
 export type ReadEnd = 'ended' | 'stopped'
 
 /**
  * Calls `onLine` with each parsed line and its 1-based number (blank lines not counted); `onLine` returns
- * false to stop reading. Rejects with MalformedLineError for a bad line, or with the body's error (dropped
+ * false to stop reading. Gives the browser a turn every few milliseconds so a buffered stream does not
+ * block painting. Rejects with MalformedLineError for a bad line, or with the body's error (dropped
  * connection, abort).
  */
 export async function readNdjson(
@@ -15,9 +17,12 @@ export async function readNdjson(
   onLine: (line: unknown, lineNumber: number) => boolean,
 ): Promise<ReadEnd> {
   const framer = new NdjsonFramer()
+  const slice = createTaskSlicer()
   for await (const line of readNDJSONStream<unknown>(framer.frame(body))) {
     framer.markConsumed()
     if (!onLine(line, framer.consumed)) return 'stopped'
+    const pause = slice()
+    if (pause) await pause
   }
   framer.finish()
   return 'ended'

@@ -50,6 +50,15 @@ describe('useTraceProgress on the job path', () => {
     expect(requests).toContain(`GET /api/trace/job/${JOB_ID}/stream`)
   })
 
+  it('reads the final status once the stream completes before the next poll would', async () => {
+    const summary = { seed_count: 2, not_found: ['NOPE-1'], expansion_info: [] }
+    jobServer([jobStatus('queued', 'queued', { progress: { stage: 'queued', pct: 0, cids_done: 0, cids_total: 0, rows: 0, chunks: 0 } }), jobStatus('finished', 'done', { seed_summary: summary })], typicalLines())
+    const { trace } = startTrace({ pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 })
+    await trace.execute(REQUEST)
+    await vi.waitFor(() => expect(trace.progress.value).toMatchObject({ status: 'finished', cids_total: 3, elapsed_seconds: 8 }))
+    expect(trace.seeds.value).toMatchObject(summary)
+  })
+
   it('reassembles a line split across reads, even inside a multi-byte character', async () => {
     const [meta, start, rec0, rec1, end, complete] = typicalLines()
     const bytes = new TextEncoder().encode(rec0)
