@@ -1,0 +1,79 @@
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Config } from '../../../src/server/config.ts'
+import { createBullJobService } from '../../../src/server/jobs/bull-job-service.ts'
+import { createRedisStores } from '../../../src/server/jobs/bull-setup.ts'
+import type { JobService } from '../../../src/server/jobs/job-service.ts'
+import { setLogLevel } from '../../../src/server/logger.ts'
+import { createFixtureDb, removeFixtureDb } from '../../helpers/fixture-db.ts'
+import { TEST_REDIS_URL, requireRedis } from '../../helpers/services.ts'
+import { fixtureCids, jobFixtureRows } from '../jobs/job-fixture.ts'
+import { waitUntil } from '../jobs/job-harness.ts'
+import { Processes, deleteKeys, namespace, scaleOutConfig, waitForWorkers } from './scale-out-harness.ts'
+
+const LOTS = 600
+const ROWS = LOTS * 10 + LOTS * 2 + LOTS + 9
+
+describe.skipIf(await requireRedis())('a `npm run worker` process killed mid-job', () => {
+  const namespaces = [namespace('killed-retry'), namespace('killed-once')]
+  const procs = new Processes()
+  const services: JobService[] = []
+  let dbPath: string
+  let redis: Redis
+
+  beforeAll(() => {
+    setLogLevel('error')
+    dbPath = createFixtureDb(jobFixtureRows(LOTS, 10))
+    redis = new Redis(TEST_REDIS_URL)
+  })
+
+  afterAll(async () => {
+    await procs.killAll()
+    for (const s of services) await s.close()
+    if (redis) {
+      for (const ns of namespaces) await deleteKeys(redis, ns.prefix)
+      await redis.quit()
+    }
+    if (dbPath) removeFixtureDb(dbPath)
+  })
+
+  /** Two workers (stalled detection from TRACE_WORKER_LOCK_MS / TRACE_WORKER_STALLED_INTERVAL_MS); a job SIGKILLed mid-run. */
+  async function killRunner(config: Config): Promise<{ jobs: JobService; jobId: string; killedPid: number }> {
+    const jobs = await createBullJobService(config)
+    services.push(jobs)
+    const workers = [procs.worker(config), procs.worker(config)]
+    await waitForWorkers(config, 2)
+    const { job_id } = await jobs.submit({
+      profile: 'query_tool',
+      domains: ['history', 'materials', 'rejects'],
+      input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+      cid_count: LOTS,
+    })
+    await waitUntil(async () => ((await jobs.status(job_id))?.progress.chunks ?? 0) > 2, 60_000, 'the job to write chunks')
+    const pid = Number((await createRedisStores(redis, config).jobs.get(job_id))?.worker?.split(':').at(-1))
+    expect(workers.map((w) => w.pid)).toContain(pid)
+    process.kill(pid, 'SIGKILL')
+    return { jobs, jobId: job_id, killedPid: pid }
+  }
+
+  it('retries the job once on the surviving worker with TRACE_JOB_ATTEMPTS=2, and it finishes whole', async () => {
+    const config = scaleOutConfig(namespaces[0], { MES_DB_PATH: dbPath, TRACE_JOB_ATTEMPTS: '2' })
+    const { jobs, jobId, killedPid } = await killRunner(config)
+    await waitUntil(async () => (await jobs.status(jobId))?.status === 'finished', 90_000, 'the retried job to finish')
+    expect((await jobs.status(jobId))?.progress.rows).toBe(ROWS)
+    const record = await createRedisStores(redis, config).jobs.get(jobId)
+    expect(record?.attempt).toBe(2)
+    expect(record?.worker).not.toContain(`:${killedPid}`)
+  })
+
+  it('fails the job with WORKER_DIED with TRACE_JOB_ATTEMPTS=1, within the stalled-detection time, never stuck started', async () => {
+    const config = scaleOutConfig(namespaces[1], { MES_DB_PATH: dbPath, TRACE_JOB_ATTEMPTS: '1' })
+    const { jobs, jobId } = await killRunner(config)
+    // Lock 5 s + stalled check every 2 s: ended well within 45 s even on a loaded machine.
+    await waitUntil(async () => (await jobs.status(jobId))?.status !== 'started', 45_000, 'the job to leave started')
+    const status = await jobs.status(jobId)
+    expect(status?.status).toBe('failed')
+    expect(status?.error?.code).toBe('WORKER_DIED')
+    expect(await redis.keys(`${config.REDIS_KEY_PREFIX}:trace:job:${jobId}:result:*`)).toEqual([])
+  })
+})
