@@ -40,7 +40,7 @@ export interface SqliteWorkerOptions {
   readonly onExit: (worker: SqliteWorker) => void
 }
 
-const ENTRY = new URL('./sqlite-thread-entry.mjs', import.meta.url)
+const ENTRY = new URL('./sqlite-thread.js', import.meta.url)
 let nextWorkerId = 1
 
 export class SqliteWorker {
@@ -58,7 +58,7 @@ export class SqliteWorker {
     const cancel = new SharedArrayBuffer(4)
     this.cancelFlag = new Int32Array(cancel)
     const workerData: ThreadData = { path: options.path, cancel }
-    // The entry loads its TypeScript itself; the parent's tsx or vitest loader flags do nothing in a Node 20 thread.
+    // Plain JavaScript, so no loader: the parent's tsx or vitest flags would only fail in a Node 20 thread.
     this.worker = new Worker(ENTRY, {
       workerData,
       execArgv: [],
