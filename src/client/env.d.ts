@@ -3,6 +3,6 @@
 // Lets plain `tsc` type-check .ts files that import components; vue-tsc checks the components themselves.
 declare module '*.vue' {
   import type { DefineComponent } from 'vue'
-  const component: DefineComponent<object, object, unknown>
+  const component: DefineComponent<Record<string, unknown>, object, unknown>
   export default component
 }

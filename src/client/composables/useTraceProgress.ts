@@ -5,89 +5,28 @@
  * outside Vue, and the UI sees `version`, bumped at most once per animation frame. Every failure lands in
  * `stage_errors` under the stage it belongs to; nothing is swallowed, and nothing fires after cancel/reset.
  */
-import type { QueryClient } from '@tanstack/vue-query'
-import { computed, onScopeDispose, shallowRef, watch, type ComputedRef, type ShallowRef } from 'vue'
+import { computed, onScopeDispose, shallowRef, watch } from 'vue'
 import type { LineageResponse } from '../../shared/responses.ts'
 import type { JobRequest } from '../../shared/schemas.ts'
 import type { ApiOptions } from '../lib/api-client.ts'
 import { ingestEventsResponse } from '../lib/events-ingest.ts'
-import { createFrameBatcher, type FrameCanceller, type FrameScheduler } from '../lib/frame-batcher.ts'
+import { createFrameBatcher } from '../lib/frame-batcher.ts'
 import { streamJob } from '../lib/job-stream-session.ts'
 import { RowStore } from '../lib/row-store.ts'
-import { chooseRunPath, requestDirection, type RunMode, type RunPath } from '../lib/run-path.ts'
+import { chooseRunPath, type RunMode, type RunPath } from '../lib/run-path.ts'
+import { runStagedTrace } from '../lib/staged-trace.ts'
 import { describeMismatches, StreamIngest, type FailedDomain, type IngestOutcome } from '../lib/stream-ingest.ts'
-import { deleteJob, fetchJobStatus, fetchLineage, requestEvents, resolveSeeds, submitJob } from '../lib/trace-api.ts'
+import { deleteJob, fetchJobStatus, submitJob } from '../lib/trace-api.ts'
 import { isAbortError, toStageError, type StageError } from '../lib/trace-errors.ts'
 import {
   NO_STAGE_ERRORS, TRACE_STAGES, progressOf, stageErrorKey, stageOfErrorCode, stageOfJob, stagesBefore,
   type JobProgressView, type RunStatus, type SeedOutcome, type StageErrors, type TraceStage,
 } from '../lib/trace-stages.ts'
 import { checkTraceRequest } from '../lib/validate-request.ts'
+import type { TraceProgress, UseTraceProgressOptions } from './trace-progress-types.ts'
 import { isTransientError, useJobStatus, type PollTarget } from './useJobStatus.ts'
 
-export interface UseTraceProgressOptions {
-  /** Default: the app's client (VueQueryPlugin). */
-  readonly queryClient?: QueryClient
-  /** Default: globalThis.fetch. */
-  readonly fetch?: typeof fetch
-  /** Base for API paths. Default: the page's location. */
-  readonly baseUrl?: string
-  /** Timeout of each HTTP request (not of the stream body). Default 30 000 ms. */
-  readonly requestTimeoutMs?: number
-  /** Give up following a job after this long (POLL_TIMEOUT). Default 40 min (the server's job limit is 30). */
-  readonly timeoutMs?: number
-  /** First status poll interval. Default 500 ms. */
-  readonly pollIntervalMs?: number
-  /** Longest status poll interval. Default 5000 ms. */
-  readonly pollMaxIntervalMs?: number
-  /** Stream reconnects in a row without progress before STREAM_DROPPED. Default 5. */
-  readonly maxResumes?: number
-  /** Wait before reconnect n is n times this. Default 1000 ms. */
-  readonly resumeDelayMs?: number
-  /** `auto` mode: the staged path for at most this many exact ids. Default 20. */
-  readonly stagedMaxTokens?: number
-  /** Frame scheduling for the version counter. Default requestAnimationFrame. */
-  readonly scheduleFrame?: FrameScheduler
-  readonly cancelFrame?: FrameCanceller
-}
-
-type Ro<T> = Readonly<ShallowRef<T>>
-
-export interface TraceProgress {
-  readonly current_stage: Ro<TraceStage | null>
-  readonly completed_stages: Ro<readonly TraceStage[]>
-  readonly is_running: ComputedRef<boolean>
-  readonly run_status: Ro<RunStatus>
-  readonly stage_errors: Ro<StageErrors>
-  /** Job status as last polled (null on the staged path until a job exists). */
-  readonly progress: Ro<JobProgressView | null>
-  readonly job_id: Ro<string | null>
-  readonly path: Ro<RunPath | null>
-  readonly seeds: Ro<SeedOutcome | null>
-  /** The genealogy (staged path only; the job path does not send it). */
-  readonly lineage: Ro<LineageResponse | null>
-  readonly aggregation: Ro<unknown>
-  /** Domains the server could not (fully) fetch. */
-  readonly warnings: Ro<readonly FailedDomain[]>
-  /** Rows in the store, updated with `version`. */
-  readonly rows_received: Ro<number>
-  /** Bumped (at most once per frame) when rows arrive. */
-  readonly version: Ro<number>
-  /** Stream reconnects so far. */
-  readonly resumes: Ro<number>
-  readonly started_at: Ro<number | null>
-  readonly finished_at: Ro<number | null>
-  /** The rows, per domain (not reactive: read it when `version` changes). */
-  readonly store: RowStore
-  /** Starts a trace (stopping any current one without cancelling its job). */
-  execute(request: JobRequest, options?: { mode?: RunMode }): Promise<void>
-  /** Follows an existing job (URL, recent jobs) from its first row. */
-  attach(jobId: string): void
-  /** Stops the run and cancels its job on the server (DELETE). */
-  cancel(): Promise<void>
-  /** Stops following (the job keeps running on the server) and clears everything. */
-  reset(): void
-}
+export type { TraceProgress, UseTraceProgressOptions } from './trace-progress-types.ts'
 
 interface Run {
   readonly id: number
@@ -275,38 +214,29 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
   })
 
   async function runStaged(r: Run, request: JobRequest): Promise<void> {
-    const signalled = { ...api, signal: r.controller.signal }
-    const direction = requestDirection(request)
-    const resolved = await resolveSeeds({ profile: request.profile, params: request.params }, signalled)
+    const outcome = await runStagedTrace(request, { ...api, signal: r.controller.signal }, {
+      onSeeds: (resolved) => {
+        if (!live(r)) return
+        seeds.value = resolved
+        if (resolved.seeds.length > 0) advance('lineage')
+      },
+      onLineage: (family) => {
+        if (!live(r)) return
+        lineage.value = family
+        advance('events')
+      },
+    })
     if (!live(r)) return
-    seeds.value = resolved
-    if (resolved.seeds.length === 0) {
-      fail(r, { code: 'NOT_FOUND', message: `no container matched (${resolved.not_found.length} not found)` })
+    if (outcome.kind === 'no_seeds') {
+      fail(r, { code: 'NOT_FOUND', message: `no container matched (${outcome.not_found} not found)` })
       return
     }
-    const seedIds = resolved.seeds.map((s) => s.container_id)
-    advance('lineage')
-    const family = await fetchLineage({ profile: request.profile, container_ids: seedIds, params: { direction } }, signalled)
-    if (!live(r)) return
-    lineage.value = family
-    advance('events')
-    const events = await requestEvents(
-      {
-        profile: request.profile,
-        lineage_query_id: family.lineage_query_id,
-        seed_container_ids: seedIds,
-        domains: request.domains,
-        params: { direction },
-      },
-      signalled,
-    )
-    if (!live(r)) return
-    if (events.kind === 'job') {
-      follow(r, events.accepted.job_id)
+    if (outcome.kind === 'job') {
+      follow(r, outcome.jobId)
       return
     }
     advance('streaming')
-    const result = ingestEventsResponse(store, events.body)
+    const result = ingestEventsResponse(store, outcome.body)
     aggregation.value = result.aggregation
     warnings.value = result.failed_domains
     batcher.request()
@@ -353,7 +283,12 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     const r = run
     if (!r) return
     stop(r, 'cancelled')
-    if (progress.value) progress.value = { ...progress.value, status: 'cancelled' }
+    const p = progress.value
+    if (p) {
+      // Freezes the elapsed clock where the user stopped it (the server's count would stop at its last poll).
+      const now = Date.now()
+      progress.value = { ...p, status: 'cancelled', elapsed_seconds: p.elapsed_seconds + Math.max(0, (now - p.received_at) / 1000), received_at: now }
+    }
     if (r.jobId === null) return
     try {
       await deleteJob(r.jobId, api)

@@ -37,10 +37,14 @@ export class TableViewRunner {
     this.supersede()
     if (isIdentityView(spec)) return Promise.resolve(null)
     const length = table.length
+    // A sort alone needs one column: copying (and posting) the others would only cost main-thread time.
+    const filtering = spec.filter.trim() !== ''
+    const columns: ColumnSnapshot[] = table.columns.map((c, i) =>
+      filtering || spec.sort?.column === i ? c.snapshot(length) : { kind: 'empty', name: c.name },
+    )
     if (typeof Worker === 'undefined' || viewCost(length, table.columns.length, spec) <= this.budget) {
-      return Promise.resolve(computeView(table.snapshot(length), length, spec))
+      return Promise.resolve(computeView(columns, length, spec))
     }
-    const columns = table.snapshot(length)
     const id = ++this.nextId
     const worker = this.ensureWorker()
     return new Promise((resolve, reject) => {
