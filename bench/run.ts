@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes raw,job,baseline] [--baseline-heap-mb MB]`
+ * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes raw,job,baseline] [--baseline-heap-mb MB] [--prepare]`
  *
  * Proves bounded memory and near-database speed, side by side in one run: for each database size, a backward
  * MSD trace of the test station over the whole demo span (MSD default domains upstream_history + materials)
@@ -11,8 +11,10 @@
  * time scale with size, and the goals of issue 6; writes bench/results/<date>.json (`<date>-quick.json` for
  * --quick) after every run, so an interrupted run keeps what it measured.
  *
- * Databases are generated once into data/bench/ (the 500k one takes minutes and ~3 GB).
+ * Databases are generated once into data/bench/ (the 500k one takes minutes and ~3 GB); `--prepare` only
+ * generates and measures them.
  */
+import { execFileSync } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -33,9 +35,9 @@ const MONTHS = 5
  * Sizes by target CIDs. The generator gives ~7.1 CIDs per wafer lot in a whole-span backward trace
  * (incident scale: 24,000 lots → ~172 K CIDs), so lots = target ÷ 7.1; the actual count is measured.
  */
-const SIZES: Readonly<Record<string, number>> = { '2k': 300, '10k': 1_400, '50k': 7_000, '114k': 16_000, '500k': 70_000 }
+const SIZES: Readonly<Record<string, number>> = { '1k': 150, '2k': 300, '10k': 1_400, '50k': 7_000, '114k': 16_000, '500k': 70_000 }
 const FULL_SIZES = ['10k', '50k', '114k', '500k']
-const QUICK_SIZES = ['2k', '10k']
+const QUICK_SIZES = ['1k', '2k']
 /** The size the issue's memory ratio goal is judged at (the incident: 114 K CIDs). */
 const INCIDENT_SIZE = '114k'
 const SAMPLE_MS = 10
@@ -48,6 +50,7 @@ interface Args {
   readonly modes: BenchMode[]
   readonly baselineHeapMb: number
   readonly out: string
+  readonly prepareOnly: boolean
 }
 
 function args(): Args {
@@ -59,6 +62,7 @@ function args(): Args {
       modes: { type: 'string', default: BENCH_MODES.join(',') },
       'baseline-heap-mb': { type: 'string' },
       out: { type: 'string' },
+      prepare: { type: 'boolean', default: false },
     },
   })
   const sizes = values.sizes?.split(',') ?? (values.quick ? QUICK_SIZES : FULL_SIZES)
@@ -71,7 +75,21 @@ function args(): Args {
   const baselineHeapMb = Number(values['baseline-heap-mb'] ?? Math.min(16_384, Math.floor(memoryAvailableMb() * 0.6)))
   const date = new Date().toISOString().slice(0, 10)
   const out = values.out ?? join(ROOT, 'bench', 'results', `${date}${values.quick ? '-quick' : ''}.json`)
-  return { quick: values.quick ?? false, sizes, repeat, modes, baselineHeapMb, out }
+  return { quick: values.quick ?? false, sizes, repeat, modes, baselineHeapMb, out, prepareOnly: values.prepare ?? false }
+}
+
+/**
+ * The code measured: BENCH_COMMIT when the bench runs from an exported snapshot (no .git), else HEAD, and
+ * whether src/ or bench/ had uncommitted changes.
+ */
+function codeVersion(): { commit: string | null; uncommitted_changes: boolean | null } {
+  if (process.env.BENCH_COMMIT) return { commit: process.env.BENCH_COMMIT, uncommitted_changes: false }
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return { commit: git('rev-parse', 'HEAD'), uncommitted_changes: git('status', '--porcelain', '--', 'src', 'bench').length > 0 }
+  } catch {
+    return { commit: null, uncommitted_changes: null }
+  }
 }
 
 /** Reads the database once so the first mode does not pay for a cold page cache the others skip. */
@@ -118,6 +136,7 @@ async function main(): Promise<void> {
   mkdirSync(WORK_ROOT, { recursive: true })
   const loadStart: LoadSnapshot = loadSnapshot()
   const machine = machineInfo()
+  const code = codeVersion()
   console.log(`bench: ${machine.cores} cores, ${machine.memory_total_mb} MB, Node ${machine.node}; load ${loadStart.loadavg.join(' ')}`)
   console.log(`sizes ${a.sizes.join(', ')}; modes ${a.modes.join(', ')}; ${a.repeat} repetition(s); baseline heap ${a.baselineHeapMb} MB`)
 
@@ -129,6 +148,7 @@ async function main(): Promise<void> {
     console.log(`${size}: ${db.options.lots} wafer lots → ${db.scale.lineageCids.toLocaleString('en-US')} CIDs, ${db.scale.historyRows.toLocaleString('en-US')} history rows, ${(db.fileBytes / 1048576).toFixed(0)} MB`)
   }
 
+  if (a.prepareOnly) return
   const records: RunRecord[] = []
   const warmSeconds: Record<string, number> = {}
   const save = (complete: boolean, loadEnd?: LoadSnapshot): void => {
@@ -136,6 +156,7 @@ async function main(): Promise<void> {
     const doc = {
       complete,
       trace: 'mid_section_defect, mode date_range over the whole span, station 測試, direction backward; MSD default domains',
+      code,
       machine,
       load_start: loadStart,
       load_end: loadEnd ?? null,
