@@ -76,5 +76,6 @@ export function columnWidth(name: string): number {
   if (/QTY|HOURS|COUNT/.test(name)) return 96
   if (/COMMENT/.test(name)) return 220
   if (name.endsWith('ID')) return 152
+  if (name.endsWith('NAME') || name === 'WAFER_LOT_ID' || name === 'PJ_WORKORDER') return 164
   return Math.max(110, Math.min(200, columnLabel(name).length * 8 + 40))
 }
