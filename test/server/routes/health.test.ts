@@ -72,7 +72,7 @@ describe('GET /api/health with the embedded job system', () => {
       await new Promise((r) => setTimeout(r, 100))
     }
     expect(h.jobs.workers().map((w) => w.pid)).not.toContain(pid)
-  })
+  }, 120_000)
 })
 
 describe('GET /api/health degraded', () => {

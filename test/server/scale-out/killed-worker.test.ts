@@ -64,7 +64,7 @@ describe.skipIf(await requireRedis())('a `npm run worker` process killed mid-job
     const record = await createRedisStores(redis, config).jobs.get(jobId)
     expect(record?.attempt).toBe(2)
     expect(record?.worker).not.toContain(`:${killedPid}`)
-  })
+  }, 180_000)
 
   it('fails the job with WORKER_DIED with TRACE_JOB_ATTEMPTS=1, within the stalled-detection time, never stuck started', async () => {
     const config = scaleOutConfig(namespaces[1], { MES_DB_PATH: dbPath, TRACE_JOB_ATTEMPTS: '1' })
@@ -75,5 +75,5 @@ describe.skipIf(await requireRedis())('a `npm run worker` process killed mid-job
     expect(status?.status).toBe('failed')
     expect(status?.error?.code).toBe('WORKER_DIED')
     expect(await redis.keys(`${config.REDIS_KEY_PREFIX}:trace:job:${jobId}:result:*`)).toEqual([])
-  })
+  }, 180_000)
 })

@@ -58,7 +58,7 @@ describe.skipIf(await requireRedis())('two `npm run worker` processes on one que
     } finally {
       await source.close()
     }
-  })
+  }, 180_000)
 
   it('runs two jobs at the same time, one on each worker, and both finish', async () => {
     const store = createRedisStores(redis, config).jobs
@@ -82,5 +82,5 @@ describe.skipIf(await requireRedis())('two `npm run worker` processes on one que
       await waitUntil(async () => (await jobs.status(id))?.status === 'finished', 120_000, `job ${id} to finish`)
       expect((await jobs.status(id))?.progress.rows).toBe(LOTS * 10 + LOTS * 2 + LOTS + 9)
     }
-  })
+  }, 180_000)
 })

@@ -94,5 +94,5 @@ describe.skipIf(skip)('cancelling a job that runs on PostgreSQL', () => {
     const left = await backends()
     expect(left.length).toBeLessThanOrEqual(2)
     expect(left.every((b) => b.state === 'idle')).toBe(true)
-  })
+  }, 180_000)
 })

@@ -120,5 +120,5 @@ describe.skipIf(await requireRedisServerBinary())('Redis memory after 50 jobs', 
     const bull = `${ns.prefix}:bull:${ns.queue}`
     expect(await redis.xlen(`${bull}:events`)).toBeLessThanOrEqual(200)
     expect(await redis.zcard(`${bull}:completed`)).toBeLessThanOrEqual(JOBS + 2)
-  })
+  }, 300_000)
 })

@@ -84,7 +84,7 @@ describe.skipIf(await requireRedis())('web processes in BullMQ mode', () => {
     const record = await store.get(job_id)
     expect(record?.attempt).toBe(1)
     expect(record?.worker).toBe(runner)
-  })
+  }, 180_000)
 
   it('serves a job submitted to one web process from another, with the same lines and pages', async () => {
     const [one, other] = await Promise.all([procs.web(config), procs.web(config)])
@@ -102,5 +102,5 @@ describe.skipIf(await requireRedis())('web processes in BullMQ mode', () => {
     expect(a.total).toBe(COUNTS.history)
     expect(a.data).toHaveLength(100)
     expect(b).toEqual(a)
-  })
+  }, 180_000)
 })
