@@ -1,0 +1,232 @@
+/**
+ * `npm run bench:browser -- [--db data/demo-incident.sqlite] [--domains upstream_history] [--start 2026-01-01]
+ * [--end 2026-05-31] [--direction backward] [--station 測試]`
+ *
+ * Drives Debian's Chromium through an incident-scale job: a backward MSD trace of the test station submitted
+ * from the real form to the real server (SQLite source, embedded worker). Prints time from submit to the
+ * stream's first body bytes and to the first row in the table, rows ingested per second (live, and again when a
+ * reload replays the finished job as fast as the browser takes it), the JS heap after all rows (as left, and
+ * after a forced GC), and the longest main-thread task while the table is scrolled from top to bottom.
+ * Targets (issue 4): first row within 1 s of the first chunk, >= 1 M rows/s, 2 M rows in < 400 MB heap, no task
+ * over 50 ms while scrolling. The database must exist (`npm run demo:generate -- --scale incident --out ...`).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { CDPSession, Page } from 'playwright-core'
+import { DEMO_SCALES, demoDateSpan } from '../src/server/demo/demo-options.ts'
+import { setLogLevel } from '../src/server/logger.ts'
+import { buildClient, chromiumAvailable, launchChromium, startTraceServer } from '../test/e2e/e2e-harness.ts'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const span = demoDateSpan(DEMO_SCALES.incident)
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'data/demo-incident.sqlite' },
+    domains: { type: 'string', default: 'upstream_history' },
+    start: { type: 'string', default: span.firstDay },
+    end: { type: 'string', default: span.lastDay },
+    direction: { type: 'string', default: 'backward' },
+    station: { type: 'string', default: '測試' },
+  },
+})
+
+interface Sample {
+  readonly t: number
+  readonly status: string
+  readonly rows: number
+}
+
+/** Installs a per-frame sampler of run status and total rows (all tab badges), wall-clock stamped. */
+function installSampler(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __samples: { t: number; status: string; rows: number }[] }
+    w.__samples = []
+    const sample = (): void => {
+      const status = document.querySelector('[data-testid="run-progress"]')?.getAttribute('data-status') ?? 'none'
+      let rows = 0
+      for (const b of document.querySelectorAll('[data-testid^="tab-count-"]')) rows += Number((b.textContent ?? '').replace(/[^\d]/g, ''))
+      const last = w.__samples.at(-1)
+      if (!last || last.status !== status || last.rows !== rows) w.__samples.push({ t: performance.timeOrigin + performance.now(), status, rows })
+      if (status === 'running' || status === 'none' || status === 'idle' || w.__samples.length < 2) requestAnimationFrame(sample)
+    }
+    requestAnimationFrame(sample)
+  })
+}
+
+/** Wall-clock ms of the first body bytes of the job's NDJSON stream, from CDP network events. */
+function watchFirstChunk(cdp: CDPSession): { first: () => number | null; reset: () => void } {
+  let offsetMs = 0
+  let streamIds = new Set<string>()
+  let first: number | null = null
+  cdp.on('Network.requestWillBeSent', (e) => {
+    offsetMs = e.wallTime * 1000 - e.timestamp * 1000
+    if (/\/api\/trace\/job\/[^/]+\/stream/.test(e.request.url)) streamIds.add(e.requestId)
+  })
+  cdp.on('Network.dataReceived', (e) => {
+    if (first === null && streamIds.has(e.requestId) && e.dataLength > 0) first = e.timestamp * 1000 + offsetMs
+  })
+  return {
+    first: () => first,
+    reset: () => {
+      first = null
+      streamIds = new Set()
+    },
+  }
+}
+
+async function waitFinished(page: Page): Promise<Sample[]> {
+  await page.waitForSelector('[data-testid="run-progress"][data-status="running"]', { timeout: 600_000 })
+  await page.waitForSelector('[data-testid="run-progress"]:not([data-status="running"])', { timeout: 3_600_000 })
+  return page.evaluate(() => (window as unknown as { __samples: Sample[] }).__samples)
+}
+
+async function heapMb(cdp: CDPSession): Promise<{ used: number; afterGc: number }> {
+  const used = (await cdp.send('Runtime.getHeapUsage')).usedSize / 2 ** 20
+  await cdp.send('HeapProfiler.collectGarbage')
+  const afterGc = (await cdp.send('Runtime.getHeapUsage')).usedSize / 2 ** 20
+  return { used, afterGc }
+}
+
+/** Scrolls the visible table from top to bottom in steps of most of a screen, then jumps back; longest task, ms. */
+async function longestTaskWhileScrolling(page: Page): Promise<{ longestMs: number; longTasks: number; steps: number }> {
+  return page.evaluate(async () => {
+    const scroller = document.querySelector<HTMLElement>('[data-testid="results-scroller"]')
+    if (!scroller) throw new Error('no results table on the page')
+    const durations: number[] = []
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) durations.push(e.duration)
+    })
+    observer.observe({ type: 'longtask' })
+    const frame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()))
+    let steps = 0
+    // 400 even steps across the whole range (a 2 M-row table is far too tall to page through screen by screen).
+    const max = scroller.scrollHeight - scroller.clientHeight
+    for (let i = 0; i <= 400; i++) {
+      scroller.scrollTop = (max * i) / 400
+      steps++
+      await frame()
+    }
+    // And screen by screen for a while, the way a reader scrolls.
+    for (let i = 0; i < 200; i++) {
+      scroller.scrollTop -= scroller.clientHeight * 0.8
+      steps++
+      await frame()
+    }
+    scroller.scrollTop = 0
+    await frame()
+    await frame()
+    await new Promise((r) => setTimeout(r, 200))
+    observer.disconnect()
+    return { longestMs: durations.length ? Math.max(...durations) : 0, longTasks: durations.length, steps }
+  })
+}
+
+function ms(n: number | null): string {
+  return n === null ? 'n/a' : `${Math.round(n)} ms`
+}
+
+async function main(): Promise<void> {
+  if (!chromiumAvailable()) throw new Error('/usr/bin/chromium is not installed')
+  const db = resolve(ROOT, args.db)
+  if (!existsSync(db)) throw new Error(`${db} does not exist: npm run demo:generate -- --scale incident`)
+  setLogLevel('warn')
+  mkdirSync(join(ROOT, 'data'), { recursive: true })
+  const dir = mkdtempSync(join(ROOT, 'data', '.bench-browser-'))
+  const load = loadavg()
+  console.log(`bench:browser: MSD ${args.direction} trace of ${args.station} ${args.start}..${args.end}, domains ${args.domains}, db ${args.db}`)
+  console.log(`load average ${load.map((l) => l.toFixed(1)).join(' ')}`)
+  const dist = join(dir, 'dist')
+  await buildClient(ROOT, dist)
+  const server = await startTraceServer(
+    { MES_DB_PATH: db, TRACE_RESULT_DIR: join(dir, 'results'), TRACE_JOB_DIR: join(dir, 'jobs'), LOG_LEVEL: 'warn' },
+    dist,
+  )
+  const context = await launchChromium(join(dir, 'profile'))
+  try {
+    const page = context.pages()[0] ?? (await context.newPage())
+    page.on('pageerror', (err) => console.error(`[page error] ${err.message}`))
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Network.enable')
+    await cdp.send('HeapProfiler.enable')
+    const chunk = watchFirstChunk(cdp)
+    // tsx (esbuild keepNames) wraps named inner functions of the evaluated callbacks in __name(): give the page one.
+    await page.addInitScript('globalThis.__name = (fn) => fn')
+    await page.goto(server.url)
+
+    await page.getByTestId('mode-msd').click()
+    await page.getByTestId('msd-date-range').click()
+    await page.getByTestId('msd-station').selectOption(args.station)
+    await page.getByTestId('msd-start').fill(args.start)
+    await page.getByTestId('msd-end').fill(args.end)
+    await page.getByTestId(args.direction === 'forward' ? 'msd-forward' : 'msd-backward').click()
+    const wanted = new Set(args.domains.split(','))
+    for (const box of await page.locator('input[type="checkbox"][data-testid^="domain-"]').all()) {
+      const domain = ((await box.getAttribute('data-testid')) ?? '').replace(/^domain-/, '')
+      await box.setChecked(wanted.has(domain))
+    }
+    await page.getByTestId('run-mode').selectOption('job')
+    await installSampler(page)
+    const submitted = await page.evaluate(() => performance.timeOrigin + performance.now())
+    await page.getByTestId('run-trace').click()
+    const live = await waitFinished(page)
+    const status = live.at(-1)?.status
+    const firstChunk = chunk.first()
+    const firstRow = live.find((s) => s.rows > 0)
+    const last = live.at(-1)
+    const rows = last?.rows ?? 0
+    const liveRate = firstRow && last && last.t > firstRow.t ? rows / ((last.t - firstRow.t) / 1000) : null
+    const heap = await heapMb(cdp)
+    await page.screenshot({ path: join(ROOT, 'test-results', 'bench-browser-finished.png') })
+    const scroll = await longestTaskWhileScrolling(page)
+    await page.screenshot({ path: join(ROOT, 'test-results', 'bench-browser-scrolled.png') })
+
+    // The finished job again through a reload: the stream is ready at once, so this is the browser's own pace.
+    chunk.reset()
+    await page.reload()
+    await installSampler(page)
+    const replay = await waitFinished(page)
+    const replayFirst = replay.find((s) => s.rows > 0)
+    const replayLast = replay.at(-1)
+    const replayRate = replayFirst && replayLast && replayLast.t > replayFirst.t ? (replayLast.rows ?? 0) / ((replayLast.t - replayFirst.t) / 1000) : null
+    const replayHeap = await heapMb(cdp)
+
+    const result = {
+      status,
+      rows,
+      submit_to_first_chunk_ms: firstChunk === null ? null : firstChunk - submitted,
+      first_chunk_to_first_row_ms: firstChunk !== null && firstRow ? firstRow.t - firstChunk : null,
+      submit_to_first_row_ms: firstRow ? firstRow.t - submitted : null,
+      submit_to_done_ms: last ? last.t - submitted : null,
+      live_rows_per_second: liveRate,
+      replay_rows: replayLast?.rows ?? 0,
+      replay_rows_per_second: replayRate,
+      heap_mb_after_rows: heap.used,
+      heap_mb_after_gc: heap.afterGc,
+      replay_heap_mb_after_gc: replayHeap.afterGc,
+      longest_scroll_task_ms: scroll.longestMs,
+      long_tasks_while_scrolling: scroll.longTasks,
+      scroll_steps: scroll.steps,
+      load_average_start: load,
+      load_average_end: loadavg(),
+    }
+    console.log(`run status                   ${status}, ${rows.toLocaleString('en-US')} rows`)
+    console.log(`submit -> first chunk        ${ms(result.submit_to_first_chunk_ms)}`)
+    console.log(`first chunk -> first row     ${ms(result.first_chunk_to_first_row_ms)}   (target <= 1000 ms)`)
+    console.log(`submit -> first row          ${ms(result.submit_to_first_row_ms)}`)
+    console.log(`submit -> all rows           ${ms(result.submit_to_done_ms)}`)
+    console.log(`rows/s ingested (live job)   ${liveRate === null ? 'n/a' : Math.round(liveRate).toLocaleString('en-US')}`)
+    console.log(`rows/s ingested (reload)     ${replayRate === null ? 'n/a' : Math.round(replayRate).toLocaleString('en-US')}   (target >= 1,000,000)`)
+    console.log(`JS heap after all rows       ${heap.used.toFixed(0)} MB, ${heap.afterGc.toFixed(0)} MB after GC   (target < 400 MB for 2 M rows)`)
+    console.log(`longest task while scrolling ${scroll.longestMs.toFixed(0)} ms, ${scroll.longTasks} tasks over 50 ms in ${scroll.steps} steps   (target: none)`)
+    console.log(`load average                 ${loadavg().map((l) => l.toFixed(1)).join(' ')} (at start ${load.map((l) => l.toFixed(1)).join(' ')})`)
+    console.log(JSON.stringify(result))
+  } finally {
+    await context.close()
+    await server.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+await main()
