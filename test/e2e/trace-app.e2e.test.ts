@@ -74,6 +74,19 @@ async function runTrace(mode: 'forward' | 'reverse', type: string, ids: string):
   await page.getByTestId('run-trace').click()
   await page.waitForSelector('[data-testid="run-progress"][data-status="running"]')
   await shot(`${mode}-running`)
+  // A mid-stream picture when the run is slow enough to have one (the forward trace is throttled for it).
+  type Sample = { status: string; rows: number }
+  const seen = (): boolean => {
+    const samples = (window as unknown as { __samples: Sample[] }).__samples
+    return samples.some((x) => x.status === 'running' && x.rows > 0)
+  }
+  await page.waitForFunction(() => {
+    const samples = (window as unknown as { __samples: { status: string; rows: number }[] }).__samples
+    const last = samples.at(-1)?.status
+    return samples.some((x) => x.status === 'running' && x.rows > 0) || (last !== undefined && !['running', 'idle', 'none'].includes(last))
+  }, null, { timeout: 120_000 })
+  const midStream = await page.evaluate(seen)
+  if (midStream) await shot(`${mode}-streaming`)
   await page.waitForSelector('[data-testid="run-progress"]:not([data-status="running"])', { timeout: 120_000 })
   return page.evaluate(() => (window as unknown as { __samples: { status: string; pct: number; rows: number }[] }).__samples)
 }
