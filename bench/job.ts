@@ -12,11 +12,12 @@
  * its workers are ready, and stops on SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { DEMO_DEFAULTS, DEMO_SCALES, demoDateSpan, type DemoOptions } from '../src/server/demo/demo-options.ts'
+import { childPids, rssKb } from './lib/proc.ts'
 
 /** A database size: how it is generated and the MSD trace that covers all of it. */
 interface Size {
@@ -238,7 +239,7 @@ function startSampler(webPid: number): {
   const timer = setInterval(() => {
     const now = Date.now()
     if (now - lastScan > 500) {
-      workers = childrenOf(webPid)
+      workers = childPids(webPid)
       lastScan = now
     }
     web = Math.max(web, rssKb(webPid))
@@ -256,31 +257,6 @@ function startSampler(webPid: number): {
       clearInterval(timer)
       return { web, worker, byStage }
     },
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  const out: number[] = []
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-      // Field 4 (ppid) follows the parenthesised command name, which may itself contain spaces.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      if (ppid === pid) out.push(Number(name))
-    } catch {
-      // The process ended between readdir and read.
-    }
-  }
-  return out
-}
-
-function rssKb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) : 0
-  } catch {
-    return 0
   }
 }
 
