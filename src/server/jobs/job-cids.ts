@@ -5,7 +5,7 @@ import type { SeedSummary } from '../../shared/job-seed-summary.ts'
 import type { JobStage } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
 import { ApiError } from '../http/api-error.ts'
-import { lineageContainerIds, traceLineage, type LineageInput } from '../pipeline/lineage.ts'
+import { traceLineageIds } from '../pipeline/lineage.ts'
 import { resolveSeeds } from '../pipeline/seed-resolve.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { JobInput } from './job-service.ts'
@@ -31,7 +31,7 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   }
   if (input.kind === 'lineage_ref') {
     options.onStage('lineage')
-    const cids = await lineageIds(source, { profile, seeds: [...input.seed_container_ids], direction: input.direction }, { config, signal })
+    const cids = await traceLineageIds(source, { profile, seeds: input.seed_container_ids, direction: input.direction }, { config, signal })
     return { cids, direction: input.direction }
   }
   const parsed = parseSeedParams(profile, input.params)
@@ -42,7 +42,7 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   const seeds = await seedIds(source, seedParams, options)
   if (seeds.length === 0) return { cids: [], direction }
   options.onStage('lineage')
-  return { cids: await lineageIds(source, { profile, seeds, direction }, { config, signal }), direction }
+  return { cids: await traceLineageIds(source, { profile, seeds, direction }, { config, signal }), direction }
 }
 
 /**
@@ -59,9 +59,4 @@ async function seedIds(source: MesSource, seedParams: SeedParams, options: JobCi
     ),
   })
   return [...new Set(resolved.seeds.map((s) => s.container_id))]
-}
-
-/** The CIDs of a lineage; the full lineage response is dropped as soon as they are taken. */
-async function lineageIds(source: MesSource, input: LineageInput, opts: { config: Config; signal: AbortSignal }): Promise<string[]> {
-  return lineageContainerIds(await traceLineage(source, input, opts))
 }

@@ -12,6 +12,7 @@ import type { ResultStore } from '../storage/result-store.ts'
 import { JobAbort, abortOutcome } from './job-abort.ts'
 import { jobCids } from './job-cids.ts'
 import { endRecord, isTerminal, type JobRecord } from './job-record.ts'
+import type { JobInput } from './job-service.ts'
 import type { JobStore } from './job-store.ts'
 import { createRecordWriter } from './record-writer.ts'
 import { writeEvents } from './write-events.ts'
@@ -56,9 +57,8 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
   try {
     await writer.put(writer.current)
     await results.delete(jobId)
-    const input = await jobs.readInput(jobId)
-    if (!input) throw new ApiError(500, 'JOB_FAILED', 'the job input is missing (expired or deleted)')
-    const { cids, direction } = await jobCids(stored.profile, input, {
+    // The input (up to 100 K+ ids) is passed on, not kept: it is garbage once the CIDs are known.
+    const { cids, direction } = await jobCids(stored.profile, await readJobInput(jobs, jobId), {
       source: ctx.source,
       config,
       signal,
@@ -106,6 +106,12 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
   if (final.status === 'finished') await results.expire(jobId, config.TRACE_JOB_TTL_SECONDS)
   log.info('job ended', { job_id: jobId, status: final.status, rows: final.progress.rows, error: final.error?.message })
   return final
+}
+
+async function readJobInput(jobs: JobStore, jobId: string): Promise<JobInput> {
+  const input = await jobs.readInput(jobId)
+  if (!input) throw new ApiError(500, 'JOB_FAILED', 'the job input is missing (expired or deleted)')
+  return input
 }
 
 function failedRecord(record: JobRecord, err: unknown, signal: AbortSignal): JobRecord {

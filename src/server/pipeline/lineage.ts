@@ -1,6 +1,7 @@
 /**
  * Stage 2: genealogy of the seeds, forward (descendants and their serial numbers) or backward (ancestors).
- * Memory is O(nodes + edges); the whole walk is bounded by LINEAGE_TIMEOUT_SECONDS.
+ * The full response costs O(nodes + edges) of memory; the CID list alone (traceLineageIds, for jobs) only
+ * the found CIDs and one frontier's rows. The whole walk is bounded by LINEAGE_TIMEOUT_SECONDS.
  */
 import type { Direction, Profile } from '../../shared/domains.ts'
 import type { LineageResponse } from '../../shared/responses.ts'
@@ -13,7 +14,7 @@ import { serialsOf } from './lineage-queries.ts'
 import { lineageQueryId } from './lineage-query-id.ts'
 export { lineageContainerIds, lineageQueryId } from './lineage-query-id.ts'
 import { backwardResponse, forwardResponse, leafIds } from './lineage-response.ts'
-import { walk } from './lineage-walk.ts'
+import { walkLineage } from './lineage-walk.ts'
 import { stageError } from './stage-errors.ts'
 import type { StageOptions } from './stage-options.ts'
 
@@ -40,30 +41,57 @@ async function leafSerials(graph: LineageGraph, source: MesSource, opts: StageOp
 }
 
 /**
- * Traces the seeds' genealogy. Throws ApiError 504 LINEAGE_TIMEOUT after LINEAGE_TIMEOUT_SECONDS, 500
- * LINEAGE_FAILED when a query fails (message only, no stack); a caller's abort rejects with its reason.
+ * Runs `work` under LINEAGE_TIMEOUT_SECONDS with the caller's signal: 504 LINEAGE_TIMEOUT when the time runs
+ * out, 500 LINEAGE_FAILED for a failed query (message only, no stack), the caller's abort reason as is.
  */
-export async function traceLineage(source: MesSource, input: LineageInput, opts: StageOptions): Promise<LineageResponse> {
+async function withLineageDeadline<T>(opts: StageOptions, seedCount: number, work: (walkOpts: StageOptions) => Promise<T>): Promise<T> {
   const seconds = opts.config.LINEAGE_TIMEOUT_SECONDS
   const timeout = AbortSignal.timeout(seconds * 1000)
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout
-  const walkOpts: StageOptions = { config: opts.config, signal }
+  try {
+    return await work({ config: opts.config, signal })
+  } catch (err) {
+    if (timeout.aborted && !opts.signal?.aborted) {
+      throw new ApiError(504, 'LINEAGE_TIMEOUT', `lineage did not finish within ${seconds} s (${seedCount} seeds)`)
+    }
+    throw stageError(err, opts.signal, 500, 'LINEAGE_FAILED', 'lineage failed')
+  }
+}
+
+/**
+ * Traces the seeds' genealogy into the full response (names, nodes, edges, roots). Throws ApiError 504
+ * LINEAGE_TIMEOUT after LINEAGE_TIMEOUT_SECONDS, 500 LINEAGE_FAILED when a query fails (message only, no
+ * stack); a caller's abort rejects with its reason.
+ */
+export async function traceLineage(source: MesSource, input: LineageInput, opts: StageOptions): Promise<LineageResponse> {
   const seeds = sortedUnique(input.seeds)
   const id = lineageQueryId(input.profile, input.direction, seeds)
   const started = Date.now()
-  try {
+  return withLineageDeadline(opts, seeds.length, async (walkOpts) => {
     const graph = new LineageGraph()
-    await walk({ source, opts: walkOpts, graph }, seeds, input.direction, opts.config.LINEAGE_MAX_DEPTH)
+    await walkLineage(source, walkOpts, seeds, input.direction, opts.config.LINEAGE_MAX_DEPTH, graph)
     const result =
       input.direction === 'backward'
         ? backwardResponse(graph, seeds, id)
         : forwardResponse(graph, seeds, await leafSerials(graph, source, walkOpts), id)
     log.info('lineage traced', { lineage_query_id: id, direction: input.direction, seeds: seeds.length, nodes: result.total_nodes, ms: Date.now() - started })
     return result
-  } catch (err) {
-    if (timeout.aborted && !opts.signal?.aborted) {
-      throw new ApiError(504, 'LINEAGE_TIMEOUT', `lineage did not finish within ${seconds} s (${seeds.length} seeds)`)
-    }
-    throw stageError(err, opts.signal, 500, 'LINEAGE_FAILED', 'lineage failed')
-  }
+  })
+}
+
+/**
+ * The CIDs of the seeds' genealogy (seeds included), sorted: equal to `lineageContainerIds(traceLineage(…))`
+ * from the same walk, without building names, nodes, edges or roots, so 100 K+ nodes stay a few MB. Fails
+ * like traceLineage.
+ */
+export async function traceLineageIds(source: MesSource, input: LineageInput, opts: StageOptions): Promise<string[]> {
+  const started = Date.now()
+  const seedCount = input.seeds.length
+  const found = await withLineageDeadline(opts, seedCount, (walkOpts) =>
+    walkLineage(source, walkOpts, input.seeds, input.direction, opts.config.LINEAGE_MAX_DEPTH),
+  )
+  const cids = [...found].sort()
+  found.clear()
+  log.info('lineage ids traced', { direction: input.direction, seeds: seedCount, nodes: cids.length, ms: Date.now() - started })
+  return cids
 }

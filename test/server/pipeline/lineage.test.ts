@@ -3,7 +3,7 @@ import type { BackwardLineageResponse, ForwardLineageResponse, LineageResponse }
 import type { Config } from '../../../src/server/config.ts'
 import { ApiError } from '../../../src/server/http/api-error.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
-import { lineageContainerIds, lineageQueryId, traceLineage } from '../../../src/server/pipeline/lineage.ts'
+import { lineageContainerIds, lineageQueryId, traceLineage, traceLineageIds } from '../../../src/server/pipeline/lineage.ts'
 import type { MesSource } from '../../../src/server/source/mes-source.ts'
 import { fixtureCid, type FixtureRow } from '../../helpers/fixture-db.ts'
 import { fixtureDialects, openFixture, type FixtureSource } from '../../helpers/fixture-source.ts'
@@ -193,6 +193,50 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     it('lists every CID of the family once, sorted', async () => {
       const l = await backward([id.M2])
       expect(lineageContainerIds(l)).toEqual([id.W, id.A, id.A1, id.B, id.C, id.M, id.M2])
+    })
+  })
+
+  describe('lineage ids without the full response', () => {
+    const seedSets: [string, string[]][] = [
+      ['a merge of merges', [id.M2]],
+      ['several families at once', [id.M2, id.GD2, id.C3, id.A2, id.N1]],
+      ['a split cycle', [id.C1, id.C2]],
+      ['a chain past the depth limit', [chain[25], chain[0]]],
+      ['a wafer lot', [id.W, id.G0]],
+      ['a CID missing from the container table', [id.M2, 'ffffffffffffffff']],
+    ]
+
+    it.each(seedSets)('lists the same CIDs as the full lineage for %s, both ways and at any batch size', async (_what, seeds) => {
+      for (const [profile, direction] of [['query_tool_reverse', 'backward'], ['query_tool', 'forward']] as const) {
+        for (const config of [{}, { TRACE_IN_BATCH_SIZE: 1 }, { LINEAGE_MAX_DEPTH: 2 }]) {
+          const opts = { config: { ...fx.config, ...config } }
+          const full = lineageContainerIds(await traceLineage(fx.source, { profile, seeds, direction }, opts))
+          const ids = await traceLineageIds(fx.source, { profile, seeds, direction }, opts)
+          expect(ids, `${direction} ${JSON.stringify(config)}`).toEqual(full)
+        }
+      }
+    })
+
+    it('stops a split chain at LINEAGE_MAX_DEPTH levels', async () => {
+      const ids = await traceLineageIds(fx.source, { profile: 'query_tool_reverse', seeds: [chain[25]], direction: 'backward' }, { config: fx.config })
+      expect(ids).toEqual(chain.slice(5))
+    })
+
+    it('fails like the full lineage: 504 LINEAGE_TIMEOUT, and the caller’s abort reason as is', async () => {
+      const hanging: MesSource = {
+        ...fx.source,
+        stream: async function* (_q, options) {
+          await new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)))
+        },
+      }
+      const input = { profile: 'query_tool_reverse', seeds: [id.M2], direction: 'backward' } as const
+      const err = await traceLineageIds(hanging, input, { config: { ...fx.config, LINEAGE_TIMEOUT_SECONDS: 1 } }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ApiError)
+      expect((err as ApiError).code).toBe('LINEAGE_TIMEOUT')
+      const ac = new AbortController()
+      const reason = new Error('cancelled by user')
+      ac.abort(reason)
+      await expect(traceLineageIds(fx.source, input, { config: fx.config, signal: ac.signal })).rejects.toBe(reason)
     })
   })
 
