@@ -25,6 +25,8 @@ export interface BaselineResult {
   readonly group_ms: number
   readonly build_ms: number
   readonly total_ms: number
+  /** VmHWM (kB) when the CIDs were known: the peak of seed-resolve and lineage. */
+  readonly hwm_after_cids_kb: number
   /** Size of the one response body. */
   readonly response_bytes: number
   /** Why JSON.stringify of the whole response failed, when it did (the body was then built as bytes). */
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
       group_ms: groupMs,
       build_ms: buildMs,
       total_ms: setup.cidsMs + fetchMs + groupMs + buildMs,
+      hwm_after_cids_kb: setup.hwmAfterCidsKb,
       response_bytes: built.bytes,
       stringify_error: built.error,
       heap_mb: heap,

@@ -45,7 +45,7 @@ export async function runRawScan(options: ChildModeOptions): Promise<RunRecord> 
     peak_worker_mb: null,
     vm_hwm_mb: { process: mb(r.vm_hwm_kb ?? 0) },
     sampling: child.sampling,
-    detail: { rows_by_domain: r.rows_by_domain, process_wall_seconds: child.wallMs / 1000 },
+    detail: { rows_by_domain: r.rows_by_domain, peak_mb_until_cids_known: mb(r.hwm_after_cids_kb), process_wall_seconds: child.wallMs / 1000 },
   }
 }
 
@@ -87,6 +87,7 @@ export async function runBaseline(options: ChildModeOptions & { readonly heapMb:
     sampling: child.sampling,
     detail: {
       heap_limit_mb: options.heapMb,
+      peak_mb_until_cids_known: mb(r.hwm_after_cids_kb),
       fetch_seconds: r.fetch_ms / 1000,
       group_seconds: r.group_ms / 1000,
       build_seconds: r.build_ms / 1000,

@@ -39,7 +39,7 @@ export async function runJob(options: JobModeOptions): Promise<RunRecord> {
     const sampler = startRssSampler({ pid: server.pid, children: WORKER, intervalMs: options.sampleMs })
     const timeout = AbortSignal.timeout(options.timeoutMs)
     try {
-      const measured = await submitAndRead(server.url, options.request, timeout)
+      const measured = await submitAndRead(server.url, options.request, timeout, (stage) => sampler.phase(stage))
       const peaks = await sampler.stop()
       const hwm = highWaterMarks(server.pid)
       const { status, read, submittedAt, stageAt } = measured
@@ -70,6 +70,8 @@ export async function runJob(options: JobModeOptions): Promise<RunRecord> {
         sampling: sampling(peaks),
         detail: {
           records_lines: read.recordsLines,
+          // Stages as seen by status polls (every 100 ms), so a boundary may be off by that much.
+          worker_peak_mb_by_stage: Object.fromEntries(Object.entries(peaks.childKbByPhase).map(([k, v]) => [k, mb(v)])),
           stage_seconds_from_submit: Object.fromEntries(Object.entries(stageAt).map(([k, v]) => [k, (v - submittedAt) / 1000])),
           worker_seconds: status.elapsed_seconds,
         },
@@ -95,7 +97,7 @@ interface Measured {
   readonly stageAt: Record<string, number>
 }
 
-async function submitAndRead(url: string, request: JobRequest, signal: AbortSignal): Promise<Measured> {
+async function submitAndRead(url: string, request: JobRequest, signal: AbortSignal, onStage: (stage: string) => void): Promise<Measured> {
   const submittedAt = Date.now()
   const res = await fetch(`${url}/api/trace/jobs`, {
     method: 'POST',
@@ -111,7 +113,10 @@ async function submitAndRead(url: string, request: JobRequest, signal: AbortSign
   const poll = (async () => {
     while (polling && !signal.aborted) {
       const st = (await (await fetch(statusUrl, { signal })).json()) as JobStatusResponse
-      stageAt[st.progress.stage] ??= Date.now()
+      if (stageAt[st.progress.stage] === undefined) {
+        stageAt[st.progress.stage] = Date.now()
+        onStage(st.progress.stage)
+      }
       await new Promise((r) => setTimeout(r, STATUS_POLL_MS))
     }
   })().catch(() => undefined)

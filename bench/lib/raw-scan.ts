@@ -22,6 +22,8 @@ export interface RawScanResult {
   readonly events_ms: number
   /** Both, ms (process start-up excluded). */
   readonly total_ms: number
+  /** VmHWM (kB) when the CIDs were known: the peak of seed-resolve and lineage. */
+  readonly hwm_after_cids_kb: number
   readonly vm_hwm_kb?: number
 }
 
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
       cids_ms: setup.cidsMs,
       events_ms: eventsMs,
       total_ms: setup.cidsMs + eventsMs,
+      hwm_after_cids_kb: setup.hwmAfterCidsKb,
     }
     printResult({ ...result })
   } finally {

@@ -25,16 +25,22 @@ export interface RssPeaks {
   /** Mean and longest time between two samples, ms (what the machine's load allowed). */
   readonly meanGapMs: number
   readonly maxGapMs: number
+  /** Largest matched child's peak while each phase set by `phase()` was current (kB). */
+  readonly childKbByPhase: Record<string, number>
 }
 
 export interface RssSampler {
   /** Peaks so far, without stopping. */
   peaks(): RssPeaks
+  /** Names the phase later samples belong to (e.g. a job's stage); at most MAX_PHASES distinct names. */
+  phase(name: string): void
   /** Stops sampling (after one last sample) and returns the peaks; safe to call twice. */
   stop(): Promise<RssPeaks>
 }
 
-const SLOTS = ['mainKb', 'childKb', 'childrenSumKb', 'samples', 'firstAt', 'lastAt', 'maxGapMs'] as const
+/** Shared slots: 0 main, 1 child, 2 children sum, 3 samples, 4 first at, 5 last at, 6 max gap, 7 phase index, then per-phase child peaks. */
+const FIXED_SLOTS = 8
+const MAX_PHASES = 8
 
 /**
  * Plain JavaScript on purpose: the thread starts without a TypeScript loader. The child list is refreshed every
@@ -66,7 +72,8 @@ const sample = () => {
   if (pattern && now - lastScan >= 250) { watched = kids(); lastScan = now }
   peaks[0] = Math.max(peaks[0], rss(pid))
   let sum = 0
-  for (const c of watched) { const kb = rss(c); peaks[1] = Math.max(peaks[1], kb); sum += kb }
+  const phaseSlot = 8 + peaks[7]
+  for (const c of watched) { const kb = rss(c); peaks[1] = Math.max(peaks[1], kb); peaks[phaseSlot] = Math.max(peaks[phaseSlot], kb); sum += kb }
   peaks[2] = Math.max(peaks[2], sum)
   if (peaks[3] > 0) peaks[6] = Math.max(peaks[6], now - peaks[5])
   else peaks[4] = now
@@ -80,8 +87,9 @@ parentPort.on('message', () => { clearInterval(timer); sample(); parentPort.post
 
 /** Starts sampling at once. */
 export function startRssSampler(options: RssSamplerOptions): RssSampler {
-  const shared = new SharedArrayBuffer(SLOTS.length * Float64Array.BYTES_PER_ELEMENT)
+  const shared = new SharedArrayBuffer((FIXED_SLOTS + MAX_PHASES) * Float64Array.BYTES_PER_ELEMENT)
   const view = new Float64Array(shared)
+  const phases: string[] = ['start']
   const worker = new Worker(THREAD_SOURCE, {
     eval: true,
     workerData: { pid: options.pid, children: options.children?.source ?? null, intervalMs: options.intervalMs ?? 25, shared },
@@ -95,11 +103,17 @@ export function startRssSampler(options: RssSamplerOptions): RssSampler {
       samples,
       meanGapMs: samples > 1 ? Math.round(((view[5] - view[4]) / (samples - 1)) * 10) / 10 : 0,
       maxGapMs: Math.round(view[6]),
+      childKbByPhase: Object.fromEntries(phases.map((name, i) => [name, view[FIXED_SLOTS + i]])),
     }
   }
   let stopping: Promise<RssPeaks> | undefined
   return {
     peaks,
+    phase(name) {
+      let i = phases.indexOf(name)
+      if (i < 0 && phases.length < MAX_PHASES) i = phases.push(name) - 1
+      if (i >= 0) view[7] = i
+    },
     stop() {
       stopping ??= new Promise<RssPeaks>((resolve) => {
         worker.once('message', () => resolve(peaks()))

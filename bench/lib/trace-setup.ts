@@ -23,6 +23,8 @@ export interface TraceSetup {
   readonly domains: Domain[]
   /** Seed-resolve plus lineage, ms. */
   readonly cidsMs: number
+  /** The process's RSS high-water mark (VmHWM, kB) once the CIDs are known: the peak of that stage. */
+  readonly hwmAfterCidsKb: number
 }
 
 /** Parses `--request` from argv. */
@@ -43,7 +45,8 @@ export async function setUpTrace(request: JobRequest): Promise<TraceSetup> {
     { source, config, signal: new AbortController().signal, onStage: () => undefined, onSeeds: async () => undefined },
   )
   const domains = resolveDomains(request.profile, direction, request.domains)
-  return { config, source, request, cids, direction, domains, cidsMs: performance.now() - started }
+  const cidsMs = performance.now() - started
+  return { config, source, request, cids, direction, domains, cidsMs, hwmAfterCidsKb: statusKb(process.pid, 'VmHWM') }
 }
 
 /** Writes the process's result as the last stdout line, with the kernel's own RSS high-water mark (VmHWM). */
