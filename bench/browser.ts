@@ -10,7 +10,7 @@
  * Targets (issue 4): first row within 1 s of the first chunk, >= 1 M rows/s, 2 M rows in < 400 MB heap, no task
  * over 50 ms while scrolling. The database must exist (`npm run demo:generate -- --scale incident --out ...`).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -82,11 +82,87 @@ async function waitFinished(page: Page): Promise<Sample[]> {
   return page.evaluate(() => (window as unknown as { __samples: Sample[] }).__samples)
 }
 
-async function heapMb(cdp: CDPSession): Promise<{ used: number; afterGc: number }> {
-  const used = (await cdp.send('Runtime.getHeapUsage')).usedSize / 2 ** 20
+interface HeapFigures {
+  /** V8 heap in use, MB. */
+  readonly used: number
+  /** ArrayBuffer backing stores (typed-array columns live there, outside the V8 heap), MB. */
+  readonly backing: number
+  /** The same two after a forced GC, MB. */
+  readonly usedAfterGc: number
+  readonly backingAfterGc: number
+  /** RSS of all Chromium renderer processes this bench started, MB. */
+  readonly rendererRss: number
+}
+
+/** Resident MB of the Chromium renderers below this process (walks /proc for descendants). */
+function rendererRssMb(): number {
+  const parent = new Map<number, number>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let kb = 0
+  for (const pid of parent.keys()) {
+    let p: number | undefined = pid
+    while (p !== undefined && p > 1 && p !== process.pid) p = parent.get(p)
+    if (p !== process.pid) continue
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
+    } catch {
+      // As above.
+    }
+  }
+  return kb / 1024
+}
+
+async function heapMb(cdp: CDPSession): Promise<HeapFigures> {
+  const before = await cdp.send('Runtime.getHeapUsage')
+  const rendererRss = rendererRssMb()
   await cdp.send('HeapProfiler.collectGarbage')
-  const afterGc = (await cdp.send('Runtime.getHeapUsage')).usedSize / 2 ** 20
-  return { used, afterGc }
+  const after = await cdp.send('Runtime.getHeapUsage')
+  const mb = (n: number | undefined): number => (n ?? 0) / 2 ** 20
+  return {
+    used: mb(before.usedSize),
+    backing: mb(before.backingStorageSize),
+    usedAfterGc: mb(after.usedSize),
+    backingAfterGc: mb(after.backingStorageSize),
+    rendererRss,
+  }
+}
+
+/** When the job wrote its first result chunk (file time of `<first domain>.0.ndjson`), wall-clock ms. */
+function firstChunkWrittenMs(resultDir: string, jobId: string): number | null {
+  const dir = join(resultDir, jobId)
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { order?: string[] }
+    const first = meta.order?.[0]
+    if (!first) return null
+    const st = statSync(join(dir, `${first}.0.ndjson`))
+    return st.birthtimeMs > 0 ? st.birthtimeMs : st.mtimeMs
+  } catch {
+    return null
+  }
+}
+
+/** The server's own pace: the finished job's stream read by Node (no browser), rows/s. */
+async function serverStreamRate(url: string, jobId: string): Promise<number> {
+  const started = performance.now()
+  const res = await fetch(`${url}/api/trace/job/${encodeURIComponent(jobId)}/stream`)
+  if (!res.body) throw new Error(`stream answered ${res.status} without a body`)
+  let newlines = 0
+  const reader = res.body.getReader()
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    const chunk = r.value
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) newlines++
+  }
+  const seconds = (performance.now() - started) / 1000
+  return newlines / seconds
 }
 
 /** Scrolls the visible table from top to bottom in steps of most of a screen, then jumps back; longest task, ms. */
@@ -172,7 +248,9 @@ async function main(): Promise<void> {
     await page.getByTestId('run-trace').click()
     const live = await waitFinished(page)
     const status = live.at(-1)?.status
-    const firstChunk = chunk.first()
+    const jobId = new URL(page.url()).searchParams.get('job') ?? ''
+    const streamOpened = chunk.first()
+    const firstChunk = firstChunkWrittenMs(join(dir, 'results'), jobId)
     const firstRow = live.find((s) => s.rows > 0)
     const last = live.at(-1)
     const rows = last?.rows ?? 0
@@ -192,9 +270,12 @@ async function main(): Promise<void> {
     const replayRate = replayFirst && replayLast && replayLast.t > replayFirst.t ? (replayLast.rows ?? 0) / ((replayLast.t - replayFirst.t) / 1000) : null
     const replayHeap = await heapMb(cdp)
 
+    const serverRate = await serverStreamRate(server.url, jobId)
+
     const result = {
       status,
       rows,
+      submit_to_stream_bytes_ms: streamOpened === null ? null : streamOpened - submitted,
       submit_to_first_chunk_ms: firstChunk === null ? null : firstChunk - submitted,
       first_chunk_to_first_row_ms: firstChunk !== null && firstRow ? firstRow.t - firstChunk : null,
       submit_to_first_row_ms: firstRow ? firstRow.t - submitted : null,
@@ -202,9 +283,9 @@ async function main(): Promise<void> {
       live_rows_per_second: liveRate,
       replay_rows: replayLast?.rows ?? 0,
       replay_rows_per_second: replayRate,
-      heap_mb_after_rows: heap.used,
-      heap_mb_after_gc: heap.afterGc,
-      replay_heap_mb_after_gc: replayHeap.afterGc,
+      server_stream_rows_per_second: serverRate,
+      heap: heap,
+      replay_heap: replayHeap,
       longest_scroll_task_ms: scroll.longestMs,
       long_tasks_while_scrolling: scroll.longTasks,
       scroll_steps: scroll.steps,
@@ -212,13 +293,17 @@ async function main(): Promise<void> {
       load_average_end: loadavg(),
     }
     console.log(`run status                   ${status}, ${rows.toLocaleString('en-US')} rows`)
-    console.log(`submit -> first chunk        ${ms(result.submit_to_first_chunk_ms)}`)
+    console.log(`submit -> stream's 1st bytes ${ms(result.submit_to_stream_bytes_ms)}`)
+    console.log(`submit -> job's first chunk  ${ms(result.submit_to_first_chunk_ms)}   (chunk file written)`)
     console.log(`first chunk -> first row     ${ms(result.first_chunk_to_first_row_ms)}   (target <= 1000 ms)`)
     console.log(`submit -> first row          ${ms(result.submit_to_first_row_ms)}`)
     console.log(`submit -> all rows           ${ms(result.submit_to_done_ms)}`)
     console.log(`rows/s ingested (live job)   ${liveRate === null ? 'n/a' : Math.round(liveRate).toLocaleString('en-US')}`)
     console.log(`rows/s ingested (reload)     ${replayRate === null ? 'n/a' : Math.round(replayRate).toLocaleString('en-US')}   (target >= 1,000,000)`)
-    console.log(`JS heap after all rows       ${heap.used.toFixed(0)} MB, ${heap.afterGc.toFixed(0)} MB after GC   (target < 400 MB for 2 M rows)`)
+    console.log(`server stream alone (Node)   ${Math.round(serverRate).toLocaleString('en-US')} lines/s`)
+    console.log(
+      `JS heap after all rows       ${heap.used.toFixed(0)} MB V8 + ${heap.backing.toFixed(0)} MB ArrayBuffers; after GC ${heap.usedAfterGc.toFixed(0)} + ${heap.backingAfterGc.toFixed(0)} MB; renderer RSS ${heap.rendererRss.toFixed(0)} MB   (target < 400 MB for 2 M rows)`,
+    )
     console.log(`longest task while scrolling ${scroll.longestMs.toFixed(0)} ms, ${scroll.longTasks} tasks over 50 ms in ${scroll.steps} steps   (target: none)`)
     console.log(`load average                 ${loadavg().map((l) => l.toFixed(1)).join(' ')} (at start ${load.map((l) => l.toFixed(1)).join(' ')})`)
     console.log(JSON.stringify(result))
