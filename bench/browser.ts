@@ -150,7 +150,7 @@ function firstChunkWrittenMs(resultDir: string, jobId: string): number | null {
   }
 }
 
-/** The server's own pace: the finished job's stream read by Node (no browser), rows/s. */
+/** The server's own pace: the finished job's stream read by Node (no browser), NDJSON lines/s (records lines carry a batch of rows each). */
 async function serverStreamRate(url: string, jobId: string): Promise<number> {
   const started = performance.now()
   const res = await fetch(`${url}/api/trace/job/${encodeURIComponent(jobId)}/stream`)
@@ -283,7 +283,7 @@ async function main(): Promise<void> {
       live_rows_per_second: liveRate,
       replay_rows: replayLast?.rows ?? 0,
       replay_rows_per_second: replayRate,
-      server_stream_rows_per_second: serverRate,
+      server_stream_lines_per_second: serverRate,
       heap: heap,
       replay_heap: replayHeap,
       longest_scroll_task_ms: scroll.longestMs,
@@ -300,7 +300,7 @@ async function main(): Promise<void> {
     console.log(`submit -> all rows           ${ms(result.submit_to_done_ms)}`)
     console.log(`rows/s ingested (live job)   ${liveRate === null ? 'n/a' : Math.round(liveRate).toLocaleString('en-US')}`)
     console.log(`rows/s ingested (reload)     ${replayRate === null ? 'n/a' : Math.round(replayRate).toLocaleString('en-US')}   (target >= 1,000,000)`)
-    console.log(`server stream alone (Node)   ${Math.round(serverRate).toLocaleString('en-US')} lines/s`)
+    console.log(`server stream alone (Node)   ${Math.round(serverRate).toLocaleString('en-US')} NDJSON lines/s (a records line carries TRACE_STREAM_BATCH_SIZE rows)`)
     console.log(
       `JS heap after all rows       ${heap.used.toFixed(0)} MB V8 + ${heap.backing.toFixed(0)} MB ArrayBuffers; after GC ${heap.usedAfterGc.toFixed(0)} + ${heap.backingAfterGc.toFixed(0)} MB; renderer RSS ${heap.rendererRss.toFixed(0)} MB   (target < 400 MB for 2 M rows)`,
     )
