@@ -21,14 +21,28 @@ import { ThreadPool } from './thread-pool.ts'
 export interface SqliteSourceOptions {
   /** Worker threads, one connection each; default config.DB_POOL_SIZE. */
   readonly poolSize?: number
-  /** V8 old-space cap per thread in MB: a batch that outgrows it kills only that thread; default 256. */
+  /**
+   * V8 old-space cap per thread in MB: a batch that outgrows it kills only that thread; default 128, room for
+   * 5000-row batches of rows up to about 10 KB each (their rows and their JSON text at once).
+   */
   readonly threadHeapMb?: number
+  /** A thread unused for this long exits, giving its memory back; default 30 000 ms. */
+  readonly threadIdleMs?: number
   /**
    * After an abort, how long a cursor may take to close before its thread is terminated and replaced (a
    * single long SQLite step, such as a big sort, cannot be interrupted); default 2000 ms.
    */
   readonly cancelGraceMs?: number
 }
+
+/**
+ * Young generation per thread: a thread only builds one batch at a time, and V8's default (48 MB) would sit
+ * committed in every thread. Measured on the 20 K-CID bench: 8 MB with a 2 MB page cache instead of the
+ * defaults takes about 20 MB off a thread at the same speed.
+ */
+const THREAD_YOUNG_MB = 8
+/** SQLite page cache per connection (SQLite's own default size); better-sqlite3's default is 16 MB. */
+const THREAD_CACHE_KB = 2000
 
 /** The SQLite source, whose pool can always report its statistics. */
 export interface SqliteSource extends MesSource {
@@ -40,7 +54,10 @@ export function createSqliteSource(path: string, config: Config, options: Sqlite
   const pool = new ThreadPool({
     path,
     size: options.poolSize ?? config.DB_POOL_SIZE,
-    heapMb: options.threadHeapMb ?? 256,
+    heapMb: options.threadHeapMb ?? 128,
+    youngMb: THREAD_YOUNG_MB,
+    cacheKb: THREAD_CACHE_KB,
+    idleMs: options.threadIdleMs ?? 30_000,
   })
   const cancelGraceMs = options.cancelGraceMs ?? 2000
   let lastCursor = 0

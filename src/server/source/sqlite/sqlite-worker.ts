@@ -36,6 +36,10 @@ export interface SqliteWorkerOptions {
   readonly path: string
   /** V8 old-space cap of the thread in MB. */
   readonly heapMb: number
+  /** V8 young-generation cap of the thread in MB (three semi-spaces' worth). */
+  readonly youngMb: number
+  /** SQLite page cache of the thread's connection in KiB. */
+  readonly cacheKb: number
   /** Called once when the thread has exited, whatever the reason. */
   readonly onExit: (worker: SqliteWorker) => void
 }
@@ -57,12 +61,12 @@ export class SqliteWorker {
   constructor(options: SqliteWorkerOptions) {
     const cancel = new SharedArrayBuffer(4)
     this.cancelFlag = new Int32Array(cancel)
-    const workerData: ThreadData = { path: options.path, cancel }
+    const workerData: ThreadData = { path: options.path, cancel, cacheKb: options.cacheKb }
     // Plain JavaScript, so no loader: the parent's tsx or vitest flags would only fail in a Node 20 thread.
     this.worker = new Worker(ENTRY, {
       workerData,
       execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: options.heapMb },
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMb, maxYoungGenerationSizeMb: options.youngMb },
     })
     let crash: Error | undefined
     this.worker.on('message', (reply: ThreadReply) => this.settle(reply))

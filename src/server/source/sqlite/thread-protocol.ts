@@ -10,6 +10,8 @@ export interface ThreadData {
   readonly path: string
   /** Int32Array[1] over a SharedArrayBuffer: the cursor id the main thread wants stopped. */
   readonly cancel: SharedArrayBuffer
+  /** SQLite page cache of the connection in KiB (`PRAGMA cache_size = -cacheKb`). */
+  readonly cacheKb: number
 }
 
 export type ThreadRequest =

@@ -115,6 +115,11 @@ describe('streaming batches', () => {
     expect(half).toBe(0.5)
   })
 
+  it('opens each connection with a 2 MB page cache and no memory map', async () => {
+    expect((await source.all(sql`PRAGMA cache_size`)).rows).toEqual([[-2000]])
+    expect((await source.all(sql`PRAGMA mmap_size`)).rows).toEqual([[0]])
+  })
+
   it('refuses to write: the connection is read-only', async () => {
     await expect(source.all(sql`DELETE FROM T`)).rejects.toThrow(/statement returns no rows|readonly/)
     await expect(source.all(sql`UPDATE T SET Q = 0 RETURNING ID`)).rejects.toThrow(/readonly/)
