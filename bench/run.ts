@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes raw,job,baseline] [--baseline-heap-mb MB] [--prepare]`
+ * `npm run bench -- --from bench/results/<date>.json` (recompute the verdicts of a results file and print its report)
  *
  * Proves bounded memory and near-database speed, side by side in one run: for each database size, a backward
  * MSD trace of the test station over the whole demo span (MSD default domains upstream_history + materials)
@@ -15,13 +16,12 @@
  * generates and measures them.
  */
 import { execFileSync } from 'node:child_process'
-import { closeSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { JobRequest } from '../src/shared/schemas.ts'
 import { benchDemoOptions, ensureBenchDatabase, wholeSpanMsdParams, type BenchDatabase } from './lib/bench-databases.ts'
-import { goals, scaling, summarizeSizes } from './lib/bench-summary.ts'
-import { markdownTable, ratioRows, runRows, textTable, verdictLines } from './lib/bench-table.ts'
+import { readResults, reportLines, withVerdicts, writeResults, type BenchRun } from './lib/bench-results.ts'
 import { loadSnapshot, machineInfo, memoryAvailableMb, type LoadSnapshot } from './lib/machine-info.ts'
 import { runBaseline, runRawScan } from './lib/mode-child.ts'
 import { runJob } from './lib/mode-job.ts'
@@ -51,6 +51,7 @@ interface Args {
   readonly baselineHeapMb: number
   readonly out: string
   readonly prepareOnly: boolean
+  readonly from: string | undefined
 }
 
 function args(): Args {
@@ -63,6 +64,7 @@ function args(): Args {
       'baseline-heap-mb': { type: 'string' },
       out: { type: 'string' },
       prepare: { type: 'boolean', default: false },
+      from: { type: 'string' },
     },
   })
   const sizes = values.sizes?.split(',') ?? (values.quick ? QUICK_SIZES : FULL_SIZES)
@@ -75,7 +77,7 @@ function args(): Args {
   const baselineHeapMb = Number(values['baseline-heap-mb'] ?? Math.min(16_384, Math.floor(memoryAvailableMb() * 0.6)))
   const date = new Date().toISOString().slice(0, 10)
   const out = values.out ?? join(ROOT, 'bench', 'results', `${date}${values.quick ? '-quick' : ''}.json`)
-  return { quick: values.quick ?? false, sizes, repeat, modes, baselineHeapMb, out, prepareOnly: values.prepare ?? false }
+  return { quick: values.quick ?? false, sizes, repeat, modes, baselineHeapMb, out, prepareOnly: values.prepare ?? false, from: values.from }
 }
 
 /**
@@ -151,27 +153,39 @@ async function main(): Promise<void> {
   if (a.prepareOnly) return
   const records: RunRecord[] = []
   const warmSeconds: Record<string, number> = {}
-  const save = (complete: boolean, loadEnd?: LoadSnapshot): void => {
-    const sizes = summarizeSizes(records, a.sizes.map((name) => ({ name, cids: dbs.get(name)?.scale.lineageCids ?? 0 })))
-    const doc = {
-      complete,
-      trace: 'mid_section_defect, mode date_range over the whole span, station 測試, direction backward; MSD default domains',
-      code,
-      machine,
-      load_start: loadStart,
-      load_end: loadEnd ?? null,
-      settings: { sizes: a.sizes, modes: a.modes, repeat: a.repeat, sample_ms: SAMPLE_MS, baseline_heap_mb: a.baselineHeapMb, env: runEnv(dbs.values().next().value as BenchDatabase) },
-      databases: Object.fromEntries([...dbs].map(([k, db]) => [k, { lots: db.options.lots, months: db.options.months, seed: db.options.seed, ...db.scale, file_mb: Math.round(db.fileBytes / 1048576), generated_seconds: Math.round(db.generatedSeconds), page_cache_warm_seconds: warmSeconds[k] ?? null }])),
-      prepare_seconds: Math.round(prepareSeconds),
-      runs: records,
-      summary: sizes,
-      scaling: scaling(sizes),
-      goals: goals(sizes, INCIDENT_SIZE),
-    }
-    mkdirSync(resolve(a.out, '..'), { recursive: true })
-    writeFileSync(`${a.out}.tmp`, JSON.stringify(doc, null, 2) + '\n')
-    renameSync(`${a.out}.tmp`, a.out)
-  }
+  const run = (complete: boolean, loadEnd: LoadSnapshot | null): BenchRun => ({
+    complete,
+    trace: 'mid_section_defect, mode date_range over the whole span, station 測試, direction backward; MSD default domains (upstream_history, materials)',
+    code,
+    machine,
+    load_start: loadStart,
+    load_end: loadEnd,
+    settings: {
+      sizes: a.sizes,
+      modes: a.modes,
+      repeat: a.repeat,
+      sample_ms: SAMPLE_MS,
+      baseline_heap_mb: a.baselineHeapMb,
+      incident_size: INCIDENT_SIZE,
+      env: runEnv(dbs.get(a.sizes[0]) as BenchDatabase),
+    },
+    databases: Object.fromEntries(
+      [...dbs].map(([k, db]) => [
+        k,
+        {
+          lots: db.options.lots,
+          months: db.options.months,
+          seed: db.options.seed,
+          ...db.scale,
+          file_mb: Math.round(db.fileBytes / 1048576),
+          generated_seconds: Math.round(db.generatedSeconds),
+          page_cache_warm_seconds: warmSeconds[k] ?? null,
+        },
+      ]),
+    ),
+    prepare_seconds: Math.round(prepareSeconds),
+    runs: records,
+  })
 
   for (const size of a.sizes) {
     const db = dbs.get(size) as BenchDatabase
@@ -184,23 +198,22 @@ async function main(): Promise<void> {
         const record = await runMode(mode, size, repeat, db, request, a)
         records.push(record)
         console.log(describe(record))
-        save(false)
+        writeResults(a.out, withVerdicts(run(false, null)))
       }
     }
   }
 
-  const loadEnd = loadSnapshot()
-  save(true, loadEnd)
-  const sizes = summarizeSizes(records, a.sizes.map((name) => ({ name, cids: dbs.get(name)?.scale.lineageCids ?? 0 })))
-  console.log('\n' + textTable(runRows(records)))
-  console.log('\n' + textTable(ratioRows(sizes)))
-  console.log('\n' + verdictLines(scaling(sizes), goals(sizes, INCIDENT_SIZE)).join('\n'))
-  const gaps = records.map((r) => r.sampling)
-  console.log(
-    `RSS sampled every ${SAMPLE_MS} ms: mean gap ${Math.max(...gaps.map((g) => g.mean_gap_ms)).toFixed(0)} ms at worst, longest gap ${Math.max(...gaps.map((g) => g.max_gap_ms))} ms`,
-  )
-  console.log(`\nload average: start ${loadStart.loadavg.join(' ')}, end ${loadEnd.loadavg.join(' ')}; results in ${a.out}`)
-  console.log('\nMarkdown (BENCHMARKS.md):\n\n' + markdownTable(runRows(records)) + '\n\n' + markdownTable(ratioRows(sizes)))
+  const results = withVerdicts(run(true, loadSnapshot()))
+  writeResults(a.out, results)
+  console.log(reportLines(results, a.out).join('\n'))
 }
 
-await main()
+/** `--from FILE`: the verdicts recomputed from a results file's runs, the file rewritten and the report printed. */
+function redraw(path: string): void {
+  const results = withVerdicts(readResults(path))
+  writeResults(path, results)
+  console.log(reportLines(results, path).join('\n'))
+}
+
+if (process.argv.includes('--from')) redraw(args().from as string)
+else await main()

@@ -30,13 +30,14 @@ export function runRows(records: readonly RunRecord[]): { header: string[]; rows
 
 /** One row per size: the ratios. */
 export function ratioRows(sizes: readonly SizeSummary[]): { header: string[]; rows: string[][] } {
-  const header = ['size', 'CIDs', 'job ÷ raw rows/s', 'job ÷ raw (events stage)', 'baseline ÷ job peak RSS']
+  const header = ['size', 'CIDs', 'job ÷ raw rows/s', 'job ÷ raw (events stage)', 'baseline ÷ job worker peak', 'baseline ÷ job web + worker']
   const rows = sizes.map((s) => [
     s.size,
     int(s.cids),
     opt(s.job_vs_raw_throughput, (n) => n.toFixed(2)),
     opt(s.job_vs_raw_events_throughput, (n) => n.toFixed(2)),
     opt(s.baseline_vs_job_peak, (n) => `${n.toFixed(1)} ×${s.modes.baseline?.failed ? ' (baseline died)' : ''}`),
+    opt(s.baseline_vs_job_total_peak, (n) => `${n.toFixed(1)} ×`),
   ])
   return { header, rows }
 }
