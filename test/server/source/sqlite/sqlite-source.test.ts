@@ -291,8 +291,12 @@ describe('the thread pool', () => {
     clearInterval(ticker)
     expect(await big).toBeGreaterThan(0)
     expect(smallLatencies.length).toBeGreaterThan(5)
-    expect(Math.max(...smallLatencies)).toBeLessThan(200)
-    expect(maxLag).toBeLessThan(200)
+    // The sort alone takes seconds: run on the event loop it would stall it that long. The bounds separate
+    // "blocked" from "noisy shared machine" (typical figures here: median 1 ms, worst 15-80 ms).
+    const sorted = [...smallLatencies].sort((a, b) => a - b)
+    expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(100)
+    expect(sorted[sorted.length - 1]).toBeLessThan(1000)
+    expect(maxLag).toBeLessThan(1000)
   })
 })
 
