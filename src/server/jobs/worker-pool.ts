@@ -170,7 +170,9 @@ export class WorkerPool {
     if (this.#closing) return
     const { config, entry } = this.#options
     const child = fork(entry, [], {
-      execArgv: ['--import', 'tsx', `--max-old-space-size=${config.TRACE_WORKER_MAX_HEAP_MB}`],
+      // 4 MB semi-spaces instead of V8's 16 MB: measured on bench:job (tenth size), worker peak RSS 170 -> 145
+      // MB for 15 % more CPU; 2 MB (as the web process uses) saved 10 MB more for 35 % more CPU.
+      execArgv: ['--import', 'tsx', '--max-semi-space-size=4', `--max-old-space-size=${config.TRACE_WORKER_MAX_HEAP_MB}`],
       env: { ...process.env, ...configEnv(config), [EMBEDDED_WORKER_ENV]: '1' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
