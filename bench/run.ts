@@ -210,7 +210,9 @@ async function main(): Promise<void> {
 
 /** `--from FILE`: the verdicts recomputed from a results file's runs, the file rewritten and the report printed. */
 function redraw(path: string): void {
-  const results = withVerdicts(readResults(path))
+  const stored = readResults(path)
+  // Files written before the incident size was stored used this same constant.
+  const results = withVerdicts({ ...stored, settings: { ...stored.settings, incident_size: stored.settings.incident_size ?? INCIDENT_SIZE } })
   writeResults(path, results)
   console.log(reportLines(results, path).join('\n'))
 }

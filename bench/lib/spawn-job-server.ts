@@ -1,8 +1,12 @@
-/** Starts bench/lib/job-server.ts in a child process and waits until it listens with its workers ready. */
+/**
+ * Starts bench/lib/job-server.ts in a child process, with the Node flags of `npm start`, and waits until it
+ * listens with its workers ready.
+ */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { JobServerReady } from './job-server.ts'
+import { startNodeFlags } from './start-flags.ts'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const ENTRY = resolve(import.meta.dirname, 'job-server.ts')
@@ -16,7 +20,7 @@ export interface JobServerProcess extends JobServerReady {
 
 /** Spawns the server with `env` added to this process's environment; stderr goes to this terminal. */
 export async function spawnJobServer(env: Readonly<Record<string, string>>): Promise<JobServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+  const child = spawn(process.execPath, [...startNodeFlags(), ENTRY], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
