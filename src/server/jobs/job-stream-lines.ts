@@ -46,6 +46,7 @@ export async function* jobStreamLines(options: JobStreamOptions, first: JobStatu
   const pollMs = options.pollMs ?? 100
   const order = first.domains
   let attempt: number | undefined
+  let sawFinished = false
 
   /** The meta, checked for a restart of the job under the reader's feet. */
   const readMeta = async (): Promise<ResultMeta | undefined> => {
@@ -57,15 +58,22 @@ export async function* jobStreamLines(options: JobStreamOptions, first: JobStatu
     return meta
   }
 
-  /** Throws the reason the result will never come, or waits one poll interval. */
+  /**
+   * Throws the reason the result will never come, or returns when the caller should read again: at once
+   * the first time the job is seen finished, else after one poll interval.
+   */
   const waitOrEnd = async (): Promise<void> => {
     const status = await options.status()
     if (!status) throw new StreamEnd('JOB_RESULT_EXPIRED', 'the job and its results expired')
     if (status.status === 'failed') throw new StreamEnd(status.error?.code ?? 'JOB_FAILED', status.error?.message ?? 'the job failed')
     if (status.status === 'cancelled') throw new StreamEnd('JOB_CANCELLED', status.error?.message ?? 'the job was cancelled')
     if (status.status === 'finished') {
-      // A finished job's result is complete: what is still missing was deleted (expired) after it ended.
-      throw new StreamEnd('JOB_RESULT_EXPIRED', 'the results of this job expired while they were streamed')
+      // The worker may have written the missing part and finished between the read and this check, so the
+      // first sighting only earns a re-read. The worker writes its whole result before the finished record,
+      // so whatever is still missing after that re-read was deleted (expired) after the job ended.
+      if (sawFinished) throw new StreamEnd('JOB_RESULT_EXPIRED', 'the results of this job expired while they were streamed')
+      sawFinished = true
+      return
     }
     await sleep(pollMs, undefined, { signal })
   }
