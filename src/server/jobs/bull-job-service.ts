@@ -16,6 +16,7 @@ import { activeTtlSeconds, createRedisClient, createRedisStores, createTraceQueu
 import { newJobId } from './job-id.ts'
 import { endRecord, isTerminal, newJobRecord, toStatusResponse, type JobRecord } from './job-record.ts'
 import type { JobService, JobSpec } from './job-service.ts'
+import { recordUnfinishedEnd } from './unfinished-end.ts'
 
 /** How long a worker count is trusted before CLIENT LIST is asked again. */
 const WORKER_COUNT_CACHE_MS = 1_000
@@ -46,8 +47,7 @@ export async function createBullJobService(config: Config): Promise<JobService> 
   /** Ends a record whose job the queue no longer runs; its chunks go with it. */
   async function end(record: JobRecord, status: 'failed' | 'cancelled', error: NonNullable<JobRecord['error']>): Promise<JobRecord> {
     const ended = endRecord(record, status, error)
-    await jobs.put(ended)
-    await results.delete(record.job_id)
+    await recordUnfinishedEnd(jobs, results, ended)
     return ended
   }
 

@@ -18,6 +18,7 @@ import { newJobId } from './job-id.ts'
 import { endRecord, isTerminal, newJobRecord, toStatusResponse, type JobRecord } from './job-record.ts'
 import type { JobService, JobSpec } from './job-service.ts'
 import { startSweeper } from './sweeper.ts'
+import { recordUnfinishedEnd } from './unfinished-end.ts'
 import { WorkerPool, type KillReason, type WorkerInfo } from './worker-pool.ts'
 
 export interface EmbeddedJobServiceOptions {
@@ -77,8 +78,7 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
   const recordEnd = async (jobId: string, end: (r: JobRecord) => JobRecord): Promise<void> => {
     const record = await jobs.get(jobId)
     if (!record || isTerminal(record.status)) return
-    await jobs.put(end(record))
-    await results.delete(jobId)
+    await recordUnfinishedEnd(jobs, results, end(record))
   }
 
   const pool: WorkerPool = new WorkerPool({
@@ -129,10 +129,8 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
     for await (const record of jobs.list()) {
       if (record.status === 'queued') queued.push(record)
       else if (record.status === 'started') {
-        await jobs.put(
-          endRecord(record, 'failed', { code: 'WORKER_DIED', message: 'the server restarted while the job ran; submit it again' }),
-        )
-        await results.delete(record.job_id)
+        const ended = endRecord(record, 'failed', { code: 'WORKER_DIED', message: 'the server restarted while the job ran; submit it again' })
+        await recordUnfinishedEnd(jobs, results, ended)
       }
     }
     queued.sort((a, b) => a.created_at.localeCompare(b.created_at))
