@@ -223,17 +223,20 @@ export class WorkerPool {
     const how = describeExit(code, signal, this.#options.config.TRACE_WORKER_MAX_HEAP_MB)
     if (this.#closing) return
     log[jobId && !killReason ? 'error' : 'warn']('trace worker exited', { pid: child.pid, how, job_id: jobId })
-    if (jobId) {
-      try {
-        await this.#options.hooks.onJobLost(jobId, `the worker process (pid ${child.pid}) ${how} while running the job`, killReason)
-      } catch (err) {
-        log.error('lost job not recorded', { job_id: jobId, error: String(err) })
-      }
+    // The replacement starts before the lost job is recorded: that takes a while (its chunks are deleted), and
+    // a slot left `stopped` meanwhile makes a one-worker pool unavailable, so submissions would get 503.
+    if (wasStarting) this.#backOff(slot)
+    else this.#spawn(slot)
+    if (!jobId) return
+    try {
+      await this.#options.hooks.onJobLost(jobId, `the worker process (pid ${child.pid}) ${how} while running the job`, killReason)
+    } catch (err) {
+      log.error('lost job not recorded', { job_id: jobId, error: String(err) })
     }
-    if (!wasStarting) {
-      this.#spawn(slot)
-      return
-    }
+  }
+
+  /** Schedules the next start of a slot whose worker failed to start. */
+  #backOff(slot: Slot): void {
     slot.startFailures += 1
     const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (slot.startFailures - 1))
     slot.state = 'backoff'
