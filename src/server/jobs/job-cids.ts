@@ -6,7 +6,7 @@ import type { JobStage } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
 import { ApiError } from '../http/api-error.ts'
 import { traceLineageIds } from '../pipeline/lineage.ts'
-import { resolveSeeds } from '../pipeline/seed-resolve.ts'
+import { resolveSeedIds } from '../pipeline/seed-resolve-ids.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { JobInput } from './job-service.ts'
 
@@ -46,11 +46,11 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
 }
 
 /**
- * Resolves the seeds and reports their summary; only the ids leave this function, so the full seed list
- * (with MSD detection details, 100 K+ objects at incident scale) is garbage before lineage starts.
+ * Resolves the seeds and reports their summary; only the ids leave this function, and MSD date ranges never
+ * build the full seed list (detection details of 300 K+ lots in a wide range).
  */
 async function seedIds(source: MesSource, seedParams: SeedParams, options: JobCidsOptions): Promise<string[]> {
-  const resolved = await resolveSeeds(source, seedParams, { config: options.config, signal: options.signal })
+  const resolved = await resolveSeedIds(source, seedParams, { config: options.config, signal: options.signal })
   await options.onSeeds({
     seed_count: resolved.seed_count,
     not_found: resolved.not_found,
@@ -58,5 +58,5 @@ async function seedIds(source: MesSource, seedParams: SeedParams, options: JobCi
       e.names.length > SUMMARY_NAMES_PER_PATTERN ? { ...e, names: e.names.slice(0, SUMMARY_NAMES_PER_PATTERN), truncated: true } : e,
     ),
   })
-  return [...new Set(resolved.seeds.map((s) => s.container_id))]
+  return resolved.ids
 }

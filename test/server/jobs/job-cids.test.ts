@@ -28,12 +28,18 @@ const ROWS = {
     { CONTAINERID: A1, CONTAINERNAME: 'GA1-01.1', LOTID: M, FINISHEDNAME: 'SN-M' },
     { CONTAINERID: B, CONTAINERNAME: 'LOT-B', LOTID: M, FINISHEDNAME: 'SN-M' },
   ],
+  // M and A2 tracked in at the test station on a machine in March; B had no machine there.
+  DW_MES_LOTWIPHISTORY: [
+    { CONTAINERID: M, WORKCENTERNAME: 'TMTT-1', EQUIPMENTID: 'EQ1', TRACKINTIMESTAMP: '2024-03-01T08:00:00' },
+    { CONTAINERID: A2, WORKCENTERNAME: 'TMTT-2', EQUIPMENTID: 'EQ2', TRACKINTIMESTAMP: '2024-03-02T08:00:00' },
+    { CONTAINERID: B, WORKCENTERNAME: 'TMTT-1', EQUIPMENTID: null, TRACKINTIMESTAMP: '2024-03-01T09:00:00' },
+  ],
 }
 
 let fx: FixtureSource
 
 /** jobCids with the stages it announced. */
-async function run(profile: 'query_tool' | 'query_tool_reverse', input: JobInput): Promise<{ cids: string[]; direction: string; stages: JobStage[] }> {
+async function run(profile: 'query_tool' | 'query_tool_reverse' | 'mid_section_defect', input: JobInput): Promise<{ cids: string[]; direction: string; stages: JobStage[] }> {
   const stages: JobStage[] = []
   const out = await jobCids(profile, input, {
     source: fx.source,
@@ -68,6 +74,15 @@ describe.each(await fixtureDialects())('job CIDs on %s', (dialect) => {
     expect(job.cids).toEqual(lineageContainerIds(full))
     expect(job.cids).toEqual([W, A, A1, B, M])
     expect(job.direction).toBe('backward')
+    expect(job.stages).toEqual(['seed-resolve', 'lineage'])
+  })
+
+  it('runs an MSD date-range job from the station’s seed ids through the backward lineage', async () => {
+    const params = { mode: 'date_range', station: '測試', start_date: '2024-03-01', end_date: '2024-03-31', direction: 'backward' }
+    const job = await run('mid_section_defect', { kind: 'trace', params })
+    const full = await traceLineage(fx.source, { profile: 'mid_section_defect', seeds: [M, A2], direction: 'backward' }, { config: fx.config })
+    expect(job.cids).toEqual(lineageContainerIds(full))
+    expect(job.cids).toEqual([W, A, A1, A2, B, M].sort())
     expect(job.stages).toEqual(['seed-resolve', 'lineage'])
   })
 })

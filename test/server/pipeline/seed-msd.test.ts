@@ -4,6 +4,7 @@ import type { SeedResolveResponse } from '../../../src/shared/responses.ts'
 import { ApiError } from '../../../src/server/http/api-error.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
 import { resolveSeeds } from '../../../src/server/pipeline/seed-resolve.ts'
+import { resolveSeedIds } from '../../../src/server/pipeline/seed-resolve-ids.ts'
 import { fixtureCid as cid } from '../../helpers/fixture-db.ts'
 import { fixtureDialects, openFixture, type FixtureSource } from '../../helpers/fixture-source.ts'
 
@@ -118,6 +119,41 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       expect(err).toBeInstanceOf(ApiError)
       expect((err as ApiError).status).toBe(400)
       expect((err as ApiError).code).toBe('INVALID_PARAMS')
+    })
+  })
+
+  describe('MSD date-range seed ids (jobs)', () => {
+    const idsOf = (r: SeedResolveResponse): string[] => r.seeds.map((s) => s.container_id).sort()
+
+    it.each([
+      ['the whole station', {}],
+      ['one loss reason', { loss_reasons: ['R2'] }],
+      ['a reason that lots outside the range have too', { loss_reasons: ['R1'] }],
+      ['the unfilled reason, NULL and blank summed', { loss_reasons: ['(未填寫)'] }],
+      ['another station', { station: '元件切割' }],
+    ])('finds the lots of the full seed list for %s', async (_, extra) => {
+      const full = await run(range(extra))
+      const ids = await resolveSeedIds(fx.source, range(extra), { config: fx.config })
+      expect(ids.ids).toEqual(idsOf(full))
+      expect(ids.seed_count).toBe(full.seed_count)
+      expect(ids).toMatchObject({ not_found: [], expansion_info: [] })
+    })
+
+    it('finds A, C and E at the test station, and only A for R1 (B’s R1 lot tracked in outside the range)', async () => {
+      expect((await resolveSeedIds(fx.source, range(), { config: fx.config })).ids).toEqual([A, C, E].sort())
+      expect((await resolveSeedIds(fx.source, range({ loss_reasons: ['R1'] }), { config: fx.config })).ids).toEqual([A])
+    })
+
+    it('refuses a station that is no workcenter group', async () => {
+      const err = await resolveSeedIds(fx.source, range({ station: 'NOWHERE' }), { config: fx.config }).catch((e: unknown) => e)
+      expect((err as ApiError).status).toBe(400)
+      expect((err as ApiError).code).toBe('INVALID_PARAMS')
+    })
+
+    it('gives container mode the ids and not-found tokens of the full resolution', async () => {
+      const params = { mode: 'container', input_type: 'lot_id', values: ['LOT-C', 'LOT-A', 'LOT-Z'], direction: 'backward', station: '測試' }
+      const ids = await resolveSeedIds(fx.source, { profile: 'mid_section_defect', params } as SeedParams, { config: fx.config })
+      expect(ids).toMatchObject({ ids: [A, C].sort(), seed_count: 2, not_found: ['LOT-Z'] })
     })
   })
 
