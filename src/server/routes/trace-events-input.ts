@@ -2,7 +2,7 @@
 import type { Direction, Profile } from '../../shared/domains.ts'
 import type { Config } from '../config.ts'
 import { ApiError } from '../http/api-error.ts'
-import { lineageContainerIds, lineageQueryId, traceLineage } from '../pipeline/lineage.ts'
+import { lineageQueryId, traceLineageIds } from '../pipeline/lineage.ts'
 import type { MesSource } from '../source/mes-source.ts'
 
 /** Unique ids in first-seen order. */
@@ -26,12 +26,11 @@ export function checkLineageRef(profile: Profile, direction: Direction, lineageQ
   }
 }
 
-/** Recomputes the lineage of `seeds` and returns every CID in it. */
+/** Recomputes the lineage of `seeds` and returns every CID in it (the compact walk: no nodes, edges or names). */
 export async function lineageCids(
   source: MesSource,
   request: { readonly profile: Profile; readonly direction: Direction; readonly seeds: readonly string[] },
   options: { readonly config: Config; readonly signal?: AbortSignal },
 ): Promise<string[]> {
-  const lineage = await traceLineage(source, { profile: request.profile, seeds: [...request.seeds], direction: request.direction }, options)
-  return lineageContainerIds(lineage)
+  return traceLineageIds(source, { profile: request.profile, seeds: request.seeds, direction: request.direction }, options)
 }
