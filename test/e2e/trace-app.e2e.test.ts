@@ -155,6 +155,8 @@ describe.skipIf(!haveChromium)('the browser app against the real server on the d
     await page.waitForSelector('[data-testid="run-progress"][data-status="finished"]', { timeout: 60_000 })
     await expect.poll(async () => count(await page.getByTestId(`tab-count-${domain}`).textContent()), { timeout: 30_000 }).toBe(rows)
     expect(page.url()).toBe(jobUrl)
+    // The form comes back as it was run, "Run as" included.
+    expect(await page.getByTestId('run-mode').inputValue()).toBe('job')
     await shot('forward-reloaded')
   }, 180_000)
 

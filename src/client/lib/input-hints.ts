@@ -38,7 +38,7 @@ export const INPUT_EXAMPLES: Readonly<Record<InputType, string>> = {
   gd_work_order: 'GD23120004',
 }
 
-/** Labels of the input types. */
+/** Labels of the input types (`Wafer lot`); `inputTypeNoun` gives them inside a sentence. */
 export const INPUT_LABELS: Readonly<Record<InputType, string>> = {
   lot_id: 'Lot ID',
   wafer_lot: 'Wafer lot',
@@ -46,4 +46,12 @@ export const INPUT_LABELS: Readonly<Record<InputType, string>> = {
   serial_number: 'Serial number',
   gd_lot_id: 'GD lot ID',
   gd_work_order: 'GD work order',
+}
+
+/** An input type inside a sentence, singular or plural: `wafer lots`, `GD lot IDs`. */
+export function inputTypeNoun(inputType: InputType, count: number): string {
+  const label = INPUT_LABELS[inputType]
+  // Lower-case a leading capital word ("Wafer lot"), not an acronym ("GD lot ID").
+  const inSentence = /^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label
+  return count === 1 ? inSentence : `${inSentence}s`
 }

@@ -7,9 +7,14 @@ const recentJobSchema = z.object({
   label: z.string(),
   submitted_at: z.string(),
   request: jobRequestSchema.nullable(),
+  // Absent in entries stored before the run mode was remembered.
+  run_mode: z.enum(['auto', 'job', 'staged']).optional(),
 })
 
-/** A job this browser submitted or opened. `request` is what was typed (null for a shared link). */
+/**
+ * A job this browser submitted or opened. `request` is what was typed (null for a shared link), `run_mode` the
+ * form's "Run as" choice for it.
+ */
 export type RecentJob = z.infer<typeof recentJobSchema>
 
 /** localStorage key. */

@@ -1,0 +1,39 @@
+// @vitest-environment happy-dom
+import { mount, type VueWrapper } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import RunProgress from '../../../src/client/components/progress/RunProgress.vue'
+import { NO_STAGE_ERRORS, type JobProgressView } from '../../../src/client/lib/trace-stages.ts'
+
+function progress(over: Partial<JobProgressView> = {}): JobProgressView {
+  return {
+    job_id: 'trace-evt-1', status: 'started', stage: 'events', pct: 40, rows: 600, cids_done: 0, cids_total: 804,
+    elapsed_seconds: 3, domains: ['history', 'materials'], received_at: Date.now(), ...over,
+  }
+}
+
+function mountProgress(rowsReceived: number, p: JobProgressView): VueWrapper {
+  return mount(RunProgress, {
+    props: {
+      currentStage: 'events', completedStages: ['seed-resolve', 'lineage'], runStatus: 'running', stageErrors: NO_STAGE_ERRORS,
+      progress: p, rowsReceived, startedAt: Date.now(), finishedAt: null, path: 'job', resumes: 0, warnings: [],
+    },
+  })
+}
+
+describe('RunProgress', () => {
+  it('shows rows streaming as an active stage while the job still fetches events', () => {
+    const w = mountProgress(600, progress())
+    expect(w.get('[data-testid="stage-events"]').attributes('data-state')).toBe('active')
+    expect(w.get('[data-testid="stage-streaming"]').attributes('data-state')).toBe('active')
+  })
+
+  it('leaves the streaming stage to do before the first row', () => {
+    const w = mountProgress(0, progress())
+    expect(w.get('[data-testid="stage-streaming"]').attributes('data-state')).toBe('todo')
+  })
+
+  it('says the container count is per domain while a multi-domain job fetches events', () => {
+    expect(mountProgress(600, progress()).text()).toContain('Containers, current domain')
+    expect(mountProgress(600, progress({ domains: ['history'] })).text()).not.toContain('current domain')
+  })
+})
