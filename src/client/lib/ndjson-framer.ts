@@ -80,7 +80,9 @@ export class NdjsonFramer {
         partial = []
         start = nl + 1
       }
-      if (start < chunk.length) partial.push(chunk.slice(start))
+      // A view, not a copy: each read returns a fresh buffer, and a long line (thousands of rows) spans many
+      // reads that concat copies once anyway.
+      if (start < chunk.length) partial.push(chunk.subarray(start))
     }
 
     const stop = (controller: ReadableStreamDefaultController<Uint8Array>, failure: unknown): void => {

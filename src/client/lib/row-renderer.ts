@@ -9,6 +9,8 @@ import type { RowTable } from './row-store.ts'
 interface Slot {
   readonly el: HTMLElement
   readonly cells: HTMLElement[]
+  /** Each cell's one text node: setting its data replaces no node (textContent would swap a new one in). */
+  readonly texts: Text[]
   pos: number
   row: number
   top: number
@@ -59,9 +61,9 @@ export class RowRenderer {
       const row = view.order ? view.order[pos] : pos
       if (force || slot.pos !== pos || slot.row !== row) {
         for (let c = 0; c < columns; c++) {
-          const cell = slot.cells[c]
-          cell.textContent = view.table.display(row, c)
-          if (force) cell.classList.toggle('num', view.numeric[c])
+          const text = view.table.display(row, c)
+          if (slot.texts[c].data !== text) slot.texts[c].data = text
+          if (force) slot.cells[c].classList.toggle('num', view.numeric[c])
         }
         slot.el.classList.toggle('odd', pos % 2 === 1)
         slot.el.setAttribute('aria-rowindex', String(pos + 2))
@@ -95,14 +97,18 @@ export class RowRenderer {
     el.className = 'vt-row'
     el.setAttribute('role', 'row')
     const cells: HTMLElement[] = []
+    const texts: Text[] = []
     for (let c = 0; c < columns; c++) {
       const cell = document.createElement('div')
       cell.className = 'vt-cell'
       cell.setAttribute('role', 'cell')
+      const text = document.createTextNode('')
+      cell.appendChild(text)
       el.appendChild(cell)
       cells.push(cell)
+      texts.push(text)
     }
     this.container.appendChild(el)
-    return { el, cells, pos: -1, row: -1, top: Number.NaN }
+    return { el, cells, texts, pos: -1, row: -1, top: Number.NaN }
   }
 }
