@@ -9,6 +9,8 @@
  * after a forced GC), and the longest main-thread task while the table is scrolled from top to bottom.
  * Targets (issue 4): first row within 1 s of the first chunk, >= 1 M rows/s, 2 M rows in < 400 MB heap, no task
  * over 50 ms while scrolling. The database must exist (`npm run demo:generate -- --scale incident --out ...`).
+ * `--profile` builds the client unminified and prints the page's hottest functions during the replay and the
+ * scroll (raw .cpuprofile files in test-results/).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -16,6 +18,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { CDPSession, Page } from 'playwright-core'
 import { DEMO_SCALES, demoDateSpan } from '../src/server/demo/demo-options.ts'
+import { formatHotFunctions, startCpuProfile, stopCpuProfile } from './lib/cpu-profile.ts'
 import { setLogLevel } from '../src/server/logger.ts'
 import { buildClient, chromiumAvailable, launchChromium, startTraceServer } from '../test/e2e/e2e-harness.ts'
 
@@ -29,6 +32,7 @@ const { values: args } = parseArgs({
     end: { type: 'string', default: span.lastDay },
     direction: { type: 'string', default: 'backward' },
     station: { type: 'string', default: '測試' },
+    profile: { type: 'boolean', default: false },
   },
 })
 
@@ -94,8 +98,8 @@ interface HeapFigures {
   readonly rendererRss: number
 }
 
-/** Resident MB of the Chromium renderers below this process (walks /proc for descendants). */
-function rendererRssMb(): number {
+/** The Chromium renderer processes below this process (walks /proc for descendants). */
+function rendererPids(): number[] {
   const parent = new Map<number, number>()
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
@@ -106,19 +110,50 @@ function rendererRssMb(): number {
       // The process ended while we looked.
     }
   }
-  let kb = 0
+  const out: number[] = []
   for (const pid of parent.keys()) {
     let p: number | undefined = pid
     while (p !== undefined && p > 1 && p !== process.pid) p = parent.get(p)
     if (p !== process.pid) continue
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) out.push(pid)
     } catch {
       // As above.
     }
   }
+  return out
+}
+
+/** Resident MB of the Chromium renderers. */
+function rendererRssMb(): number {
+  let kb = 0
+  for (const pid of rendererPids()) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
+    } catch {
+      // The process ended while we looked.
+    }
+  }
   return kb / 1024
+}
+
+/**
+ * CPU ms the renderers' main threads (thread id = process id) have used: unlike task durations, this does not
+ * grow when other processes take the cores, so it tells a slow page from a busy machine (10 ms resolution).
+ */
+function rendererMainThreadCpuMs(): number {
+  let ticks = 0
+  for (const pid of rendererPids()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      // utime and stime, fields 14 and 15 of stat (11 and 12 after the command name).
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // As above.
+    }
+  }
+  return ticks * 10
 }
 
 async function heapMb(cdp: CDPSession): Promise<HeapFigures> {
@@ -150,8 +185,8 @@ function firstChunkWrittenMs(resultDir: string, jobId: string): number | null {
   }
 }
 
-/** The server's own pace: the finished job's stream read by Node (no browser), NDJSON lines/s (records lines carry a batch of rows each). */
-async function serverStreamRate(url: string, jobId: string): Promise<number> {
+/** The server's own pace: the finished job's stream read by Node (no browser), NDJSON lines and seconds. */
+async function serverStreamRate(url: string, jobId: string): Promise<{ lines: number; seconds: number }> {
   const started = performance.now()
   const res = await fetch(`${url}/api/trace/job/${encodeURIComponent(jobId)}/stream`)
   if (!res.body) throw new Error(`stream answered ${res.status} without a body`)
@@ -161,8 +196,7 @@ async function serverStreamRate(url: string, jobId: string): Promise<number> {
     const chunk = r.value
     for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) newlines++
   }
-  const seconds = (performance.now() - started) / 1000
-  return newlines / seconds
+  return { lines: newlines, seconds: (performance.now() - started) / 1000 }
 }
 
 /** Scrolls the visible table from top to bottom in steps of most of a screen, then jumps back; longest task, ms. */
@@ -214,7 +248,7 @@ async function main(): Promise<void> {
   console.log(`bench:browser: MSD ${args.direction} trace of ${args.station} ${args.start}..${args.end}, domains ${args.domains}, db ${args.db}`)
   console.log(`load average ${load.map((l) => l.toFixed(1)).join(' ')}`)
   const dist = join(dir, 'dist')
-  await buildClient(ROOT, dist)
+  await buildClient(ROOT, dist, { minify: !args.profile })
   const server = await startTraceServer(
     { MES_DB_PATH: db, TRACE_RESULT_DIR: join(dir, 'results'), TRACE_JOB_DIR: join(dir, 'jobs'), LOG_LEVEL: 'warn' },
     dist,
@@ -257,20 +291,31 @@ async function main(): Promise<void> {
     const liveRate = firstRow && last && last.t > firstRow.t ? rows / ((last.t - firstRow.t) / 1000) : null
     const heap = await heapMb(cdp)
     await page.screenshot({ path: join(ROOT, 'test-results', 'bench-browser-finished.png') })
+    if (args.profile) await startCpuProfile(cdp)
+    const scrollCpuBefore = rendererMainThreadCpuMs()
     const scroll = await longestTaskWhileScrolling(page)
+    const scrollCpuPerStep = (rendererMainThreadCpuMs() - scrollCpuBefore) / scroll.steps
+    if (args.profile) console.log(formatHotFunctions('hottest functions while scrolling (self time)', await stopCpuProfile(cdp, 15, join(ROOT, 'test-results', 'bench-browser-scroll.cpuprofile'))))
     await page.screenshot({ path: join(ROOT, 'test-results', 'bench-browser-scrolled.png') })
 
     // The finished job again through a reload: the stream is ready at once, so this is the browser's own pace.
     chunk.reset()
+    if (args.profile) await startCpuProfile(cdp)
+    const replayCpuBefore = rendererMainThreadCpuMs()
     await page.reload()
     await installSampler(page)
     const replay = await waitFinished(page)
+    // The reload's page load is in it too (small next to millions of rows).
+    const replayCpuSeconds = (rendererMainThreadCpuMs() - replayCpuBefore) / 1000
+    if (args.profile) console.log(formatHotFunctions('hottest functions during the replay (self time)', await stopCpuProfile(cdp, 20, join(ROOT, 'test-results', 'bench-browser-replay.cpuprofile'))))
     const replayFirst = replay.find((s) => s.rows > 0)
     const replayLast = replay.at(-1)
     const replayRate = replayFirst && replayLast && replayLast.t > replayFirst.t ? (replayLast.rows ?? 0) / ((replayLast.t - replayFirst.t) / 1000) : null
     const replayHeap = await heapMb(cdp)
 
-    const serverRate = await serverStreamRate(server.url, jobId)
+    // Same stream, same rows, no browser: what the server can deliver, to set the browser's rate against.
+    const serverRead = await serverStreamRate(server.url, jobId)
+    const serverRowsPerSecond = (replayLast?.rows ?? 0) / serverRead.seconds
 
     const result = {
       status,
@@ -283,12 +328,17 @@ async function main(): Promise<void> {
       live_rows_per_second: liveRate,
       replay_rows: replayLast?.rows ?? 0,
       replay_rows_per_second: replayRate,
-      server_stream_lines_per_second: serverRate,
+      replay_main_thread_cpu_seconds: replayCpuSeconds,
+      replay_rows_per_main_thread_cpu_second: (replayLast?.rows ?? 0) / replayCpuSeconds,
+      server_stream_lines_per_second: serverRead.lines / serverRead.seconds,
+      server_stream_rows_per_second: serverRowsPerSecond,
+      server_stream_seconds: serverRead.seconds,
       heap: heap,
       replay_heap: replayHeap,
       longest_scroll_task_ms: scroll.longestMs,
       long_tasks_while_scrolling: scroll.longTasks,
       scroll_steps: scroll.steps,
+      scroll_main_thread_cpu_ms_per_step: scrollCpuPerStep,
       load_average_start: load,
       load_average_end: loadavg(),
     }
@@ -300,11 +350,13 @@ async function main(): Promise<void> {
     console.log(`submit -> all rows           ${ms(result.submit_to_done_ms)}`)
     console.log(`rows/s ingested (live job)   ${liveRate === null ? 'n/a' : Math.round(liveRate).toLocaleString('en-US')}`)
     console.log(`rows/s ingested (reload)     ${replayRate === null ? 'n/a' : Math.round(replayRate).toLocaleString('en-US')}   (target >= 1,000,000)`)
-    console.log(`server stream alone (Node)   ${Math.round(serverRate).toLocaleString('en-US')} NDJSON lines/s (a records line carries TRACE_STREAM_BATCH_SIZE rows)`)
+    console.log(`rows per main-thread CPU s   ${Math.round(result.replay_rows_per_main_thread_cpu_second).toLocaleString('en-US')}   (reload; renderer main thread ${replayCpuSeconds.toFixed(1)} CPU s, whatever the load)`)
+    console.log(`server stream alone (Node)   ${Math.round(serverRowsPerSecond).toLocaleString('en-US')} rows/s (${serverRead.lines} NDJSON lines in ${serverRead.seconds.toFixed(2)} s, no browser)`)
     console.log(
       `JS heap after all rows       ${heap.used.toFixed(0)} MB V8 + ${heap.backing.toFixed(0)} MB ArrayBuffers; after GC ${heap.usedAfterGc.toFixed(0)} + ${heap.backingAfterGc.toFixed(0)} MB; renderer RSS ${heap.rendererRss.toFixed(0)} MB   (target < 400 MB for 2 M rows)`,
     )
     console.log(`longest task while scrolling ${scroll.longestMs.toFixed(0)} ms, ${scroll.longTasks} tasks over 50 ms in ${scroll.steps} steps   (target: none)`)
+    console.log(`main-thread CPU per scroll   ${scrollCpuPerStep.toFixed(1)} ms per step (renderer main thread, whatever the load)`)
     console.log(`load average                 ${loadavg().map((l) => l.toFixed(1)).join(' ')} (at start ${load.map((l) => l.toFixed(1)).join(' ')})`)
     console.log(JSON.stringify(result))
   } finally {

@@ -33,10 +33,15 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH)
 }
 
-/** Builds the client with `vite build --outDir <outDir>` (a child process, as `npm start` does); rejects on failure. */
-export function buildClient(projectRoot: string, outDir: string): Promise<void> {
+/**
+ * Builds the client with `vite build --outDir <outDir>` (a child process, as `npm start` does); rejects on failure.
+ * `minify: false` keeps function names readable in a CPU profile (default true, as shipped).
+ */
+export function buildClient(projectRoot: string, outDir: string, options: { minify?: boolean } = {}): Promise<void> {
+  const args = ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn']
+  if (options.minify === false) args.push('--minify', 'false')
   return new Promise((resolve, reject) => {
-    const child = spawn(join(projectRoot, 'node_modules', '.bin', 'vite'), ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    const child = spawn(join(projectRoot, 'node_modules', '.bin', 'vite'), args, {
       cwd: projectRoot,
       stdio: ['ignore', 'inherit', 'inherit'],
     })
