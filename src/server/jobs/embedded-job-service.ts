@@ -74,11 +74,27 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
       waiters.add(wake)
     })
 
-  /** Records an end the worker could not record itself; chunks of an unfinished job are deleted. */
-  const recordEnd = async (jobId: string, end: (r: JobRecord) => JobRecord): Promise<void> => {
-    const record = await jobs.get(jobId)
-    if (!record || isTerminal(record.status)) return
-    await recordUnfinishedEnd(jobs, results, end(record))
+  /** Ends being recorded, per job: the next end of the same job waits for the one before it. */
+  const ending = new Map<string, Promise<void>>()
+
+  /**
+   * Records an end the worker could not record itself, unless the job already ended; chunks of an unfinished
+   * job are deleted. Serialised per job because a cancel can arrive while a dead worker's end is written:
+   * both would read the record still running and the later write would turn `failed` into `cancelled`.
+   */
+  const recordEnd = (jobId: string, end: (r: JobRecord) => JobRecord): Promise<void> => {
+    const write = async (): Promise<void> => {
+      const record = await jobs.get(jobId)
+      if (!record || isTerminal(record.status)) return
+      await recordUnfinishedEnd(jobs, results, end(record))
+    }
+    const written = (ending.get(jobId) ?? Promise.resolve()).then(write, write)
+    ending.set(jobId, written)
+    const forget = (): void => {
+      if (ending.get(jobId) === written) ending.delete(jobId)
+    }
+    written.then(forget, forget)
+    return written
   }
 
   const pool: WorkerPool = new WorkerPool({

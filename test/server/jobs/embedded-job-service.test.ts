@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JOB_STATUSES } from '../../../src/shared/responses.ts'
@@ -10,6 +9,7 @@ import type { JobRecord } from '../../../src/server/jobs/job-record.ts'
 import type { JobSpec } from '../../../src/server/jobs/job-service.ts'
 import { fixtureCids } from './job-fixture.ts'
 import { getStatus, startJobHarness, submitTrace, waitForStatus, waitUntil, wholeTraceBody, type JobHarness } from './job-harness.ts'
+import { BROKEN_WORKER, IDLE_WORKER, useScriptedWorkerHarness } from './scripted-worker.ts'
 
 /** Tiny IN batches make the fixture job take seconds: long enough to watch, cancel and kill it. */
 const SLOW = { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '10' }
@@ -157,20 +157,10 @@ describe('embedded job service limits', () => {
 })
 
 describe('embedded job service without a working worker', () => {
-  let h: JobHarness
-  let dir: string
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'broken-worker-'))
-    const entry = join(dir, 'broken-worker.mjs')
-    writeFileSync(entry, 'process.exit(3)\n')
-    h = await startJobHarness({ lots: 2, historyPerLot: 1, workerEntry: entry })
-  })
-  afterAll(async () => {
-    await h?.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const harness = useScriptedWorkerHarness(BROKEN_WORKER)
 
   it('answers submissions with 503 SERVICE_UNAVAILABLE and Retry-After once no worker can start', async () => {
+    const h = harness()
     await waitUntil(async () => !(await h.jobs.canAccept()), 20_000, 'the pool to give up')
     const res = await h.app.request('/api/trace/jobs', {
       method: 'POST',
@@ -180,5 +170,31 @@ describe('embedded job service without a working worker', () => {
     expect(res.status).toBe(503)
     expect(Number(res.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE')
+  })
+})
+
+describe('embedded job service when a cancel meets a dying worker', () => {
+  // The worker never ends a job, so the only end a job gets is the one the service records.
+  const harness = useScriptedWorkerHarness(IDLE_WORKER)
+
+  it('answers a cancel that arrives while the dead worker’s end is written with that end, which then stays', async () => {
+    const h = harness()
+    const { job_id } = await h.jobs.submit(idsJob(fixtureCids(1)))
+    await waitUntil(() => h.jobs.workers()[0].job_id === job_id, 10_000, 'the worker to take the job')
+    // Many chunk files: deleting them keeps the worker's end in progress while the cancel comes in.
+    const resultDir = join(h.config.TRACE_RESULT_DIR, job_id)
+    mkdirSync(resultDir, { recursive: true })
+    for (let i = 0; i < 10_000; i++) writeFileSync(join(resultDir, `history.${i}.ndjson`), '{}\n')
+    const pid = h.jobs.workers()[0].pid as number
+    process.kill(pid, 'SIGKILL')
+    await waitUntil(() => h.jobs.workers()[0].pid !== pid, 10_000, 'the replacement worker')
+
+    const res = await h.app.request(`/api/trace/job/${job_id}`, { method: 'DELETE' })
+    const answered = (await res.json()) as { status: string; error: { code: string } }
+    expect(answered.status).toBe('failed')
+    expect(answered.error.code).toBe('WORKER_DIED')
+    await waitUntil(() => h.jobs.workers()[0].state === 'idle', 30_000, 'the replacement to start')
+    expect((await getStatus(h.app, job_id)).status).toBe('failed')
+    expect(existsSync(resultDir)).toBe(false)
   })
 })

@@ -1,25 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/server/config.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
 import { WorkerPool } from '../../../src/server/jobs/worker-pool.ts'
 import { waitUntil } from './job-harness.ts'
-
-/** A worker that reports ready and then sits on every job it is given, until it is killed or shut down. */
-const IDLE_WORKER = "process.send({ type: 'ready' })\nprocess.on('message', (m) => { if (m.type === 'shutdown') process.exit(0) })\n"
+import { IDLE_WORKER, writeWorkerScript } from './scripted-worker.ts'
 
 describe('worker pool', () => {
-  let dir: string
-  let entry: string
+  let worker: ReturnType<typeof writeWorkerScript>
   beforeAll(() => {
     setLogLevel('error')
-    dir = mkdtempSync(join(tmpdir(), 'worker-pool-'))
-    entry = join(dir, 'idle-worker.mjs')
-    writeFileSync(entry, IDLE_WORKER)
+    worker = writeWorkerScript(IDLE_WORKER)
   })
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  afterAll(() => worker.remove())
 
   it('stays available and starts the replacement while a killed worker’s job is still being recorded', async () => {
     let lostSeen: () => void = () => undefined
@@ -28,7 +20,7 @@ describe('worker pool', () => {
     const recorded = new Promise<void>((resolve) => (finishRecording = resolve))
     const pool = new WorkerPool({
       config: loadConfig({ TRACE_WORKER_CONCURRENCY: '1', LOG_LEVEL: 'error' }),
-      entry,
+      entry: worker.entry,
       hooks: {
         onIdle: () => undefined,
         onDone: () => undefined,
