@@ -200,7 +200,9 @@ async function serverStreamRate(url: string, jobId: string): Promise<{ lines: nu
 }
 
 /** Scrolls the visible table from top to bottom in steps of most of a screen, then jumps back; longest task, ms. */
-async function longestTaskWhileScrolling(page: Page): Promise<{ longestMs: number; longTasks: number; steps: number }> {
+async function longestTaskWhileScrolling(
+  page: Page,
+): Promise<{ longestMs: number; longTasks: number; steps: number; bottomRow: number; tableRows: number }> {
   return page.evaluate(async () => {
     const scroller = document.querySelector<HTMLElement>('[data-testid="results-scroller"]')
     if (!scroller) throw new Error('no results table on the page')
@@ -218,6 +220,11 @@ async function longestTaskWhileScrolling(page: Page): Promise<{ longestMs: numbe
       steps++
       await frame()
     }
+    // At the very bottom the last row must show (the scroll range is paged past the browser's height limit).
+    await frame()
+    let bottomRow = 0
+    for (const row of scroller.querySelectorAll<HTMLElement>('[role="row"]:not([hidden])')) bottomRow = Math.max(bottomRow, Number(row.getAttribute('aria-rowindex')) - 1)
+    const tableRows = Number(document.querySelector('[data-testid="results-table"]')?.getAttribute('aria-rowcount')) - 1
     // And screen by screen for a while, the way a reader scrolls.
     for (let i = 0; i < 200; i++) {
       scroller.scrollTop -= scroller.clientHeight * 0.8
@@ -229,7 +236,7 @@ async function longestTaskWhileScrolling(page: Page): Promise<{ longestMs: numbe
     await frame()
     await new Promise((r) => setTimeout(r, 200))
     observer.disconnect()
-    return { longestMs: durations.length ? Math.max(...durations) : 0, longTasks: durations.length, steps }
+    return { longestMs: durations.length ? Math.max(...durations) : 0, longTasks: durations.length, steps, bottomRow, tableRows }
   })
 }
 
@@ -338,6 +345,7 @@ async function main(): Promise<void> {
       longest_scroll_task_ms: scroll.longestMs,
       long_tasks_while_scrolling: scroll.longTasks,
       scroll_steps: scroll.steps,
+      scroll_bottom_row: scroll.bottomRow,
       scroll_main_thread_cpu_ms_per_step: scrollCpuPerStep,
       load_average_start: load,
       load_average_end: loadavg(),
@@ -356,6 +364,7 @@ async function main(): Promise<void> {
       `JS heap after all rows       ${heap.used.toFixed(0)} MB V8 + ${heap.backing.toFixed(0)} MB ArrayBuffers; after GC ${heap.usedAfterGc.toFixed(0)} + ${heap.backingAfterGc.toFixed(0)} MB; renderer RSS ${heap.rendererRss.toFixed(0)} MB   (target < 400 MB for 2 M rows)`,
     )
     console.log(`longest task while scrolling ${scroll.longestMs.toFixed(0)} ms, ${scroll.longTasks} tasks over 50 ms in ${scroll.steps} steps   (target: none)`)
+    console.log(`bottom of the table shows   row ${scroll.bottomRow.toLocaleString('en-US')} of ${scroll.tableRows.toLocaleString('en-US')}`)
     console.log(`main-thread CPU per scroll   ${scrollCpuPerStep.toFixed(1)} ms per step (renderer main thread, whatever the load)`)
     console.log(`load average                 ${loadavg().map((l) => l.toFixed(1)).join(' ')} (at start ${load.map((l) => l.toFixed(1)).join(' ')})`)
     console.log(JSON.stringify(result))
