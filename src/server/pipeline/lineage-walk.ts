@@ -3,7 +3,7 @@
  * TRACE_IN_BATCH_SIZE ids. Backward follows the four edge types to parents, forward to children (splits,
  * reworks, merges downstream, wafer-origin children), both until no new node appears or LINEAGE_MAX_DEPTH
  * levels. What is kept of the walk is the collector's choice: the walk itself holds only the found CIDs
- * and the container rows of nodes it has yet to expand.
+ * and the container rows of the batch it is expanding.
  */
 import type { LineageEdge } from '../../shared/responses.ts'
 import type { MesSource } from '../source/mes-source.ts'
@@ -24,12 +24,16 @@ export interface WalkCollector {
 
 type Direction = 'forward' | 'backward'
 
-/** One walk's state: the found CIDs (a node is added once, so a cycle never loops) and rows still to use. */
+/** One walk's state: the found CIDs (a node is added once, so a cycle never loops) and the batch's rows. */
 class Walk {
   /** Every node found so far: the result's CID set. */
   readonly found = new Set<string>()
-  /** Container rows of nodes not yet expanded; rows of expanded nodes are dropped level by level. */
-  rows = new Map<string, ContainerRow>()
+  /**
+   * Container rows of the batch being expanded. Rows an edge lookup fetched for the next level are not
+   * kept: a backward MSD trace of 500 K CIDs would hold ~70 K of them (about 20 MB) across a level, and
+   * fetching them again by id costs one indexed query per batch.
+   */
+  readonly rows = new Map<string, ContainerRow>()
 
   constructor(
     private readonly source: MesSource,
@@ -50,7 +54,6 @@ class Walk {
       for (const r of await collectRows(this.source, containersWhere(column, part), this.opts)) {
         const row = toContainerRow(r)
         if (!row) continue
-        this.rows.set(row.cid, row)
         this.collector.row?.(row)
         out.push(row)
       }
@@ -59,7 +62,7 @@ class Walk {
   }
 
   async loadRows(cids: readonly string[]): Promise<void> {
-    await this.containers('c.CONTAINERID', cids.filter((c) => !this.rows.has(c)))
+    for (const row of await this.containers('c.CONTAINERID', cids)) this.rows.set(row.cid, row)
   }
 
   async merges(by: 'source' | 'target', cids: readonly string[]): Promise<LineageEdge[]> {
@@ -108,18 +111,8 @@ class Walk {
   }
 
   /** Drops the rows of an expanded batch. */
-  forget(batch: readonly string[]): void {
-    for (const cid of batch) this.rows.delete(cid)
-  }
-
-  /** Keeps only the rows of `next` (already fetched by an edge lookup), so memory follows the frontier. */
-  keepRowsOf(next: readonly string[]): void {
-    const kept = new Map<string, ContainerRow>()
-    for (const cid of next) {
-      const row = this.rows.get(cid)
-      if (row) kept.set(cid, row)
-    }
-    this.rows = kept
+  forget(): void {
+    this.rows.clear()
   }
 }
 
@@ -166,9 +159,8 @@ export async function walkLineage(
           if (walk.addNode(found, depth + 1)) next.push(found)
         }
       }
-      walk.forget(batch)
+      walk.forget()
     }
-    walk.keepRowsOf(next)
     frontier = next.sort()
   }
   return walk.found
