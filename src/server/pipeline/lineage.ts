@@ -1,7 +1,7 @@
 /**
  * Stage 2: genealogy of the seeds, forward (descendants and their serial numbers) or backward (ancestors).
  * The full response costs O(nodes + edges) of memory; the CID list alone (traceLineageIds, for jobs) only
- * the found CIDs and one frontier's rows. The whole walk is bounded by LINEAGE_TIMEOUT_SECONDS.
+ * the found CIDs and one batch's rows. The whole walk is bounded by LINEAGE_TIMEOUT_SECONDS.
  */
 import type { Direction, Profile } from '../../shared/domains.ts'
 import type { LineageResponse } from '../../shared/responses.ts'
