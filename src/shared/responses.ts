@@ -101,6 +101,11 @@ export interface JobProgress {
   cids_total: number
   rows: number
   chunks: number
+  /**
+   * The domain being fetched while `stage` is `events` (`cids_done` counts this domain's containers); absent
+   * in other stages and from older servers.
+   */
+  domain?: Domain
 }
 
 export interface JobStatusResponse {

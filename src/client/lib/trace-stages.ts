@@ -52,6 +52,8 @@ export interface JobProgressView {
   readonly rows: number
   readonly cids_done: number
   readonly cids_total: number
+  /** The domain whose containers `cids_done` counts while events are fetched; null before and from older servers. */
+  readonly domain: Domain | null
   readonly elapsed_seconds: number
   readonly domains: readonly Domain[]
   /** `Date.now()` when this status arrived (the elapsed clock keeps running from it). */
@@ -69,6 +71,7 @@ export function progressOf(status: JobStatusWithSeeds, now: number): JobProgress
     rows: p.rows,
     cids_done: p.cids_done,
     cids_total: p.cids_total,
+    domain: p.domain ?? null,
     elapsed_seconds: status.elapsed_seconds,
     domains: status.domains,
     received_at: now,

@@ -82,11 +82,11 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
       onProgress: (p) => {
         const share = cids.length > 0 ? p.cidsDone / cids.length : 1
         const pct = STAGE_PCT.events + ((STAGE_PCT.done - 1 - STAGE_PCT.events) * (p.domainIndex + Math.min(1, share))) / domains.length
-        writer.progress({ pct: Math.round(pct * 10) / 10, cids_done: p.cidsDone, rows: p.rows, chunks: p.chunks })
+        writer.progress({ pct: Math.round(pct * 10) / 10, domain: domains[p.domainIndex], cids_done: p.cidsDone, rows: p.rows, chunks: p.chunks })
       },
     })
     const totalRows = meta.order.reduce((n, d) => n + (meta.domains[d]?.count ?? 0), 0)
-    writer.progress({ stage: 'done', pct: 100, cids_done: cids.length, rows: totalRows })
+    writer.progress({ stage: 'done', pct: 100, domain: undefined, cids_done: cids.length, rows: totalRows })
     final = endRecord(writer.current, 'finished')
   } catch (err) {
     if (signal.reason instanceof JobAbort && signal.reason.kind === 'lost') {

@@ -6,7 +6,7 @@ import { NO_STAGE_ERRORS, type JobProgressView } from '../../../src/client/lib/t
 
 function progress(over: Partial<JobProgressView> = {}): JobProgressView {
   return {
-    job_id: 'trace-evt-1', status: 'started', stage: 'events', pct: 40, rows: 600, cids_done: 0, cids_total: 804,
+    job_id: 'trace-evt-1', status: 'started', stage: 'events', pct: 40, rows: 600, cids_done: 0, cids_total: 804, domain: null,
     elapsed_seconds: 3, domains: ['history', 'materials'], received_at: Date.now(), ...over,
   }
 }
@@ -35,5 +35,11 @@ describe('RunProgress', () => {
   it('says the container count is per domain while a multi-domain job fetches events', () => {
     expect(mountProgress(600, progress()).text()).toContain('Containers, current domain')
     expect(mountProgress(600, progress({ domains: ['history'] })).text()).not.toContain('current domain')
+  })
+
+  it('names the domain whose containers are counted when the server reports it', () => {
+    const text = mountProgress(600, progress({ domain: 'materials', cids_done: 400 })).text()
+    expect(text).toContain('Containers in Materials (2 of 2)')
+    expect(text).toContain('400 / 804')
   })
 })

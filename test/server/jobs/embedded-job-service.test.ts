@@ -46,10 +46,12 @@ describe('embedded job service with a slow job', () => {
     expect(running.progress.cids_total).toBe(800)
     expect(running.progress.pct).toBeGreaterThan(0)
     expect(running.progress.pct).toBeLessThan(100)
+    expect(['history', 'rejects']).toContain(running.progress.domain)
 
     const done = await waitForStatus(h.app, accepted.job_id, ended)
     expect(done.status).toBe('finished')
     expect(done.progress).toMatchObject({ stage: 'done', pct: 100, cids_done: 800, cids_total: 800 })
+    expect(done.progress.domain).toBeUndefined()
     expect(done.progress.rows).toBe(800 * 20 + 799 + 10)
     expect(done.progress.chunks).toBeGreaterThan(done.progress.rows / 50)
     expect(Date.parse(done.finished_at ?? '')).toBeGreaterThanOrEqual(Date.parse(done.started_at ?? ''))
