@@ -23,9 +23,25 @@ const cancel = new Int32Array(data.cancel)
 let db
 /** @type {Cursor | undefined} */
 let cursor
+/** Statements prepared on the current connection. */
+let preparedOnConnection = 0
+/**
+ * better-sqlite3 finalizes a statement only when V8 collects its object, and a statement that ran a
+ * 1000-id IN list holds about 0.5 MB of native memory V8 does not see; a job prepares one per batch, and
+ * they wait for a major GC of this thread's heap. Closing the connection finalizes them all at once; it is
+ * reopened (a few ms) after this many statements. Measured on the 500k backward MSD job (worker RSS, events
+ * stage): 240-251 -> 216 MB. Caching statements by SQL text was worse: kept statements pin their memory
+ * (cache of 2: events 403 MB).
+ */
+const REOPEN_AFTER_STATEMENTS = 32
 
 /** @returns {Database.Database} */
 function connection() {
+  if (db !== undefined && preparedOnConnection >= REOPEN_AFTER_STATEMENTS && cursor === undefined) {
+    db.close()
+    db = undefined
+    preparedOnConnection = 0
+  }
   if (db === undefined) {
     db = new Database(data.path, { readonly: true, fileMustExist: true })
     db.pragma('query_only = ON')
@@ -87,6 +103,7 @@ function handle(req) {
     switch (req.op) {
       case 'open': {
         const stmt = connection().prepare(req.sql)
+        preparedOnConnection += 1
         if (!stmt.reader) throw new Error('statement returns no rows')
         const columns = stmt.columns().map((c) => c.name)
         cursor = {

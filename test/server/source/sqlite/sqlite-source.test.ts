@@ -120,6 +120,17 @@ describe('streaming batches', () => {
     expect((await source.all(sql`PRAGMA mmap_size`)).rows).toEqual([[0]])
   })
 
+  it('keeps answering with the same connection settings across the reopens that free finalized statements', async () => {
+    const one = open({ poolSize: 1 })
+    for (let i = 0; i < 100; i++) {
+      const ids = [cidOf(i + 1), cidOf(i + 2)]
+      expect((await one.all(sql`SELECT count(*) FROM T WHERE CID ${idsIn(ids)}`)).rows).toEqual([[2]])
+    }
+    expect((await one.all(sql`PRAGMA cache_size`)).rows).toEqual([[-2000]])
+    expect((await one.all(sql`PRAGMA query_only`)).rows).toEqual([[1]])
+    expect(await sizes(one.stream(sql`SELECT ID FROM T`, { fetchSize: 5000 }))).toEqual([5000, 5000, 2345])
+  })
+
   it('refuses to write: the connection is read-only', async () => {
     await expect(source.all(sql`DELETE FROM T`)).rejects.toThrow(/statement returns no rows|readonly/)
     await expect(source.all(sql`UPDATE T SET Q = 0 RETURNING ID`)).rejects.toThrow(/readonly/)
