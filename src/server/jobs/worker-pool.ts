@@ -173,7 +173,9 @@ export class WorkerPool {
       // 4 MB semi-spaces instead of V8's 16 MB: measured on bench:job (tenth size), worker peak RSS 170 -> 145
       // MB for 15 % more CPU; 2 MB (as the web process uses) saved 10 MB more for 35 % more CPU.
       execArgv: ['--import', 'tsx', '--max-semi-space-size=4', `--max-old-space-size=${config.TRACE_WORKER_MAX_HEAP_MB}`],
-      env: { ...process.env, ...configEnv(config), [EMBEDDED_WORKER_ENV]: '1' },
+      // glibc gives each thread that allocates (the SQLite threads) its own malloc arena, up to 8 per core, and
+      // freed batches stay committed in them; two arenas measured 4-10 MB less worker RSS per stage (114k bench).
+      env: { MALLOC_ARENA_MAX: '2', ...process.env, ...configEnv(config), [EMBEDDED_WORKER_ENV]: '1' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     })
