@@ -8,7 +8,7 @@
  * and of the worker, sampled from /proc every 25 ms. The same runs at a tenth of the size show whether memory
  * grows with the result (it must not). Databases are generated once into data/ when missing.
  *
- * `tsx bench/job.ts --serve` is the server role the bench starts: it prints one JSON line `{url, pid}` once
+ * `tsx bench/job.ts --serve` is the server role the bench starts (with `npm start`'s Node flags): it prints one JSON line `{url, pid}` once
  * its workers are ready, and stops on SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -18,6 +18,7 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { DEMO_DEFAULTS, DEMO_SCALES, demoDateSpan, type DemoOptions } from '../src/server/demo/demo-options.ts'
 import { childPids, rssKb } from './lib/proc.ts'
+import { startNodeFlags } from './lib/start-flags.ts'
 
 /** A database size: how it is generated and the MSD trace that covers all of it. */
 interface Size {
@@ -131,7 +132,7 @@ async function ensureDatabase(size: Size): Promise<void> {
 
 async function runOnce(size: Size, clients: number, domains: string[] | undefined): Promise<RunResult> {
   const work = mkdtempSync(join(ROOT, 'data', '.bench-job-'))
-  const server = spawn(process.execPath, ['--import', 'tsx', 'bench/job.ts', '--serve'], {
+  const server = spawn(process.execPath, [...startNodeFlags(), 'bench/job.ts', '--serve'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -23,6 +23,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import type { EventsResponse } from '../src/shared/responses.ts'
+import { startNodeFlags } from './lib/start-flags.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const SAMPLE_MS = 25
@@ -53,15 +54,6 @@ async function serve(): Promise<void> {
       .then(() => source.close())
       .finally(() => process.exit(0))
   })
-}
-
-/** The Node flags `npm start` runs the server with (`node <flags> src/server/cli/start.ts`, or tsx alone). */
-function startNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
-  const words = pkg.scripts.start.trim().split(/\s+/)
-  if (words[0] === 'tsx') return ['--import', 'tsx']
-  if (words[0] !== 'node') throw new Error(`cannot read the Node flags of the start script: ${pkg.scripts.start}`)
-  return words.slice(1, -1)
 }
 
 function args(): { cids: number; lots: number; warm: boolean } {
