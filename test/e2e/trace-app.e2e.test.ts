@@ -23,6 +23,7 @@ let server: TraceServer
 let context: BrowserContext
 let page: Page
 let cdp: CDPSession
+const workerUrls: string[] = []
 
 /** Slows the page's downloads so a small demo job still streams for a few seconds (rows visible mid-run). */
 async function throttle(bytesPerSecond: number | null): Promise<void> {
@@ -115,6 +116,7 @@ describe.skipIf(!haveChromium)('the browser app against the real server on the d
     page = context.pages()[0] ?? (await context.newPage())
     cdp = await context.newCDPSession(page)
     page.on('pageerror', (err) => process.stderr.write(`[page error] ${err.message}\n`))
+    page.on('worker', (worker) => workerUrls.push(worker.url()))
     await page.goto(server.url)
   }, 300_000)
 
@@ -131,6 +133,8 @@ describe.skipIf(!haveChromium)('the browser app against the real server on the d
     await shot('forward-finished')
 
     expect(await page.getByTestId('run-progress').getAttribute('data-status')).toBe('finished')
+    // The stream was fetched and parsed off the page's thread.
+    expect(workerUrls.some((u) => u.includes('stream-parser'))).toBe(true)
     expect(samples.some((s) => s.status === 'running' && s.rows > 0)).toBe(true)
     expect(samples.some((s) => s.status === 'running' && s.pct > 0 && s.pct < 100)).toBe(true)
     await expect.poll(() => page.getByTestId('progress-bar').getAttribute('aria-valuenow')).toBe('100')

@@ -16,6 +16,13 @@ export interface DateTimeShape {
   readonly zone: string
 }
 
+const DATE_NAME = /(DATE|TIMESTAMP)$/i
+
+/** Whether a column's name says it holds date-times (TXNDATE, TRACKINTIMESTAMP...). */
+export function isDateColumnName(name: string): boolean {
+  return DATE_NAME.test(name)
+}
+
 const SHAPE = /^\d{4}-\d{2}-\d{2}(?:([T ])\d{2}:\d{2}:\d{2}(?:\.(\d{1,3}))?(Z|[+-]\d{2}:\d{2})?)?$/
 const DAY_MS = 86_400_000
 
@@ -25,6 +32,11 @@ export function detectShape(text: string): DateTimeShape | undefined {
   if (!m) return undefined
   if (m[1] === undefined) return { dateOnly: true, sep: '', fraction: 0, zone: '' }
   return { dateOnly: false, sep: m[1], fraction: m[2]?.length ?? 0, zone: m[3] ?? '' }
+}
+
+/** Whether two shapes lay text out the same way. */
+export function sameShape(a: DateTimeShape, b: DateTimeShape): boolean {
+  return a.dateOnly === b.dateOnly && a.sep === b.sep && a.fraction === b.fraction && a.zone === b.zone
 }
 
 function digits(text: string, at: number, n: number): number {

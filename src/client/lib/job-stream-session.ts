@@ -3,8 +3,9 @@
  * dropped connection. Resolves once the stream said its last word (`complete`, `error` or `full_result`);
  * rejects with the reason otherwise: never ends silently.
  */
-import { openStream, type ApiOptions } from './api-client.ts'
-import { readNdjson } from './ndjson-reader.ts'
+import type { ApiOptions } from './api-client.ts'
+import type { ReceivedItem } from './columnar-records.ts'
+import { readJobStream, type ParserStarter } from './job-stream-reader.ts'
 import type { IngestOutcome, StreamIngest } from './stream-ingest.ts'
 import { ApiRequestError, MalformedLineError } from './trace-errors.ts'
 
@@ -22,6 +23,15 @@ export interface JobStreamOptions {
   readonly onOutcomes: (outcomes: readonly IngestOutcome[]) => void
   /** Told about each reconnect (from = the resume point, null = from the start). */
   readonly onResume?: (from: string | null, attempt: number) => void
+  /** Where lines are parsed (default: a Web Worker where the browser has one). */
+  readonly startParser?: ParserStarter
+}
+
+/** The start of an item's line, for an error message. */
+function excerptOf(item: ReceivedItem): string {
+  if (item.kind === 'line') return JSON.stringify(item.line).slice(0, 120)
+  const { domain, batch, count } = item.records
+  return `{"type":"records","domain":"${domain}","batch":${batch},"count":${count},…}`
 }
 
 /** The stream URL for a job, resuming after `from` when given. */
@@ -66,15 +76,18 @@ export async function streamJob(options: JobStreamOptions): Promise<void> {
     const onAbort = (): void => attempt.abort(signal.reason)
     signal.addEventListener('abort', onAbort, { once: true })
     try {
-      const res = await openStream(streamPath(options.jobId, from), { ...options.api, signal: attempt.signal })
-      await readNdjson(res.body!, (line, lineNumber) => {
-        progressed = true
-        const outcomes = ingest.apply(line)
-        const bad = outcomes.find((o) => o.kind === 'invalid')
-        if (bad) throw new MalformedLineError(lineNumber, JSON.stringify(line).slice(0, 120), bad.message)
-        options.onOutcomes(outcomes)
-        return !ingest.finished
-      })
+      await readJobStream(
+        { path: streamPath(options.jobId, from), api: options.api, signal: attempt.signal },
+        (item) => {
+          progressed = true
+          const outcomes = item.kind === 'records' ? ingest.applyRecords(item.records) : ingest.apply(item.line)
+          const bad = outcomes.find((o) => o.kind === 'invalid')
+          if (bad) throw new MalformedLineError(item.lineNumber, excerptOf(item), bad.message)
+          options.onOutcomes(outcomes)
+          return !ingest.finished
+        },
+        options.startParser,
+      )
       if (ingest.finished) return
     } catch (err) {
       if (signal.aborted) throw signal.reason

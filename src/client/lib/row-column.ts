@@ -5,8 +5,18 @@
  * mixed) when a later value does not fit, so nothing is ever lost or coerced.
  */
 import { chunkedFloat64, chunkedUint32, type ChunkedArray } from './chunked-array.ts'
+import { batchValues, type ColumnBatch } from './columnar-records.ts'
 import { formatNumber } from './format.ts'
-import { detectShape, formatDisplay, formatWithShape, parseWithShape, type DateTimeShape } from './iso-datetime.ts'
+import {
+  detectShape,
+  formatDisplay,
+  formatWithShape,
+  isDateColumnName,
+  parseWithShape,
+  sameShape,
+  type DateTimeShape,
+} from './iso-datetime.ts'
+import { StringInterner } from './string-interner.ts'
 
 export type ColumnKind = 'empty' | 'number' | 'datetime' | 'text' | 'mixed'
 
@@ -17,8 +27,6 @@ export type ColumnSnapshot =
   | { readonly kind: 'datetime'; readonly name: string; readonly values: Float64Array; readonly shape: DateTimeShape }
   | { readonly kind: 'text'; readonly name: string; readonly ids: Uint32Array; readonly strings: readonly string[] }
   | { readonly kind: 'mixed'; readonly name: string; readonly values: readonly unknown[] }
-
-const DATE_NAME = /(DATE|TIMESTAMP)$/i
 
 function isNil(v: unknown): v is null | undefined {
   return v === null || v === undefined
@@ -38,18 +46,16 @@ export class RowColumn {
   length = 0
   private nums: ChunkedArray<Float64Array> | null = null
   private ids: ChunkedArray<Uint32Array> | null = null
-  /** Intern table; id 0 is null. */
-  private readonly strings: string[] = ['']
-  private readonly lookup = new Map<string, number>()
+  private readonly interner = new StringInterner()
   private mixed: unknown[] | null = null
   private shape: DateTimeShape | null = null
-  // Consecutive rows often repeat a value (a lot's name over its station visits): skip the lookup then.
-  private lastString: string | null = null
-  private lastId = 0
   private readonly dateHint: boolean
+  /** The string list of the text batches last appended, and its ids translated to this column's ids. */
+  private remapSource: readonly string[] | null = null
+  private remap: number[] = [0]
 
   constructor(readonly name: string) {
-    this.dateHint = DATE_NAME.test(name)
+    this.dateHint = isDateColumnName(name)
   }
 
   /** Appends `rows[r][index]` for every row; returns true when the column changed kind on the way. */
@@ -64,6 +70,39 @@ export class RowColumn {
       }
     }
     return changed
+  }
+
+  /**
+   * Appends `count` rows of a columnar batch: typed arrays are copied when the batch has the column's kind
+   * (or the kind an empty column would take from it), else the values go through `appendFrom`. Returns true
+   * when the column changed kind.
+   */
+  appendBatch(batch: ColumnBatch, count: number): boolean {
+    if (count === 0) return false
+    const was = this.kind
+    switch (batch.kind) {
+      case 'nulls':
+        this.appendNulls(count)
+        return false
+      case 'number':
+        if (was === 'empty') this.widenFor(0)
+        if (this.kind !== 'number') break
+        this.copyNumbers(batch.values, count)
+        return was !== this.kind
+      case 'datetime':
+        if (was === 'empty' && this.dateHint) this.becomeDatetime(batch.shape)
+        if (this.kind !== 'datetime' || !sameShape(this.shape!, batch.shape)) break
+        this.copyNumbers(batch.values, count)
+        return was !== this.kind
+      case 'text':
+        // An empty date-named column must see its first string itself: it may be a date-time.
+        if (was === 'empty' && !this.dateHint) this.becomeText()
+        if (this.kind !== 'text') break
+        this.copyIds(batch.ids, batch.strings, count)
+        return was !== this.kind
+    }
+    const values = batchValues(batch, count)
+    return this.appendFrom(values.map((v) => [v]), 0) || was !== this.kind
   }
 
   /** The value as received (date-times as their original text); null for null. */
@@ -81,7 +120,7 @@ export class RowColumn {
       }
       case 'text': {
         const id = this.ids!.get(row)
-        return id === 0 ? null : this.strings[id]
+        return id === 0 ? null : this.interner.strings[id]
       }
       case 'mixed':
         return this.mixed![row] ?? null
@@ -100,7 +139,7 @@ export class RowColumn {
         return Number.isNaN(v) ? '' : formatDisplay(v, this.shape!)
       }
       case 'text':
-        return this.strings[this.ids!.get(row)]
+        return this.interner.strings[this.ids!.get(row)]
       default:
         return displayUnknown(this.raw(row))
     }
@@ -113,7 +152,7 @@ export class RowColumn {
 
   /** Distinct strings held (text columns). */
   distinctCount(): number {
-    return this.strings.length - 1
+    return this.interner.size
   }
 
   /** The first `length` values, copied (typed arrays are fresh and transferable). */
@@ -127,23 +166,71 @@ export class RowColumn {
       case 'datetime':
         return { kind: 'datetime', name, values: this.nums!.toContiguous(length), shape: this.shape! }
       case 'text':
-        return { kind: 'text', name, ids: this.ids!.toContiguous(length), strings: this.strings }
+        return { kind: 'text', name, ids: this.ids!.toContiguous(length), strings: this.interner.strings }
       case 'mixed':
         return { kind: 'mixed', name, values: this.mixed!.slice(0, length) }
     }
   }
 
   private intern(s: string): number {
-    if (s === this.lastString) return this.lastId
-    let id = this.lookup.get(s)
-    if (id === undefined) {
-      id = this.strings.length
-      this.strings.push(s)
-      this.lookup.set(s, id)
+    return this.interner.intern(s)
+  }
+
+  private appendNulls(count: number): void {
+    const at = this.length
+    switch (this.kind) {
+      case 'number':
+      case 'datetime':
+        this.nums!.reserve(at + count)
+        for (let i = 0; i < count; i++) this.nums!.put(at + i, Number.NaN)
+        break
+      case 'text':
+        this.ids!.reserve(at + count)
+        for (let i = 0; i < count; i++) this.ids!.put(at + i, 0)
+        break
+      case 'mixed':
+        for (let i = 0; i < count; i++) this.mixed![at + i] = null
+        break
+      case 'empty':
+        break
     }
-    this.lastString = s
-    this.lastId = id
-    return id
+    this.length = at + count
+  }
+
+  private copyNumbers(values: Float64Array, count: number): void {
+    const nums = this.nums!
+    const at = this.length
+    nums.reserve(at + count)
+    for (let i = 0; i < count; i++) nums.put(at + i, values[i])
+    this.length = at + count
+  }
+
+  /** Copies ids given against `strings`, translating each distinct one to this column's id once. */
+  private copyIds(ids: Uint32Array, strings: readonly string[], count: number): void {
+    if (this.remapSource !== strings) {
+      this.remapSource = strings
+      this.remap = [0]
+    }
+    const remap = this.remap
+    for (let k = remap.length; k < strings.length; k++) remap.push(this.intern(strings[k]))
+    const out = this.ids!
+    const at = this.length
+    out.reserve(at + count)
+    for (let i = 0; i < count; i++) out.put(at + i, remap[ids[i]])
+    this.length = at + count
+  }
+
+  private becomeDatetime(shape: DateTimeShape): void {
+    this.kind = 'datetime'
+    this.shape = shape
+    this.nums = chunkedFloat64()
+    this.nums.reserve(this.length)
+  }
+
+  private becomeText(): void {
+    this.kind = 'text'
+    this.ids = chunkedUint32()
+    this.ids.reserve(this.length)
   }
 
   /** Writes values from row `r` on while they fit the current kind; returns the first row that did not. */
@@ -199,7 +286,7 @@ export class RowColumn {
         const mixed = this.mixed!
         for (; r < n; r++, at++) {
           const v = rows[r][index]
-          mixed[at] = typeof v === 'string' ? this.strings[this.intern(v)] : (v ?? null)
+          mixed[at] = typeof v === 'string' ? this.interner.strings[this.intern(v)] : (v ?? null)
         }
         break
       }
@@ -219,16 +306,8 @@ export class RowColumn {
       }
       if (typeof value === 'string') {
         const shape = this.dateHint ? detectShape(value) : undefined
-        if (shape) {
-          this.kind = 'datetime'
-          this.shape = shape
-          this.nums = chunkedFloat64()
-          this.nums.reserve(this.length)
-        } else {
-          this.kind = 'text'
-          this.ids = chunkedUint32()
-          this.ids.reserve(this.length)
-        }
+        if (shape) this.becomeDatetime(shape)
+        else this.becomeText()
         return
       }
       this.kind = 'mixed'

@@ -4,7 +4,10 @@
  * Pinia or the vue-query cache.
  */
 import type { Domain } from '../../shared/domains.ts'
+import type { ColumnBatch } from './columnar-records.ts'
 import { RowColumn, type ColumnSnapshot } from './row-column.ts'
+
+const NULLS: ColumnBatch = { kind: 'nulls' }
 
 /** A table of rows in a fixed column order: one domain's events, or any other list the table shows. */
 export class RowTable {
@@ -28,6 +31,15 @@ export class RowTable {
       if (this.columns[c].appendFrom(rows, c)) this.schemaVersion++
     }
     this.length += rows.length
+  }
+
+  /** Appends `count` rows given column by column (a column past the batch's end is all null). */
+  appendColumns(batch: readonly ColumnBatch[], count: number): void {
+    if (count === 0) return
+    for (let c = 0; c < this.columns.length; c++) {
+      if (this.columns[c].appendBatch(batch[c] ?? NULLS, count)) this.schemaVersion++
+    }
+    this.length += count
   }
 
   /** Appends rows given as objects keyed by column name (`?shape=objects`, legacy results). */

@@ -5,9 +5,10 @@
  */
 import { DOMAIN_COLUMNS, DOMAINS, type Domain } from '../../shared/domains.ts'
 import type { WarningLine } from '../../shared/ndjson-lines.ts'
+import type { ColumnarRecords } from './columnar-records.ts'
 import type { TraceErrorCode } from './trace-errors.ts'
 import { parseLegacyResult } from './legacy-result.ts'
-import type { RowStore } from './row-store.ts'
+import type { RowStore, RowTable } from './row-store.ts'
 
 /** A domain the server could not (fully) fetch. */
 export type FailedDomain = WarningLine['failed_domains'][number]
@@ -102,20 +103,33 @@ export class StreamIngest {
     }
   }
 
+  /** Applies a `records` line that arrived encoded by column (already checked where it was encoded). */
+  applyRecords(records: ColumnarRecords): IngestOutcome[] {
+    return [this.append(records.domain, records.batch, (table) => table.appendColumns(records.columns, records.count))]
+  }
+
   private records(line: Record<string, unknown>): IngestOutcome {
     const { domain, batch, count } = line
     if (!isDomain(domain) || !isCount(batch) || !isCount(count)) return invalid('records without domain/batch/count')
+    return this.append(domain, batch, (table) => {
+      if (Array.isArray(line.rows)) {
+        if (line.rows.length !== count) return invalid(`records ${domain}:${batch} says ${count} rows but has ${line.rows.length}`)
+        if (!line.rows.every(Array.isArray)) return invalid(`records ${domain}:${batch} has a row that is not an array`)
+        table.appendRows(line.rows as unknown[][])
+      } else if (Array.isArray(line.data)) {
+        if (line.data.length !== count) return invalid(`records ${domain}:${batch} says ${count} rows but has ${line.data.length}`)
+        if (!line.data.every(isRecord)) return invalid(`records ${domain}:${batch} has a row that is not an object`)
+        table.appendObjects(line.data as Record<string, unknown>[])
+      } else return invalid(`records ${domain}:${batch} has neither rows nor data`)
+    })
+  }
+
+  /** Appends a batch unless already applied (a resume repeats batches), and moves the resume point past it. */
+  private append(domain: Domain, batch: number, write: (table: RowTable) => IngestOutcome | void): IngestOutcome {
     if (batch <= (this.lastBatch.get(domain) ?? -1)) return { kind: 'skipped' }
     const table = this.store.get(domain) ?? this.store.start(domain, DOMAIN_COLUMNS[domain])
-    if (Array.isArray(line.rows)) {
-      if (line.rows.length !== count) return invalid(`records ${domain}:${batch} says ${count} rows but has ${line.rows.length}`)
-      if (!line.rows.every(Array.isArray)) return invalid(`records ${domain}:${batch} has a row that is not an array`)
-      table.appendRows(line.rows as unknown[][])
-    } else if (Array.isArray(line.data)) {
-      if (line.data.length !== count) return invalid(`records ${domain}:${batch} says ${count} rows but has ${line.data.length}`)
-      if (!line.data.every(isRecord)) return invalid(`records ${domain}:${batch} has a row that is not an object`)
-      table.appendObjects(line.data as Record<string, unknown>[])
-    } else return invalid(`records ${domain}:${batch} has neither rows nor data`)
+    const bad = write(table)
+    if (bad) return bad
     this.lastBatch.set(domain, batch)
     this.last = { domain, batch }
     return { kind: 'rows', domain }

@@ -39,7 +39,8 @@ export class MalformedLineError extends Error {
     /** 1-based number among the stream's non-blank lines. */
     readonly lineNumber: number,
     readonly excerpt: string,
-    reason: string,
+    /** What is wrong with it, e.g. "not valid JSON". */
+    readonly reason: string,
   ) {
     super(`malformed stream line ${lineNumber}: ${reason}${excerpt ? ` (${excerpt})` : ''}`)
     this.name = 'MalformedLineError'

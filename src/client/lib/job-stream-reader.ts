@@ -1,0 +1,96 @@
+/**
+ * Reads a job's NDJSON stream into items for the page: in a Web Worker where the browser has one (the worker
+ * fetches the stream itself, so not even the bytes pass through the page's thread), else on this thread with
+ * the same fetch, framing, parsing and encoding. Either way the page receives records encoded by column (see
+ * columnar-records.ts).
+ */
+import { apiUrl, openStream, type ApiOptions } from './api-client.ts'
+import { StringLists, type ReceivedItem } from './columnar-records.ts'
+import { readNdjson, type ReadEnd } from './ndjson-reader.ts'
+import { RecordsEncoder } from './records-encoder.ts'
+import { revivedError, type ParserMessage, type ParserRequest } from './stream-parser.ts'
+
+/** The page's end of a parser: a Worker, or a MessagePort with `terminate` in tests. */
+export interface ParserHandle {
+  onmessage: ((event: MessageEvent<ParserMessage>) => void) | null
+  onerror?: ((event: ErrorEvent) => void) | null
+  postMessage(message: ParserRequest, transfer: Transferable[]): void
+  terminate(): void
+}
+
+/** Starts a parser, or null to parse on this thread. */
+export type ParserStarter = () => ParserHandle | null
+
+/** A module Web Worker running stream-parser.worker.ts, where the browser has Workers. */
+export const startWorkerParser: ParserStarter = () =>
+  typeof Worker === 'undefined'
+    ? null
+    : (new Worker(new URL('./stream-parser.worker.ts', import.meta.url), { type: 'module' }) as unknown as ParserHandle)
+
+/** The stream to read. */
+export interface StreamRequest {
+  readonly path: string
+  readonly api?: Omit<ApiOptions, 'signal'>
+  /** Aborts the read; the rejection is then the abort reason. Abort it after reading to release the connection. */
+  readonly signal: AbortSignal
+}
+
+/**
+ * Calls `onItem` with each line of the stream, in order; `onItem` returns false to stop reading (or throws,
+ * which stops it and rejects). Rejects as openStream and readNdjson do: ApiRequestError for an HTTP error or
+ * timeout, MalformedLineError for a bad line, else the body's error (a dropped connection).
+ */
+export function readJobStream(
+  request: StreamRequest,
+  onItem: (item: ReceivedItem) => boolean,
+  startParser: ParserStarter = startWorkerParser,
+): Promise<ReadEnd> {
+  // A fetch of the caller's own (tests, instrumentation) cannot cross into a worker.
+  const parser = request.api?.fetch ? null : startParser()
+  return parser ? readThroughParser(parser, request, onItem) : readOnThisThread(request, onItem)
+}
+
+async function readOnThisThread(request: StreamRequest, onItem: (item: ReceivedItem) => boolean): Promise<ReadEnd> {
+  const res = await openStream(request.path, { ...request.api, signal: request.signal })
+  const encoder = new RecordsEncoder()
+  const lists = new StringLists()
+  return readNdjson(res.body!, (line, lineNumber) => onItem(lists.receive(encoder.item(line, lineNumber))))
+}
+
+function readThroughParser(parser: ParserHandle, request: StreamRequest, onItem: (item: ReceivedItem) => boolean): Promise<ReadEnd> {
+  const lists = new StringLists()
+  const { signal } = request
+  return new Promise<ReadEnd>((resolve, reject) => {
+    let settled = false
+    const settle = (then: () => void): void => {
+      if (settled) return
+      settled = true
+      signal.removeEventListener('abort', onAbort)
+      parser.onmessage = null
+      parser.postMessage({ type: 'stop' }, [])
+      parser.terminate()
+      then()
+    }
+    const onAbort = (): void => settle(() => reject(signal.reason))
+    if (signal.aborted) return settle(() => reject(signal.reason))
+    signal.addEventListener('abort', onAbort, { once: true })
+    parser.onmessage = (event) => {
+      const message = event.data
+      if (message.type === 'end') return settle(() => resolve('ended'))
+      if (message.type === 'error') return settle(() => reject(revivedError(message.error)))
+      let go: boolean
+      try {
+        go = onItem(lists.receive(message.item))
+      } catch (err) {
+        return settle(() => reject(err))
+      }
+      if (!go) return settle(() => resolve('stopped'))
+      parser.postMessage({ type: 'ack' }, [])
+    }
+    parser.onerror = (event) => {
+      event.preventDefault()
+      settle(() => reject(new Error(`the stream parser failed: ${event.message || 'worker error'}`)))
+    }
+    parser.postMessage({ type: 'read', url: apiUrl(request.path, request.api?.baseUrl), timeoutMs: request.api?.timeoutMs }, [])
+  })
+}
