@@ -5,7 +5,8 @@
  * Drives Debian's Chromium through an incident-scale job: a backward MSD trace of the test station submitted
  * from the real form to the real server (SQLite source, embedded worker). Prints time from submit to the
  * job's first result chunk and to the first row in the table, rows ingested per second (live, and again when a
- * reload replays the finished job as fast as the browser takes it) with the renderer's CPU per row (its main
+ * reload replays the finished job as fast as the browser takes it, and once more with the stream served from
+ * memory so that the server does not share the cores with the browser) with the renderer's CPU per row (its main
  * thread, and all its threads: the stream is fetched and parsed in a Web Worker), the JS heap after all rows (as left, and
  * after a forced GC), and the longest main-thread task while the table is scrolled from top to bottom.
  * Targets (issue 4): first row within 1 s of the first chunk, >= 1 M rows/s, 2 M rows in < 400 MB heap, no task
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util'
 import type { CDPSession, Page } from 'playwright-core'
 import { DEMO_SCALES, demoDateSpan } from '../src/server/demo/demo-options.ts'
 import { formatHotFunctions, startCpuProfile, stopCpuProfile } from './lib/cpu-profile.ts'
+import { recordStream, startMemoryStreamProxy } from './lib/memory-stream-proxy.ts'
 import { setLogLevel } from '../src/server/logger.ts'
 import { buildClient, chromiumAvailable, launchChromium, startTraceServer } from '../test/e2e/e2e-harness.ts'
 
@@ -176,19 +178,6 @@ function firstChunkWrittenMs(resultDir: string, jobId: string): number | null {
 }
 
 /** The server's own pace: the finished job's stream read by Node (no browser), NDJSON lines and seconds. */
-async function serverStreamRate(url: string, jobId: string): Promise<{ lines: number; seconds: number }> {
-  const started = performance.now()
-  const res = await fetch(`${url}/api/trace/job/${encodeURIComponent(jobId)}/stream`)
-  if (!res.body) throw new Error(`stream answered ${res.status} without a body`)
-  let newlines = 0
-  const reader = res.body.getReader()
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    const chunk = r.value
-    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) newlines++
-  }
-  return { lines: newlines, seconds: (performance.now() - started) / 1000 }
-}
-
 /** Scrolls the visible table from top to bottom in steps of most of a screen, then jumps back; longest task, ms. */
 async function longestTaskWhileScrolling(
   page: Page,
@@ -228,6 +217,12 @@ async function longestTaskWhileScrolling(
     observer.disconnect()
     return { longestMs: durations.length ? Math.max(...durations) : 0, longTasks: durations.length, steps, bottomRow, tableRows }
   })
+}
+
+function countNewlines(chunks: readonly Uint8Array[]): number {
+  let n = 0
+  for (const chunk of chunks) for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) n++
+  return n
 }
 
 function ms(n: number | null): string {
@@ -309,8 +304,25 @@ async function main(): Promise<void> {
     const replayHeap = await heapMb(cdp)
 
     // Same stream, same rows, no browser: what the server can deliver, to set the browser's rate against.
-    const serverRead = await serverStreamRate(server.url, jobId)
+    const recordStarted = performance.now()
+    const recorded = await recordStream(server.url, jobId)
+    const serverRead = { lines: countNewlines(recorded), seconds: (performance.now() - recordStarted) / 1000 }
     const serverRowsPerSecond = (replayLast?.rows ?? 0) / serverRead.seconds
+
+    // The browser on its own: the same stream from memory, as if the server ran on another machine.
+    const proxy = await startMemoryStreamProxy(server.url, jobId, recorded)
+    let alone: Sample[]
+    try {
+      const at = new URL(page.url())
+      await page.goto(`${proxy.url}${at.pathname}${at.search}`)
+      await installSampler(page)
+      alone = await waitFinished(page)
+    } finally {
+      await proxy.close()
+    }
+    const aloneFirst = alone.find((s) => s.rows > 0)
+    const aloneLast = alone.at(-1)
+    const aloneRate = aloneFirst && aloneLast && aloneLast.t > aloneFirst.t ? aloneLast.rows / ((aloneLast.t - aloneFirst.t) / 1000) : null
 
     const result = {
       status,
@@ -326,6 +338,8 @@ async function main(): Promise<void> {
       replay_rows_per_main_thread_cpu_second: (replayLast?.rows ?? 0) / replayCpuSeconds,
       replay_renderer_cpu_seconds: replayAllCpuSeconds,
       replay_rows_per_renderer_cpu_second: (replayLast?.rows ?? 0) / replayAllCpuSeconds,
+      stream_from_memory_rows: aloneLast?.rows ?? 0,
+      stream_from_memory_rows_per_second: aloneRate,
       server_stream_lines_per_second: serverRead.lines / serverRead.seconds,
       server_stream_rows_per_second: serverRowsPerSecond,
       server_stream_seconds: serverRead.seconds,
@@ -346,6 +360,7 @@ async function main(): Promise<void> {
     console.log(`submit -> all rows           ${ms(result.submit_to_done_ms)}`)
     console.log(`rows/s ingested (live job)   ${liveRate === null ? 'n/a' : Math.round(liveRate).toLocaleString('en-US')}`)
     console.log(`rows/s ingested (reload)     ${replayRate === null ? 'n/a' : Math.round(replayRate).toLocaleString('en-US')}   (target >= 1,000,000)`)
+    console.log(`rows/s ingested (from memory) ${aloneRate === null ? 'n/a' : Math.round(aloneRate).toLocaleString('en-US')}   (target >= 1,000,000; stream served from memory, as if the server ran on another machine)`)
     console.log(`rows per main-thread CPU s   ${Math.round(result.replay_rows_per_main_thread_cpu_second).toLocaleString('en-US')}   (reload; renderer main thread ${replayCpuSeconds.toFixed(1)} CPU s, whatever the load)`)
     console.log(`rows per renderer CPU s      ${Math.round(result.replay_rows_per_renderer_cpu_second).toLocaleString('en-US')}   (reload; all renderer threads, parser worker included, ${replayAllCpuSeconds.toFixed(1)} CPU s)`)
     console.log(`server stream alone (Node)   ${Math.round(serverRowsPerSecond).toLocaleString('en-US')} rows/s (${serverRead.lines} NDJSON lines in ${serverRead.seconds.toFixed(2)} s, no browser)`)
