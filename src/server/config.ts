@@ -36,6 +36,7 @@ const envSchema = z.object({
   TRACE_WORKER_QUEUE: z.string().default('trace-events'),
   TRACE_JOB_TIMEOUT_SECONDS: int(1800),
   TRACE_JOB_TTL_SECONDS: int(3600),
+  TRACE_JOB_PROGRESS_INTERVAL_MS: int(500),
   TRACE_JOB_ATTEMPTS: int(2),
   TRACE_WORKER_LOCK_MS: int(30_000),
   TRACE_WORKER_STALLED_INTERVAL_MS: int(30_000),

@@ -19,11 +19,8 @@ export interface RecordWriter {
   stop(): void
 }
 
-/** Progress writes are throttled to one per this many milliseconds by default. */
-export const DEFAULT_PROGRESS_INTERVAL_MS = 500
-
-/** A writer starting from `record`. */
-export function createRecordWriter(store: JobStore, record: JobRecord, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS): RecordWriter {
+/** A writer starting from `record`; progress writes are throttled to one per `intervalMs`. */
+export function createRecordWriter(store: JobStore, record: JobRecord, intervalMs: number): RecordWriter {
   let current = record
   let chain: Promise<void> = Promise.resolve()
   let timer: NodeJS.Timeout | undefined

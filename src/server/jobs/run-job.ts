@@ -51,7 +51,7 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
     attempt,
     worker: ctx.worker,
     progress: { stage: 'queued', pct: 0, cids_done: 0, cids_total: stored.cid_count, rows: 0, chunks: 0 },
-  })
+  }, config.TRACE_JOB_PROGRESS_INTERVAL_MS)
   const stage = (s: JobStage): void => writer.progress({ stage: s, pct: STAGE_PCT[s] })
   let final: JobRecord
   try {

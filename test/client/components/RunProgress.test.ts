@@ -32,6 +32,11 @@ describe('RunProgress', () => {
     expect(w.get('[data-testid="stage-streaming"]').attributes('data-state')).toBe('todo')
   })
 
+  it('shows the containers as not yet counted, not as 0 / 0, while rows arrive before the first count', () => {
+    expect(mountProgress(200, progress({ cids_total: 0 })).get('[data-testid="containers"]').text()).toBe('…')
+    expect(mountProgress(600, progress({ cids_done: 12, cids_total: 804 })).get('[data-testid="containers"]').text()).toBe('12 / 804')
+  })
+
   it('says the container count is per domain while a multi-domain job fetches events', () => {
     expect(mountProgress(600, progress()).text()).toContain('Containers, current domain')
     expect(mountProgress(600, progress({ domains: ['history'] })).text()).not.toContain('current domain')

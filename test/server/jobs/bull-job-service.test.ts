@@ -22,7 +22,7 @@ import { createSqliteSource } from '../../../src/server/source/sqlite/sqlite-sou
 import { createFixtureDb, removeFixtureDb } from '../../helpers/fixture-db.ts'
 import { TEST_REDIS_URL, requireRedis } from '../../helpers/services.ts'
 import { jobFixtureRows } from './job-fixture.ts'
-import { readNdjson, submitTrace, waitForStatus, waitUntil, wholeTraceBody } from './job-harness.ts'
+import { readNdjson, submitTrace, waitForChunkKeys, waitForStatus, waitUntil, wholeTraceBody } from './job-harness.ts'
 
 const ended = (s: { status: string }): boolean => !['queued', 'started'].includes(s.status)
 
@@ -41,7 +41,8 @@ describe.skipIf(await requireRedis())('BullMQ job service on Redis', () => {
   beforeAll(async () => {
     setLogLevel('error')
     dir = mkdtempSync(join(tmpdir(), 'bull-jobs-'))
-    dbPath = createFixtureDb(jobFixtureRows(400, 10))
+    // 50 history rows a lot: long enough (about a second on a fast machine) that a test sees the job running.
+    dbPath = createFixtureDb(jobFixtureRows(400, 50))
     config = loadConfig({
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: prefix,
@@ -96,7 +97,7 @@ describe.skipIf(await requireRedis())('BullMQ job service on Redis', () => {
     const { job_id, stream_url } = await submitTrace(app)
     const lines = await readNdjson(await app.request(stream_url))
     expect(lines[0]).toEqual({ type: 'meta', job_id, profile: 'query_tool', domains: ['history', 'materials', 'rejects'] })
-    expect(lines.at(-1)).toEqual({ type: 'complete', total_records: 5209, counts: { history: 4000, materials: 800, rejects: 409 } })
+    expect(lines.at(-1)).toEqual({ type: 'complete', total_records: 21209, counts: { history: 20000, materials: 800, rejects: 409 } })
     const history = lines.filter((l): l is RecordsLine => l.type === 'records' && l.domain === 'history').flatMap((l) => l.rows ?? [])
     const page = (await (await app.request(`/api/trace/job/${job_id}/result?domain=history&offset=1990&limit=20`)).json()) as JobResultPage
     expect(page.data).toEqual(history.slice(1990, 2010))
@@ -123,9 +124,9 @@ describe.skipIf(await requireRedis())('BullMQ job service on Redis', () => {
 
   it('cancels a running job within 2 seconds and deletes its chunk keys', async () => {
     const { job_id } = await submitTrace(app)
-    await waitForStatus(app, job_id, (s) => s.status === 'started' && s.progress.chunks > 2)
-    // The job takes about a second: on a loaded machine it could end before the cancel reaches it. Frozen
-    // until the cancel is published, the worker resumes with the cancel waiting and most of the job left.
+    await waitForChunkKeys(redis, prefix, job_id)
+    // The job takes under a second: it could end before the cancel reaches it. Frozen until the cancel is
+    // published, the worker resumes with the cancel waiting and most of the job left.
     worker?.kill('SIGSTOP')
     const t0 = Date.now()
     let answer: Response | Promise<Response>
@@ -197,7 +198,7 @@ describe.skipIf(await requireRedis())('BullMQ job whose worker is killed', () =>
       input: { kind: 'container_ids', container_ids: Array.from({ length: 600 }, (_, i) => (i + 1).toString(16).padStart(16, '0')) },
       cid_count: 600,
     })
-    await waitUntil(async () => ((await jobs.status(job_id))?.progress.rows ?? 0) > 0, 30_000, 'the job to run')
+    await waitForChunkKeys(redis, prefix, job_id)
     const pid = Number((await store.get(job_id))?.worker?.split(':').at(-1))
     expect(workers.map((w) => w.pid)).toContain(pid)
     process.kill(pid, 'SIGKILL')
@@ -206,7 +207,7 @@ describe.skipIf(await requireRedis())('BullMQ job whose worker is killed', () =>
 
   beforeAll(() => {
     setLogLevel('error')
-    dbPath = createFixtureDb(jobFixtureRows(600, 10))
+    dbPath = createFixtureDb(jobFixtureRows(600, 50))
     redis = new Redis(TEST_REDIS_URL)
   })
   afterAll(async () => {
@@ -232,7 +233,7 @@ describe.skipIf(await requireRedis())('BullMQ job whose worker is killed', () =>
     const store = createRedisStores(redis, config).jobs
     const jobId = await killMidJob(jobs, store)
     const done = await waitUntil(async () => (await jobs.status(jobId))?.status === 'finished', 60_000, 'the retried job').then(() => jobs.status(jobId))
-    expect(done?.progress.rows).toBe(6000 + 1200 + 609)
+    expect(done?.progress.rows).toBe(30000 + 1200 + 609)
     expect((await store.get(jobId))?.attempt).toBe(2)
   })
 

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Hono } from 'hono'
+import type { Redis } from 'ioredis'
 import type { StreamLine } from '../../../src/shared/ndjson-lines.ts'
 import type { JobAccepted, JobStatusResponse } from '../../../src/shared/responses.ts'
 import { createApp } from '../../../src/server/app.ts'
@@ -39,6 +40,8 @@ export interface JobHarness {
 
 /** Quick defaults: small chunks so a small fixture spans several, short TTL and poll-friendly timings. */
 const DEFAULT_ENV: Record<string, string> = {
+  // Test jobs run for a fraction of a second: progress saved every 500 ms would show them only queued or done.
+  TRACE_JOB_PROGRESS_INTERVAL_MS: '20',
   TRACE_STREAM_BATCH_SIZE: '50',
   TRACE_IN_BATCH_SIZE: '25',
   DB_SLOW_FETCHMANY_SIZE: '40',
@@ -82,13 +85,31 @@ export async function startJobHarness(options: HarnessOptions): Promise<JobHarne
   }
 }
 
-/** Polls `check` every 50 ms until it is true; throws after `timeoutMs`. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 30_000, what = 'condition'): Promise<void> {
+/** Polls `check` every `intervalMs` (default 50) until it is true; throws after `timeoutMs`. */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+  what = 'condition',
+  intervalMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
+    await new Promise((r) => setTimeout(r, intervalMs))
   }
+}
+
+/**
+ * Waits until a job on Redis has written more than `chunks` result chunks, watching the keys themselves: its
+ * progress record is saved every 500 ms, and on a fast machine a test job's events stage is over sooner.
+ */
+export function waitForChunkKeys(redis: Pick<Redis, 'keys'>, prefix: string, jobId: string, chunks = 2): Promise<void> {
+  return waitUntil(
+    async () => (await redis.keys(`${prefix}:trace:job:${jobId}:result:*:*`)).length > chunks,
+    60_000,
+    `job ${jobId} to write ${chunks + 1} chunks`,
+    5,
+  )
 }
 
 /** The body of a whole-trace job over every fixture lot. */

@@ -8,11 +8,13 @@ import { setLogLevel } from '../../../src/server/logger.ts'
 import { createFixtureDb, removeFixtureDb } from '../../helpers/fixture-db.ts'
 import { TEST_REDIS_URL, requireRedis } from '../../helpers/services.ts'
 import { fixtureCids, jobFixtureRows } from '../jobs/job-fixture.ts'
-import { waitUntil } from '../jobs/job-harness.ts'
+import { waitForChunkKeys, waitUntil } from '../jobs/job-harness.ts'
 import { Processes, deleteKeys, namespace, scaleOutConfig, waitForWorkers } from './scale-out-harness.ts'
 
 const LOTS = 600
-const ROWS = LOTS * 10 + LOTS * 2 + LOTS + 9
+// 50 history rows a lot: the job runs long enough (seconds) to be killed mid-run even on a fast machine.
+const HISTORY_PER_LOT = 50
+const ROWS = LOTS * HISTORY_PER_LOT + LOTS * 2 + LOTS + 9
 
 describe.skipIf(await requireRedis())('a `npm run worker` process killed mid-job', () => {
   const namespaces = [namespace('killed-retry'), namespace('killed-once')]
@@ -23,7 +25,7 @@ describe.skipIf(await requireRedis())('a `npm run worker` process killed mid-job
 
   beforeAll(() => {
     setLogLevel('error')
-    dbPath = createFixtureDb(jobFixtureRows(LOTS, 10))
+    dbPath = createFixtureDb(jobFixtureRows(LOTS, HISTORY_PER_LOT))
     redis = new Redis(TEST_REDIS_URL)
   })
 
@@ -49,7 +51,7 @@ describe.skipIf(await requireRedis())('a `npm run worker` process killed mid-job
       input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
       cid_count: LOTS,
     })
-    await waitUntil(async () => ((await jobs.status(job_id))?.progress.chunks ?? 0) > 2, 60_000, 'the job to write chunks')
+    await waitForChunkKeys(redis, config.REDIS_KEY_PREFIX, job_id)
     const pid = Number((await createRedisStores(redis, config).jobs.get(job_id))?.worker?.split(':').at(-1))
     expect(workers.map((w) => w.pid)).toContain(pid)
     process.kill(pid, 'SIGKILL')

@@ -16,6 +16,8 @@ import { waitUntil } from '../jobs/job-harness.ts'
 
 /** Small chunks and short locks: a fixture job spans many chunks, and a killed worker is noticed in seconds. */
 const SCALE_OUT_ENV: Record<string, string> = {
+  // Test jobs run for a fraction of a second: progress saved every 500 ms would show them only queued or done.
+  TRACE_JOB_PROGRESS_INTERVAL_MS: '20',
   TRACE_STREAM_BATCH_SIZE: '50',
   TRACE_IN_BATCH_SIZE: '1',
   DB_SLOW_FETCHMANY_SIZE: '10',
