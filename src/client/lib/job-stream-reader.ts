@@ -62,6 +62,7 @@ function readThroughParser(parser: ParserHandle, request: StreamRequest, onItem:
   const { signal } = request
   return new Promise<ReadEnd>((resolve, reject) => {
     let settled = false
+    let heard = false
     const settle = (then: () => void): void => {
       if (settled) return
       settled = true
@@ -75,6 +76,7 @@ function readThroughParser(parser: ParserHandle, request: StreamRequest, onItem:
     if (signal.aborted) return settle(() => reject(signal.reason))
     signal.addEventListener('abort', onAbort, { once: true })
     parser.onmessage = (event) => {
+      heard = true
       const message = event.data
       if (message.type === 'end') return settle(() => resolve('ended'))
       if (message.type === 'error') return settle(() => reject(revivedError(message.error)))
@@ -89,6 +91,8 @@ function readThroughParser(parser: ParserHandle, request: StreamRequest, onItem:
     }
     parser.onerror = (event) => {
       event.preventDefault()
+      // A worker that never started (its script blocked or not found) must not cost the engineer the results.
+      if (!heard) return settle(() => resolve(readOnThisThread(request, onItem)))
       settle(() => reject(new Error(`the stream parser failed: ${event.message || 'worker error'}`)))
     }
     parser.postMessage({ type: 'read', url: apiUrl(request.path, request.api?.baseUrl), timeoutMs: request.api?.timeoutMs }, [])

@@ -154,4 +154,21 @@ describe('readJobStream through a parser port', () => {
     await expect(read).rejects.toThrow('cancelled')
     expect(parser.terminated).toBe(true)
   })
+
+  it('reads on this thread when the worker fails to start, and stops the broken worker', async () => {
+    const request = serve([start, records(0)].map(line))
+    let terminated = false
+    const broken: ParserHandle = {
+      onmessage: null,
+      onerror: null,
+      postMessage: () => queueMicrotask(() => broken.onerror?.({ message: 'script blocked', preventDefault: () => {} } as ErrorEvent)),
+      terminate: () => {
+        terminated = true
+      },
+    }
+    const items: ReceivedItem[] = []
+    expect(await readJobStream(request, (i) => (items.push(i), true), () => broken)).toBe('ended')
+    expect(items.map((i) => i.kind)).toEqual(['line', 'records'])
+    expect(terminated).toBe(true)
+  })
 })
