@@ -26,9 +26,15 @@ function isDomain(v: unknown): v is Domain {
 class ColumnEncoder {
   private mode: 'auto' | 'text' | 'raw' = 'auto'
   private shape: DateTimeShape | undefined
-  private readonly interner = new StringInterner()
 
-  constructor(private readonly dateHint: boolean) {}
+  /**
+   * @param interner ids already sent for this column position in this read: the page's string list for the
+   *   position goes on from them, so a restarted domain keeps the interner though its columns change
+   */
+  constructor(
+    private readonly dateHint: boolean,
+    private readonly interner: StringInterner,
+  ) {}
 
   encode(rows: readonly (readonly unknown[])[], c: number): EncodedColumn {
     let first = 0
@@ -125,6 +131,8 @@ export class RecordsEncoder {
     return { domain, batch, count, columns }
   }
 
+  private readonly interners = new Map<Domain, StringInterner[]>()
+
   private start(domain: Domain, columns: readonly string[]): void {
     const known = this.columnNames.get(domain)
     if (known && known.length === columns.length && known.every((c, i) => c === columns[i])) return
@@ -136,7 +144,13 @@ export class RecordsEncoder {
     const names = this.columnNames.get(domain) ?? DOMAIN_COLUMNS[domain]
     let list = this.encoders.get(domain)
     if (!list) this.encoders.set(domain, (list = []))
-    while (list.length < width) list.push(new ColumnEncoder(isDateColumnName(names[list.length] ?? '')))
+    let interners = this.interners.get(domain)
+    if (!interners) this.interners.set(domain, (interners = []))
+    while (list.length < width) {
+      const c = list.length
+      interners[c] ??= new StringInterner()
+      list.push(new ColumnEncoder(isDateColumnName(names[c] ?? ''), interners[c]))
+    }
     return list
   }
 }

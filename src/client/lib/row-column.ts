@@ -205,18 +205,27 @@ export class RowColumn {
     this.length = at + count
   }
 
-  /** Copies ids given against `strings`, translating each distinct one to this column's id once. */
+  /**
+   * Copies ids given against `strings`, translating each distinct one to this column's id the first time it
+   * is used (-1 = not yet): a list can hold strings this column never had (the same position in a domain that
+   * restarted with other columns), and they must not enter its intern table.
+   */
   private copyIds(ids: Uint32Array, strings: readonly string[], count: number): void {
     if (this.remapSource !== strings) {
       this.remapSource = strings
       this.remap = [0]
     }
     const remap = this.remap
-    for (let k = remap.length; k < strings.length; k++) remap.push(this.intern(strings[k]))
+    while (remap.length < strings.length) remap.push(-1)
     const out = this.ids!
     const at = this.length
     out.reserve(at + count)
-    for (let i = 0; i < count; i++) out.put(at + i, remap[ids[i]])
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]
+      let mine = remap[id]
+      if (mine < 0) mine = remap[id] = this.intern(strings[id])
+      out.put(at + i, mine)
+    }
     this.length = at + count
   }
 

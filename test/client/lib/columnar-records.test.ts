@@ -84,4 +84,22 @@ describe('records encoded by column', () => {
       expect(encoder.item(line, 7)).toEqual({ kind: 'line', line, lineNumber: 7 })
     }
   })
+
+  it('keeps text right when a domain restarts with other columns in the same read', () => {
+    const encoder = new RecordsEncoder()
+    const lists = new StringLists()
+    const table = (columns: string[], rows: unknown[][], batch: number): RowTable => {
+      lists.receive(encoder.item({ type: 'domain_start', domain: 'holds', columns }, 1))
+      const item = lists.receive(encoder.item({ type: 'records', domain: 'holds', batch, count: rows.length, rows }, 2))
+      if (item.kind !== 'records') throw new Error('a well-formed records line was not encoded')
+      const t = new RowTable('holds', columns)
+      t.appendColumns(item.records.columns, item.records.count)
+      return t
+    }
+    table(['HOLDREASONNAME'], [['wafer crack'], ['contamination']], 0)
+    const again = table(['HOLDCOMMENTS', 'HOLDTXNDATE'], [['re-check', '2026-01-02T00:00:00'], ['wafer crack', null]], 0)
+    expect([0, 1].map((r) => again.raw(r, 0))).toEqual(['re-check', 'wafer crack'])
+    expect(again.columns[0].distinctCount()).toBe(2)
+    expect(again.columns[1].kind).toBe('datetime')
+  })
 })
