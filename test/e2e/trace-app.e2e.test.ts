@@ -41,7 +41,8 @@ function count(text: string | null): number {
 }
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
+  // Transitions (the progress bar's width) are finished first: a shot taken mid-animation shows a stale bar.
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false, animations: 'disabled' })
 }
 
 /** The domain of the selected results tab. */
