@@ -1,12 +1,15 @@
 /**
- * Reads a job's NDJSON stream into items for the page: in a Web Worker where the browser has one (the worker
- * fetches the stream itself, so not even the bytes pass through the page's thread), else on this thread with
- * the same fetch, framing, parsing and encoding. Either way the page receives records encoded by column (see
- * columnar-records.ts).
+ * Reads a job's NDJSON stream into items for the page, whichever way the browser allows:
+ * - several Web Workers (parser-pool-reader.ts): the page fetches and splits the stream into lines, the workers
+ *   parse them in parallel; the default where the machine has two cores or more;
+ * - one Web Worker that fetches and parses the stream itself, so not even the bytes pass through the page;
+ * - this thread, with the same fetch, framing, parsing and encoding (no Workers, or their script failed).
+ * Every way hands the page records encoded by column (see columnar-records.ts).
  */
 import { apiUrl, openStream, type ApiOptions } from './api-client.ts'
 import { StringLists, type ReceivedItem } from './columnar-records.ts'
 import { readNdjson, type ReadEnd } from './ndjson-reader.ts'
+import { readThroughPool } from './parser-pool-reader.ts'
 import { RecordsEncoder } from './records-encoder.ts'
 import { revivedError, type ParserMessage, type ParserRequest } from './stream-parser.ts'
 
@@ -14,6 +17,8 @@ import { revivedError, type ParserMessage, type ParserRequest } from './stream-p
 export interface ParserHandle {
   onmessage: ((event: MessageEvent<ParserMessage>) => void) | null
   onerror?: ((event: ErrorEvent) => void) | null
+  addEventListener?(type: 'message' | 'error', listener: () => void, options?: { once?: boolean }): void
+  removeEventListener?(type: 'message' | 'error', listener: () => void): void
   postMessage(message: ParserRequest, transfer: Transferable[]): void
   terminate(): void
 }
@@ -26,6 +31,19 @@ export const startWorkerParser: ParserStarter = () =>
   typeof Worker === 'undefined'
     ? null
     : (new Worker(new URL('./stream-parser.worker.ts', import.meta.url), { type: 'module' }) as unknown as ParserHandle)
+
+/**
+ * Parsers to run at once: one per core up to four, leaving a core to the page where there are more than two. On
+ * two cores two parsers still win (bench:browser): the page's share of a row is about half a parser's.
+ */
+export function defaultPoolSize(): number {
+  const cores = typeof navigator !== 'undefined' ? (navigator.hardwareConcurrency ?? 1) : 1
+  return Math.max(1, Math.min(4, cores > 2 ? cores - 1 : cores))
+}
+
+// Starters whose worker failed before saying anything (its script blocked or missing): later reads with them
+// stay on this thread instead of failing again.
+const brokenStarters = new WeakSet<ParserStarter>()
 
 /** The stream to read. */
 export interface StreamRequest {
@@ -44,10 +62,28 @@ export function readJobStream(
   request: StreamRequest,
   onItem: (item: ReceivedItem) => boolean,
   startParser: ParserStarter = startWorkerParser,
+  poolSize = defaultPoolSize(),
 ): Promise<ReadEnd> {
   // A fetch of the caller's own (tests, instrumentation) cannot cross into a worker.
-  const parser = request.api?.fetch ? null : startParser()
-  return parser ? readThroughParser(parser, request, onItem) : readOnThisThread(request, onItem)
+  const first = request.api?.fetch || brokenStarters.has(startParser) ? null : startParser()
+  if (!first) return readOnThisThread(request, onItem)
+  const markBroken = (): void => void brokenStarters.add(startParser)
+  const pool = [first]
+  while (pool.length < poolSize) {
+    const parser = startParser()
+    if (!parser) break
+    pool.push(parser)
+  }
+  if (pool.length === 1) return readThroughParser(first, request, onItem, markBroken)
+  // A pool's read fails like a dropped connection; the resume then reads on this thread.
+  for (const parser of pool) watchStart(parser, markBroken)
+  return readThroughPool(request, onItem, pool)
+}
+
+/** Calls `markBroken` when the parser fails before its first message. */
+function watchStart(parser: ParserHandle, markBroken: () => void): void {
+  parser.addEventListener?.('message', () => parser.removeEventListener?.('error', markBroken), { once: true })
+  parser.addEventListener?.('error', markBroken, { once: true })
 }
 
 async function readOnThisThread(request: StreamRequest, onItem: (item: ReceivedItem) => boolean): Promise<ReadEnd> {
@@ -57,7 +93,12 @@ async function readOnThisThread(request: StreamRequest, onItem: (item: ReceivedI
   return readNdjson(res.body!, (line, lineNumber) => onItem(lists.receive(encoder.item(line, lineNumber))))
 }
 
-function readThroughParser(parser: ParserHandle, request: StreamRequest, onItem: (item: ReceivedItem) => boolean): Promise<ReadEnd> {
+function readThroughParser(
+  parser: ParserHandle,
+  request: StreamRequest,
+  onItem: (item: ReceivedItem) => boolean,
+  markBroken: () => void,
+): Promise<ReadEnd> {
   const lists = new StringLists()
   const { signal } = request
   return new Promise<ReadEnd>((resolve, reject) => {
@@ -92,7 +133,10 @@ function readThroughParser(parser: ParserHandle, request: StreamRequest, onItem:
     parser.onerror = (event) => {
       event.preventDefault()
       // A worker that never started (its script blocked or not found) must not cost the engineer the results.
-      if (!heard) return settle(() => resolve(readOnThisThread(request, onItem)))
+      if (!heard) {
+        markBroken()
+        return settle(() => resolve(readOnThisThread(request, onItem)))
+      }
       settle(() => reject(new Error(`the stream parser failed: ${event.message || 'worker error'}`)))
     }
     parser.postMessage({ type: 'read', url: apiUrl(request.path, request.api?.baseUrl), timeoutMs: request.api?.timeoutMs }, [])

@@ -50,9 +50,8 @@ export class RowColumn {
   private mixed: unknown[] | null = null
   private shape: DateTimeShape | null = null
   private readonly dateHint: boolean
-  /** The string list of the text batches last appended, and its ids translated to this column's ids. */
-  private remapSource: readonly string[] | null = null
-  private remap: number[] = [0]
+  /** Per string list of the text batches appended (one per parser of a read): its ids as this column's ids. */
+  private readonly remaps = new WeakMap<readonly string[], number[]>()
 
   constructor(readonly name: string) {
     this.dateHint = isDateColumnName(name)
@@ -211,11 +210,8 @@ export class RowColumn {
    * restarted with other columns), and they must not enter its intern table.
    */
   private copyIds(ids: Uint32Array, strings: readonly string[], count: number): void {
-    if (this.remapSource !== strings) {
-      this.remapSource = strings
-      this.remap = [0]
-    }
-    const remap = this.remap
+    let remap = this.remaps.get(strings)
+    if (!remap) this.remaps.set(strings, (remap = [0]))
     while (remap.length < strings.length) remap.push(-1)
     const out = this.ids!
     const at = this.length

@@ -4,6 +4,9 @@
  * in a Web Worker (stream-parser.worker.ts) so that the body's bytes, JSON.parse and string de-duplication,
  * most of a row's cost, never touch the page's thread. At most MAX_AHEAD items wait for the page at a time: a
  * page busy elsewhere holds the read, and with it the connection, instead of piling up batches.
+ *
+ * In a pool (parser-pool-reader.ts) the page fetches and splits the stream itself and feeds each parser every
+ * K-th line instead (`feed`, `line`..., `close`); item line numbers then count the lines this parser was fed.
  */
 import { openStream } from './api-client.ts'
 import { transferablesOf, type StreamItem } from './columnar-records.ts'
@@ -14,9 +17,13 @@ import { ApiRequestError, MalformedLineError, type TraceErrorCode } from './trac
 /** Items posted and not yet acknowledged before the parser waits. */
 export const MAX_AHEAD = 16
 
-/** What the page posts: the stream to read, one ack per item it has applied, and `stop` when it is done. */
+/** What the page posts: the stream to read (or lines to parse), one ack per item, and `stop` when it is done. */
 export type ParserRequest =
   | { readonly type: 'read'; readonly url: string; readonly timeoutMs?: number }
+  | { readonly type: 'feed' }
+  /** One line of a fed stream, newline included. */
+  | { readonly type: 'line'; readonly bytes: Uint8Array }
+  | { readonly type: 'close' }
   | { readonly type: 'ack' }
   | { readonly type: 'stop' }
 
@@ -60,18 +67,18 @@ export interface ParserScope {
   postMessage(message: ParserMessage, transfer: Transferable[]): void
 }
 
-/** Answers one `read` request on `scope` (the page starts a parser per read). */
+/** Answers one `read` or `feed` request on `scope` (the page starts a parser per read). */
 export function serveStreamParser(scope: ParserScope): void {
   let posted = 0
   let acked = 0
   let wake: (() => void) | null = null
   const stopped = new AbortController()
+  let fed: ReadableStreamDefaultController<Uint8Array> | null = null
 
-  const read = async (url: string, timeoutMs: number | undefined): Promise<void> => {
+  const read = async (body: () => Promise<ReadableStream<Uint8Array>>): Promise<void> => {
     const encoder = new RecordsEncoder()
     try {
-      const res = await openStream(url, { timeoutMs, signal: stopped.signal })
-      await readNdjson(res.body!, (line, lineNumber) => {
+      await readNdjson(await body(), (line, lineNumber) => {
         if (stopped.signal.aborted) return false
         const item = encoder.item(line, lineNumber)
         const message: ParserMessage = { type: 'item', item }
@@ -98,12 +105,22 @@ export function serveStreamParser(scope: ParserScope): void {
 
   scope.onmessage = (event) => {
     const request = event.data
-    if (request.type === 'read') void read(request.url, request.timeoutMs)
-    else {
-      if (request.type === 'ack') acked++
-      // A stop aborts the fetch and lets a read held for acks see it.
-      else stopped.abort()
-      resume()
+    switch (request.type) {
+      case 'read':
+        return void read(async () => (await openStream(request.url, { timeoutMs: request.timeoutMs, signal: stopped.signal })).body!)
+      case 'feed':
+        return void read(async () => new ReadableStream<Uint8Array>({ start: (controller) => void (fed = controller) }))
+      case 'line':
+        return fed?.enqueue(request.bytes)
+      case 'close':
+        return fed?.close()
+      case 'ack':
+        acked++
+        return resume()
+      case 'stop':
+        // Aborts the fetch and lets a read held for acks see it.
+        stopped.abort()
+        return resume()
     }
   }
 }
