@@ -16,7 +16,7 @@ import type { Batch, MesSource, SourceStats, StreamOptions } from '../mes-source
 import type { SqlQuery } from '../sql.ts'
 import { compileSqlite } from './compile-sqlite.ts'
 import type { SqliteWorker, WorkerBatch, WorkerRequest } from './sqlite-worker.ts'
-import { ThreadPool } from './thread-pool.ts'
+import { ThreadPool, closedError } from './thread-pool.ts'
 
 export interface SqliteSourceOptions {
   /** Worker threads, one connection each; default config.DB_POOL_SIZE. */
@@ -121,6 +121,8 @@ export function createSqliteSource(path: string, config: Config, options: Sqlite
         if (!ahead) return
         reply = await ahead
         ahead = undefined
+        // A batch read ahead may land after close: the stream fails then, as it would a moment later.
+        if (closing) throw closedError()
       }
     } finally {
       // After an abort the read-ahead is cancelled with the cursor; otherwise it is one batch: let it land.

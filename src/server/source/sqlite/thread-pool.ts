@@ -158,6 +158,7 @@ export class ThreadPool {
   }
 }
 
-function closedError(): SqliteSourceError {
+/** The error of every call made after close. */
+export function closedError(): SqliteSourceError {
   return new SqliteSourceError('MES source is closed', 'CLOSED')
 }
