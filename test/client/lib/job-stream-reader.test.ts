@@ -161,7 +161,7 @@ describe('readJobStream through one parser port', () => {
       else post(message, transfer)
     }
     let applied = 0
-    const read = readJobStream(serve(counted), () => (applied++, true), () => parser)
+    const read = readJobStream(serve(counted), () => (applied++, true), () => parser, 1)
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(applied).toBe(MAX_AHEAD)
     // The parser (ndjson-readablestream) and the framer each hold a line or two of their own.
@@ -184,7 +184,7 @@ describe('readJobStream through one parser port', () => {
       },
     }
     const items: ReceivedItem[] = []
-    expect(await readJobStream(request, (i) => (items.push(i), true), () => broken)).toBe('ended')
+    expect(await readJobStream(request, (i) => (items.push(i), true), () => broken, 1)).toBe('ended')
     expect(items.map((i) => i.kind)).toEqual(['line', 'records'])
     expect(terminated).toBe(true)
   })
