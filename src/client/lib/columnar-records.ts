@@ -54,8 +54,8 @@ export function transferablesOf(item: StreamItem): ArrayBuffer[] {
 }
 
 /**
- * The page's side of the string lists: appends each batch's new strings to its column's list. One per read
- * of the stream, as the worker's interners are.
+ * The page's side of the string lists: appends each batch's new strings to its column's list. One per parser
+ * and read, as the parser's interners are.
  */
 export class StringLists {
   private readonly lists = new Map<string, string[]>()
@@ -77,7 +77,7 @@ export class StringLists {
 }
 
 /** A batch's values as received (null for null): the slow path, for a column whose kind changes. */
-export function batchValues(batch: ColumnBatch, count: number): unknown[] {
+export function batchValues(batch: ColumnBatch, count: number): readonly unknown[] {
   switch (batch.kind) {
     case 'nulls':
       return new Array<unknown>(count).fill(null)
@@ -88,6 +88,6 @@ export function batchValues(batch: ColumnBatch, count: number): unknown[] {
     case 'text':
       return Array.from(batch.ids, (id) => (id === 0 ? null : batch.strings[id]))
     case 'raw':
-      return [...batch.values]
+      return batch.values
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { ApiOptions } from './api-client.ts'
 import type { ReceivedItem } from './columnar-records.ts'
-import { readJobStream, type ParserStarter } from './job-stream-reader.ts'
+import { readJobStream } from './job-stream-reader.ts'
 import type { IngestOutcome, StreamIngest } from './stream-ingest.ts'
 import { ApiRequestError, MalformedLineError } from './trace-errors.ts'
 
@@ -23,8 +23,6 @@ export interface JobStreamOptions {
   readonly onOutcomes: (outcomes: readonly IngestOutcome[]) => void
   /** Told about each reconnect (from = the resume point, null = from the start). */
   readonly onResume?: (from: string | null, attempt: number) => void
-  /** Where lines are parsed (default: a Web Worker where the browser has one). */
-  readonly startParser?: ParserStarter
 }
 
 /** The start of an item's line, for an error message. */
@@ -86,7 +84,6 @@ export async function streamJob(options: JobStreamOptions): Promise<void> {
           options.onOutcomes(outcomes)
           return !ingest.finished
         },
-        options.startParser,
       )
       if (ingest.finished) return
     } catch (err) {

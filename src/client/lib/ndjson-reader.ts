@@ -8,8 +8,8 @@ export type ReadEnd = 'ended' | 'stopped'
 
 /**
  * Calls `onLine` with each parsed line and its 1-based number (blank lines not counted); `onLine` returns
- * false to stop reading, or a promise of that to hold reading until the consumer catches up. Gives the browser a turn every few milliseconds so a buffered stream does not
- * block painting. Rejects with MalformedLineError for a bad line, or with the body's error (dropped
+ * false to stop reading, or a promise of that to hold reading until the consumer catches up. Gives the
+ * browser a turn every few milliseconds so a buffered stream does not block painting. Rejects with MalformedLineError for a bad line, or with the body's error (dropped
  * connection, abort).
  */
 export async function readNdjson(

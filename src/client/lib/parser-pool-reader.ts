@@ -60,6 +60,7 @@ export async function readThroughPool(
       then()
     }
     const onAbort = (): void => settle(() => reject(request.signal.reason))
+    if (request.signal.aborted) return onAbort()
     request.signal.addEventListener('abort', onAbort, { once: true })
 
     const drain = (): void => {

@@ -5,22 +5,11 @@
  * guesses differently from the page's column, the page falls back to appending the values one by one, so a
  * wrong guess costs time, never data.
  */
-import { DOMAIN_COLUMNS, DOMAINS, type Domain } from '../../shared/domains.ts'
+import { DOMAIN_COLUMNS, type Domain } from '../../shared/domains.ts'
 import type { EncodedColumn, EncodedRecords, StreamItem } from './columnar-records.ts'
 import { detectShape, isDateColumnName, parseWithShape, type DateTimeShape } from './iso-datetime.ts'
+import { isCount, isDomain, isNil } from './line-guards.ts'
 import { StringInterner } from './string-interner.ts'
-
-function isNil(v: unknown): v is null | undefined {
-  return v === null || v === undefined
-}
-
-function isCount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0
-}
-
-function isDomain(v: unknown): v is Domain {
-  return typeof v === 'string' && (DOMAINS as readonly string[]).includes(v)
-}
 
 /** What the encoder has learnt of one column: once text or raw, it stays so (as the page's column does). */
 class ColumnEncoder {
@@ -104,6 +93,8 @@ class ColumnEncoder {
 export class RecordsEncoder {
   private readonly columnNames = new Map<Domain, readonly string[]>()
   private readonly encoders = new Map<Domain, ColumnEncoder[]>()
+  /** Outlive the encoders: a restarted domain's text keeps the ids the page already has. */
+  private readonly interners = new Map<Domain, StringInterner[]>()
 
   /**
    * The item for a parsed line: a `records` line with `rows` that the page would accept is encoded; anything
@@ -130,8 +121,6 @@ export class RecordsEncoder {
     for (let c = 0; c < width; c++) columns.push(encoders[c].encode(typed, c))
     return { domain, batch, count, columns }
   }
-
-  private readonly interners = new Map<Domain, StringInterner[]>()
 
   private start(domain: Domain, columns: readonly string[]): void {
     const known = this.columnNames.get(domain)

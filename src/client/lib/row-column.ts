@@ -16,6 +16,7 @@ import {
   sameShape,
   type DateTimeShape,
 } from './iso-datetime.ts'
+import { isNil } from './line-guards.ts'
 import { StringInterner } from './string-interner.ts'
 
 export type ColumnKind = 'empty' | 'number' | 'datetime' | 'text' | 'mixed'
@@ -27,10 +28,6 @@ export type ColumnSnapshot =
   | { readonly kind: 'datetime'; readonly name: string; readonly values: Float64Array; readonly shape: DateTimeShape }
   | { readonly kind: 'text'; readonly name: string; readonly ids: Uint32Array; readonly strings: readonly string[] }
   | { readonly kind: 'mixed'; readonly name: string; readonly values: readonly unknown[] }
-
-function isNil(v: unknown): v is null | undefined {
-  return v === null || v === undefined
-}
 
 /** Display text of a value that is neither number, date-time nor string. */
 export function displayUnknown(v: unknown): string {
@@ -171,10 +168,6 @@ export class RowColumn {
     }
   }
 
-  private intern(s: string): number {
-    return this.interner.intern(s)
-  }
-
   private appendNulls(count: number): void {
     const at = this.length
     switch (this.kind) {
@@ -219,7 +212,7 @@ export class RowColumn {
     for (let i = 0; i < count; i++) {
       const id = ids[i]
       let mine = remap[id]
-      if (mine < 0) mine = remap[id] = this.intern(strings[id])
+      if (mine < 0) mine = remap[id] = this.interner.intern(strings[id])
       out.put(at + i, mine)
     }
     this.length = at + count
@@ -281,7 +274,7 @@ export class RowColumn {
         const ids = this.ids!
         for (; r < n; r++, at++) {
           const v = rows[r][index]
-          if (typeof v === 'string') ids.put(at, this.intern(v))
+          if (typeof v === 'string') ids.put(at, this.interner.intern(v))
           else if (isNil(v)) ids.put(at, 0)
           else break
         }
@@ -291,7 +284,7 @@ export class RowColumn {
         const mixed = this.mixed!
         for (; r < n; r++, at++) {
           const v = rows[r][index]
-          mixed[at] = typeof v === 'string' ? this.interner.strings[this.intern(v)] : (v ?? null)
+          mixed[at] = typeof v === 'string' ? this.interner.strings[this.interner.intern(v)] : (v ?? null)
         }
         break
       }
@@ -324,7 +317,7 @@ export class RowColumn {
       ids.reserve(this.length)
       for (let i = 0; i < this.length; i++) {
         const v = this.nums!.get(i)
-        if (!Number.isNaN(v)) ids.set(i, this.intern(formatWithShape(v, this.shape!)))
+        if (!Number.isNaN(v)) ids.set(i, this.interner.intern(formatWithShape(v, this.shape!)))
       }
       this.kind = 'text'
       this.ids = ids

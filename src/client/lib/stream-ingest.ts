@@ -3,9 +3,10 @@
  * Vue, no fetch), so every line type and edge case is testable directly. Safe across resumes: a repeated
  * `domain_start` keeps the table, a `records` batch already applied is skipped.
  */
-import { DOMAIN_COLUMNS, DOMAINS, type Domain } from '../../shared/domains.ts'
+import { DOMAIN_COLUMNS, type Domain } from '../../shared/domains.ts'
 import type { WarningLine } from '../../shared/ndjson-lines.ts'
 import type { ColumnarRecords } from './columnar-records.ts'
+import { isCount, isDomain } from './line-guards.ts'
 import type { TraceErrorCode } from './trace-errors.ts'
 import { parseLegacyResult } from './legacy-result.ts'
 import type { RowStore, RowTable } from './row-store.ts'
@@ -34,14 +35,6 @@ export type IngestOutcome =
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function isDomain(v: unknown): v is Domain {
-  return typeof v === 'string' && (DOMAINS as readonly string[]).includes(v)
-}
-
-function isCount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0
 }
 
 export class StreamIngest {
