@@ -160,8 +160,8 @@ async function main(): Promise<void> {
   }, SAMPLE_MS)
 
   let result: Record<string, unknown> | undefined
-  let peakMb = 0
-  let hwmMb = 0
+  let peakMb: number
+  let hwmMb: number
   try {
     const started = performance.now()
     const res = await fetch(`${server.url}/api/trace/events`, {
