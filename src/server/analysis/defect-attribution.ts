@@ -1,0 +1,411 @@
+/**
+ * The defect investigation's answer: which machines, material lots and wafer lots the lots failing at a
+ * detection station have in common. Holds one fact row per detection lot and, per suspect key, the list of
+ * detection lots linked to it (never an event row), so any filter is answered again from memory in time
+ * proportional to the links. See rate-statistics.ts for the test and the score.
+ */
+import { rankRates, rankTestPValue, suspicionScore, wilsonInterval } from './rate-statistics.ts'
+
+/** What is known of one lot at the detection station. */
+export interface DetectionLotFacts {
+  readonly cid: string
+  readonly name: string
+  /** TRACKINQTY at the station: the input of the rate. */
+  readonly inputQty: number
+  /** Reject quantity per loss reason at the station in the window. */
+  readonly rejects: Readonly<Record<string, number>>
+  /** The detection machine (EQUIPMENTNAME at the station). */
+  readonly machine: string | null
+  /** Track-in at the station, ISO 8601. */
+  readonly trackIn: string
+  readonly productType: string | null
+  readonly productLine: string | null
+}
+
+/** Kinds of suspect: an upstream machine, a material lot, a wafer root, or the detection machine itself. */
+export type SuspectDimension = 'machine' | 'material' | 'wafer_root' | 'detection_machine'
+export const SUSPECT_DIMENSIONS: readonly SuspectDimension[] = ['machine', 'material', 'wafer_root', 'detection_machine']
+
+/** Filters applied when reading, without re-running the trace. */
+export interface AttributionFilter {
+  /** Reasons counted as defects (the numerator only); all when empty. */
+  readonly lossReasons?: readonly string[]
+  /** Lots kept by PJ_TYPE; all when empty. */
+  readonly productTypes?: readonly string[]
+  /** Lots kept by PRODUCTLINENAME (the package); all when empty. */
+  readonly productLines?: readonly string[]
+  /** Machine suspects kept by workcenter group; all when empty. */
+  readonly workcenterGroups?: readonly string[]
+}
+
+export interface Suspect {
+  readonly dimension: SuspectDimension
+  /** machine: [group, name, id]; material: [part, lot]; wafer_root: [name]; detection_machine: [name]. */
+  readonly key: readonly (string | null)[]
+  readonly detection_lot_count: number
+  readonly input_qty: number
+  readonly defect_qty: number
+  /** Percent, 4 decimals. */
+  readonly defect_rate: number
+  /** Percent, 4 decimals: the rate of the lots not linked to this key. */
+  readonly rate_elsewhere: number
+  readonly lift: number | null
+  /** 95 % Wilson interval of defect_rate, percent. */
+  readonly rate_ci: readonly [number, number] | null
+  readonly p_value: number
+  readonly score: number
+}
+
+export interface ParetoItem {
+  readonly label: string
+  readonly value: number
+  readonly cumulative_pct: number
+}
+
+export interface DailyPoint {
+  readonly day: string
+  readonly input_qty: number
+  readonly defect_qty: number
+  readonly defect_rate: number
+}
+
+export interface AttributionKpi {
+  readonly total_input: number
+  readonly lot_count: number
+  readonly defective_lot_count: number
+  readonly defect_qty: number
+  readonly defect_rate: number
+  readonly top_loss_reason: string | null
+  readonly machines_involved: number
+}
+
+export interface AttributionResult {
+  readonly kpi: AttributionKpi
+  readonly suspects: Readonly<Record<SuspectDimension, readonly Suspect[]>>
+  /** Top 10 by defect quantity plus "other", per dimension and by loss reason. */
+  readonly pareto: Readonly<Record<SuspectDimension | 'loss_reason', readonly ParetoItem[]>>
+  readonly daily_trend: readonly DailyPoint[]
+  /** Daily points of the top suspect machines, keyed by their label. */
+  readonly suspect_trends: Readonly<Record<string, readonly DailyPoint[]>>
+  /** Reasons with reject quantity > 0 over the lots kept by the filter. */
+  readonly available_loss_reasons: readonly string[]
+  readonly available_product_types: readonly string[]
+  readonly available_product_lines: readonly string[]
+}
+
+export interface LotDetailRow {
+  readonly CONTAINERID: string
+  readonly CONTAINERNAME: string
+  readonly INPUT_QTY: number
+  readonly DEFECT_QTY: number
+  readonly DEFECT_RATE: number
+  readonly DETECTION_MACHINE: string | null
+  readonly TRACKINTIMESTAMP: string
+  readonly PJ_TYPE: string | null
+  readonly PRODUCTLINENAME: string | null
+  /** `reason: qty` of each reason with rejects, largest first. */
+  readonly REJECTS: string
+  /** The top suspects (by score) this lot is linked to. */
+  readonly SUSPECTS: string
+}
+
+/** How many suspects per dimension are listed, and how many name a lot's SUSPECTS. */
+const LIST_SIZE = 50
+const DETAIL_SUSPECTS = 10
+const PARETO_SIZE = 10
+const TREND_SUSPECTS = 3
+
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4
+const pct = (defects: number, input: number): number => (input > 0 ? round4((100 * defects) / input) : 0)
+
+/** A growable list of lot indices; sorted and de-duplicated once, when first read. */
+class LotList {
+  private items = new Uint32Array(4)
+  private size = 0
+  private compact = true
+
+  push(lot: number): void {
+    if (this.size > 0 && this.items[this.size - 1] === lot) return
+    if (this.size === this.items.length) {
+      const next = new Uint32Array(this.items.length * 2)
+      next.set(this.items)
+      this.items = next
+    }
+    if (this.size > 0 && this.items[this.size - 1] > lot) this.compact = false
+    this.items[this.size++] = lot
+  }
+
+  view(): Uint32Array {
+    if (!this.compact) {
+      const sorted = this.items.subarray(0, this.size).sort()
+      let n = 0
+      for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]
+      this.size = n
+      this.compact = true
+    }
+    return this.items.subarray(0, this.size)
+  }
+}
+
+interface KeyEntry {
+  readonly dimension: SuspectDimension
+  readonly parts: readonly (string | null)[]
+  readonly lots: LotList
+}
+
+function labelOf(dimension: SuspectDimension, parts: readonly (string | null)[]): string {
+  if (dimension === 'machine') return `${parts[1] ?? '?'} (${parts[0] ?? '?'})`
+  if (dimension === 'material') return `${parts[1] ?? '?'} (${parts[0] ?? '?'})`
+  return parts[0] ?? '?'
+}
+
+function selected(list: readonly string[] | undefined, value: string | null): boolean {
+  return !list || list.length === 0 || (value !== null && list.includes(value))
+}
+
+function paretoOf(entries: readonly { label: string; value: number }[]): ParetoItem[] {
+  const sorted = entries.filter((e) => e.value > 0).sort((a, b) => b.value - a.value || (a.label < b.label ? -1 : 1))
+  const total = sorted.reduce((s, e) => s + e.value, 0)
+  const head = sorted.slice(0, PARETO_SIZE)
+  const other = sorted.slice(PARETO_SIZE).reduce((s, e) => s + e.value, 0)
+  const items = other > 0 ? [...head, { label: 'other', value: other }] : head
+  let running = 0
+  return items.map((e) => {
+    running += e.value
+    return { label: e.label, value: e.value, cumulative_pct: total > 0 ? round4((100 * running) / total) : 0 }
+  })
+}
+
+/** Per-lot defect quantity and rate under a filter; NaN rate for a lot the filter leaves out or without input. */
+interface LotMeasures {
+  readonly kept: Uint8Array
+  readonly defects: Float64Array
+  readonly rates: Float64Array
+}
+
+export class DefectAttribution {
+  private readonly lots: DetectionLotFacts[] = []
+  private readonly byCid = new Map<string, number>()
+  private readonly keys = new Map<string, KeyEntry>()
+
+  /** Adds a detection lot (once per CID); returns its index, used by `link`. */
+  addLot(facts: DetectionLotFacts): number {
+    const known = this.byCid.get(facts.cid)
+    if (known !== undefined) return known
+    const index = this.lots.length
+    this.lots.push(facts)
+    this.byCid.set(facts.cid, index)
+    if (facts.machine !== null) this.link('detection_machine', [facts.machine], [index])
+    return index
+  }
+
+  /** The index of a detection lot. */
+  lotIndex(cid: string): number | undefined {
+    return this.byCid.get(cid)
+  }
+
+  get lotCount(): number {
+    return this.lots.length
+  }
+
+  /** Records that these detection lots went through (or came from) the key. */
+  link(dimension: SuspectDimension, parts: readonly (string | null)[], lots: Iterable<number>): void {
+    const id = dimension + '\u0000' + parts.join('\u0000')
+    let entry = this.keys.get(id)
+    if (!entry) {
+      entry = { dimension, parts, lots: new LotList() }
+      this.keys.set(id, entry)
+    }
+    for (const lot of lots) entry.lots.push(lot)
+  }
+
+  private measures(filter: AttributionFilter): LotMeasures {
+    const n = this.lots.length
+    const kept = new Uint8Array(n)
+    const defects = new Float64Array(n)
+    const rates = new Float64Array(n).fill(Number.NaN)
+    const reasons = filter.lossReasons?.length ? filter.lossReasons : undefined
+    for (let i = 0; i < n; i++) {
+      const lot = this.lots[i]
+      if (!selected(filter.productTypes, lot.productType) || !selected(filter.productLines, lot.productLine)) continue
+      kept[i] = 1
+      let d = 0
+      for (const [reason, qty] of Object.entries(lot.rejects)) if (!reasons || reasons.includes(reason)) d += qty
+      defects[i] = d
+      if (lot.inputQty > 0) rates[i] = d / lot.inputQty
+    }
+    return { kept, defects, rates }
+  }
+
+  /** The whole analysis under a filter. */
+  analyse(filter: AttributionFilter = {}): AttributionResult {
+    const m = this.measures(filter)
+    const ranking = rankRates(m.rates)
+    let totalInput = 0
+    let totalDefects = 0
+    let lotCount = 0
+    let defectiveLots = 0
+    const reasonQty = new Map<string, number>()
+    const allReasons = new Set<string>()
+    const types = new Set<string>()
+    const lines = new Set<string>()
+    const wanted = filter.lossReasons?.length ? filter.lossReasons : undefined
+    for (let i = 0; i < this.lots.length; i++) {
+      const lot = this.lots[i]
+      if (lot.productType !== null) types.add(lot.productType)
+      if (lot.productLine !== null) lines.add(lot.productLine)
+      if (!m.kept[i]) continue
+      lotCount++
+      totalInput += lot.inputQty
+      totalDefects += m.defects[i]
+      if (m.defects[i] > 0) defectiveLots++
+      for (const [reason, qty] of Object.entries(lot.rejects)) {
+        if (qty > 0) allReasons.add(reason)
+        if (!wanted || wanted.includes(reason)) reasonQty.set(reason, (reasonQty.get(reason) ?? 0) + qty)
+      }
+    }
+
+    const suspects = Object.fromEntries(SUSPECT_DIMENSIONS.map((d) => [d, [] as Suspect[]])) as Record<SuspectDimension, Suspect[]>
+    const groupKeep = filter.workcenterGroups?.length ? filter.workcenterGroups : undefined
+    for (const entry of this.keys.values()) {
+      if (entry.dimension === 'machine' && groupKeep && !groupKeep.includes(entry.parts[0] ?? '')) continue
+      const s = this.suspect(entry, m, ranking, totalInput, totalDefects)
+      if (s.detection_lot_count > 0) suspects[entry.dimension].push(s)
+    }
+    for (const list of Object.values(suspects)) {
+      // Ties end on the key itself, so the order never depends on the order the rows arrived in.
+      list.sort(
+        (a, b) =>
+          b.score - a.score ||
+          b.defect_qty - a.defect_qty ||
+          b.detection_lot_count - a.detection_lot_count ||
+          (a.key.join('\u0000') < b.key.join('\u0000') ? -1 : 1),
+      )
+    }
+
+    const topReason = [...reasonQty.entries()].sort((a, b) => b[1] - a[1])[0]
+    const pareto = {
+      ...(Object.fromEntries(
+        SUSPECT_DIMENSIONS.map((d) => [d, paretoOf(suspects[d].map((s) => ({ label: labelOf(d, s.key), value: s.defect_qty })))]),
+      ) as Record<SuspectDimension, ParetoItem[]>),
+      loss_reason: paretoOf([...reasonQty.entries()].map(([label, value]) => ({ label, value }))),
+    }
+    const trendSuspects = suspects.machine.filter((s) => s.score > 0).slice(0, TREND_SUSPECTS)
+    return {
+      kpi: {
+        total_input: totalInput,
+        lot_count: lotCount,
+        defective_lot_count: defectiveLots,
+        defect_qty: totalDefects,
+        defect_rate: pct(totalDefects, totalInput),
+        top_loss_reason: topReason && topReason[1] > 0 ? topReason[0] : null,
+        machines_involved: suspects.machine.length,
+      },
+      suspects: Object.fromEntries(SUSPECT_DIMENSIONS.map((d) => [d, suspects[d].slice(0, LIST_SIZE)])) as Record<SuspectDimension, Suspect[]>,
+      pareto,
+      daily_trend: this.daily(m, undefined),
+      suspect_trends: Object.fromEntries(trendSuspects.map((s) => [labelOf('machine', s.key), this.daily(m, this.entryOf(s))])),
+      available_loss_reasons: [...allReasons].sort(),
+      available_product_types: [...types].sort(),
+      available_product_lines: [...lines].sort(),
+    }
+  }
+
+  /** Detection lots with their facts and the top suspects they are linked to, `limit` from `offset`. */
+  lotDetail(filter: AttributionFilter, offset: number, limit: number): { total: number; rows: LotDetailRow[] } {
+    const m = this.measures(filter)
+    const analysis = this.analyse(filter)
+    const top = SUSPECT_DIMENSIONS.filter((d) => d !== 'detection_machine')
+      .flatMap((d) => analysis.suspects[d].filter((s) => s.score > 0).slice(0, DETAIL_SUSPECTS))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, DETAIL_SUSPECTS)
+    const suspectsOf = new Map<number, string[]>()
+    for (const s of top) {
+      for (const lot of this.entryOf(s).lots.view()) {
+        const list = suspectsOf.get(lot)
+        const label = labelOf(s.dimension, s.key)
+        if (list) list.push(label)
+        else suspectsOf.set(lot, [label])
+      }
+    }
+    const kept: number[] = []
+    for (let i = 0; i < this.lots.length; i++) if (m.kept[i]) kept.push(i)
+    kept.sort((a, b) => m.defects[b] - m.defects[a] || (this.lots[a].name < this.lots[b].name ? -1 : 1))
+    const rows = kept.slice(offset, offset + limit).map((i): LotDetailRow => {
+      const lot = this.lots[i]
+      const rejects = Object.entries(lot.rejects)
+        .filter(([, q]) => q > 0)
+        .sort((a, b) => b[1] - a[1])
+      return {
+        CONTAINERID: lot.cid,
+        CONTAINERNAME: lot.name,
+        INPUT_QTY: lot.inputQty,
+        DEFECT_QTY: m.defects[i],
+        DEFECT_RATE: pct(m.defects[i], lot.inputQty),
+        DETECTION_MACHINE: lot.machine,
+        TRACKINTIMESTAMP: lot.trackIn,
+        PJ_TYPE: lot.productType,
+        PRODUCTLINENAME: lot.productLine,
+        REJECTS: rejects.map(([r, q]) => `${r}: ${q}`).join('; '),
+        SUSPECTS: (suspectsOf.get(i) ?? []).join('; '),
+      }
+    })
+    return { total: kept.length, rows }
+  }
+
+  private entryOf(s: Suspect): KeyEntry {
+    return this.keys.get(s.dimension + '\u0000' + s.key.join('\u0000'))!
+  }
+
+  private suspect(entry: KeyEntry, m: LotMeasures, ranking: ReturnType<typeof rankRates>, totalInput: number, totalDefects: number): Suspect {
+    let lots = 0
+    let input = 0
+    let defects = 0
+    const members: number[] = []
+    for (const lot of entry.lots.view()) {
+      if (!m.kept[lot]) continue
+      lots++
+      input += this.lots[lot].inputQty
+      defects += m.defects[lot]
+      members.push(lot)
+    }
+    const inputOut = totalInput - input
+    const defectsOut = totalDefects - defects
+    const rateIn = input > 0 ? defects / input : 0
+    const rateOut = inputOut > 0 ? defectsOut / inputOut : 0
+    const lift = rateOut > 0 ? rateIn / rateOut : rateIn > 0 ? Number.POSITIVE_INFINITY : null
+    const pValue = rankTestPValue(ranking, members)
+    const ci = wilsonInterval(defects, input)
+    return {
+      dimension: entry.dimension,
+      key: entry.parts,
+      detection_lot_count: lots,
+      input_qty: input,
+      defect_qty: defects,
+      defect_rate: pct(defects, input),
+      rate_elsewhere: pct(defectsOut, inputOut),
+      // An infinite lift (no defects anywhere else) still scores, capped; JSON has no Infinity, so it shows as null.
+      lift: lift !== null && Number.isFinite(lift) ? round4(lift) : null,
+      rate_ci: ci ? [round4(100 * ci.low), round4(100 * ci.high)] : null,
+      p_value: pValue,
+      score: round4(suspicionScore(lift ?? 0, pValue)),
+    }
+  }
+
+  private daily(m: LotMeasures, entry: KeyEntry | undefined): DailyPoint[] {
+    const days = new Map<string, { input: number; defects: number }>()
+    const add = (i: number): void => {
+      if (!m.kept[i]) return
+      const day = this.lots[i].trackIn.slice(0, 10)
+      const d = days.get(day) ?? { input: 0, defects: 0 }
+      d.input += this.lots[i].inputQty
+      d.defects += m.defects[i]
+      days.set(day, d)
+    }
+    if (entry) for (const i of entry.lots.view()) add(i)
+    else for (let i = 0; i < this.lots.length; i++) add(i)
+    return [...days.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .map(([day, d]) => ({ day, input_qty: d.input, defect_qty: d.defects, defect_rate: pct(d.defects, d.input) }))
+  }
+}
