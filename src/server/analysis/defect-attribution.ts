@@ -183,6 +183,12 @@ interface LotMeasures {
   readonly rates: Float64Array
 }
 
+/** A stored attribution: the lots' facts and each key's linked lots, enough to answer any filter later. */
+export interface AttributionState {
+  readonly lots: readonly DetectionLotFacts[]
+  readonly keys: readonly { readonly dimension: SuspectDimension; readonly parts: readonly (string | null)[]; readonly lots: readonly number[] }[]
+}
+
 export class DefectAttribution {
   private readonly lots: DetectionLotFacts[] = []
   private readonly byCid = new Map<string, number>()
@@ -217,6 +223,25 @@ export class DefectAttribution {
       this.keys.set(id, entry)
     }
     for (const lot of lots) entry.lots.push(lot)
+  }
+
+  /** The state to store with a job, so its filters are answered without re-running the trace. */
+  state(): AttributionState {
+    return {
+      lots: this.lots,
+      keys: [...this.keys.values()].map((k) => ({ dimension: k.dimension, parts: k.parts, lots: [...k.lots.view()] })),
+    }
+  }
+
+  /** An attribution restored from `state()`. */
+  static fromState(state: AttributionState): DefectAttribution {
+    const a = new DefectAttribution()
+    for (const facts of state.lots) {
+      a.byCid.set(facts.cid, a.lots.length)
+      a.lots.push(facts)
+    }
+    for (const k of state.keys) a.link(k.dimension, k.parts, k.lots)
+    return a
   }
 
   private measures(filter: AttributionFilter): LotMeasures {

@@ -149,3 +149,14 @@ describe('DefectAttribution', () => {
     expect(a.lotDetail({}, 590, 25).rows).toHaveLength(10)
   })
 })
+
+describe('DefectAttribution state', () => {
+  it('answers every filter the same after a round trip through JSON', () => {
+    const a = build(planted())
+    const restored = DefectAttribution.fromState(JSON.parse(JSON.stringify(a.state())))
+    for (const filter of [{}, { lossReasons: ['IR leakage'] }, { productTypes: ['SOD-123'] }]) {
+      expect(restored.analyse(filter)).toEqual(a.analyse(filter))
+      expect(restored.lotDetail(filter, 10, 5)).toEqual(a.lotDetail(filter, 10, 5))
+    }
+  })
+})
