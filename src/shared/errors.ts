@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'JOB_CANCELLED',
   'WORKER_DIED',
   'STREAM_FAILED',
+  'ANALYSIS_NOT_AVAILABLE',
   'INTERNAL_ERROR',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

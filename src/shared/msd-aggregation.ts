@@ -1,4 +1,5 @@
 /** The `aggregation` line of an MSD trace: bounded summaries of its event rows, whatever their number. */
+import type { AttributionResult } from './defect-analysis.ts'
 import type { Direction, Domain } from './domains.ts'
 
 /** Lots that went through one machine (upstream_history). */
@@ -43,4 +44,9 @@ export interface MsdAggregation {
   reject_machines: MsdRejectMachineCount[]
   /** True when a summary met its key cap and later keys were not counted. */
   truncated: boolean
+  /**
+   * A backward date-range investigation's suspects, rates and trends (no filter applied); the job's
+   * /analysis route answers other filters.
+   */
+  analysis?: AttributionResult
 }

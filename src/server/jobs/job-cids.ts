@@ -9,6 +9,8 @@ import { traceLineageIds } from '../pipeline/lineage.ts'
 import { resolveSeedIds } from '../pipeline/seed-resolve-ids.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { JobInput } from './job-service.ts'
+import { DefectAnalysis } from '../analysis/defect-analysis.ts'
+import { msdWindow } from '../pipeline/seed-msd-queries.ts'
 
 export interface JobCidsOptions {
   readonly source: MesSource
@@ -23,8 +25,15 @@ export interface JobCidsOptions {
 /** Names listed per pattern in a job's seed summary: the record is rewritten often, so it stays small. */
 const SUMMARY_NAMES_PER_PATTERN = 100
 
+/** What a job covers; `analysis` is set for a backward MSD date range, ready for the event rows. */
+export interface JobCids {
+  readonly cids: string[]
+  readonly direction: Direction
+  readonly analysis?: DefectAnalysis
+}
+
 /** The CIDs and the lineage direction of a job. */
-export async function jobCids(profile: Profile, input: JobInput, options: JobCidsOptions): Promise<{ cids: string[]; direction: Direction }> {
+export async function jobCids(profile: Profile, input: JobInput, options: JobCidsOptions): Promise<JobCids> {
   const { source, config, signal } = options
   if (input.kind === 'container_ids') {
     return { cids: [...input.container_ids], direction: profileDirection(profile) }
@@ -41,8 +50,15 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   options.onStage('seed-resolve')
   const seeds = await seedIds(source, seedParams, options)
   if (seeds.length === 0) return { cids: [], direction }
+  const analysis =
+    seedParams.profile === 'mid_section_defect' && seedParams.params.mode === 'date_range' && direction === 'backward'
+      ? new DefectAnalysis(msdWindow(seedParams.params))
+      : undefined
+  await analysis?.loadDetections(source, { config, signal })
   options.onStage('lineage')
-  return { cids: await traceLineageIds(source, { profile, seeds, direction }, { config, signal }), direction }
+  const cids = await traceLineageIds(source, { profile, seeds, direction }, { config, signal }, analysis?.links)
+  analysis?.linkLineage()
+  return { cids, direction, analysis }
 }
 
 /**

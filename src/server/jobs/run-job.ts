@@ -58,7 +58,7 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
     await writer.put(writer.current)
     await results.delete(jobId)
     // The input (up to 100 K+ ids) is passed on, not kept: it is garbage once the CIDs are known.
-    const { cids, direction } = await jobCids(stored.profile, await readJobInput(jobs, jobId), {
+    const { cids, direction, analysis } = await jobCids(stored.profile, await readJobInput(jobs, jobId), {
       source: ctx.source,
       config,
       signal,
@@ -78,6 +78,7 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
       direction,
       domains,
       cids,
+      analysis,
       signal,
       onProgress: (p) => {
         const share = cids.length > 0 ? p.cidsDone / cids.length : 1

@@ -12,6 +12,7 @@ import { streamDomain } from '../pipeline/events.ts'
 import { createMsdAggregator } from '../pipeline/msd-aggregator.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { ResultMeta, ResultStore } from '../storage/result-store.ts'
+import type { DefectAnalysis } from '../analysis/defect-analysis.ts'
 import { createChunkWriter } from './chunk-writer.ts'
 
 export interface WriteEventsInput {
@@ -24,6 +25,8 @@ export interface WriteEventsInput {
   readonly direction: Direction
   readonly domains: readonly Domain[]
   readonly cids: readonly string[]
+  /** A backward MSD date range's defect analysis, fed every row and stored with the result. */
+  readonly analysis?: DefectAnalysis
   readonly signal: AbortSignal
   /** Totals so far: `domainIndex` and the share of its CIDs fetched drive the job's pct. */
   readonly onProgress: (p: { domainIndex: number; cidsDone: number; rows: number; chunks: number }) => void
@@ -78,6 +81,7 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
         }
         for await (const rows of streamDomain(input.source, domain, input.cids, { config, signal, onProgress })) {
           aggregator?.add(domain, rows)
+          input.analysis?.add(domain, rows)
           await writer.add(rows).catch((err: unknown) => {
             throw new ResultWriteError(`storing results failed: ${err instanceof Error ? err.message : String(err)}`)
           })
@@ -95,8 +99,12 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
     await results.writeMeta(meta)
   }
 
+  if (input.analysis) {
+    await results.writeAnalysis(jobId, Buffer.from(JSON.stringify(input.analysis.attribution.state()), 'utf8'))
+  }
   if (aggregator) {
-    const line: AggregationLine = { type: 'aggregation', data: aggregator.result() }
+    const analysis = input.analysis?.attribution.analyse()
+    const line: AggregationLine = { type: 'aggregation', data: analysis ? { ...aggregator.result(), analysis } : aggregator.result() }
     await results.writeAggregation(jobId, Buffer.from(JSON.stringify(line) + '\n', 'utf8'))
   }
   meta = { ...meta, aggregation: Boolean(aggregator), failed_domains: failed, complete: true }

@@ -14,7 +14,7 @@ import { serialsOf } from './lineage-queries.ts'
 import { lineageQueryId } from './lineage-query-id.ts'
 export { lineageContainerIds, lineageQueryId } from './lineage-query-id.ts'
 import { backwardResponse, forwardResponse, leafIds } from './lineage-response.ts'
-import { walkLineage } from './lineage-walk.ts'
+import { walkLineage, type WalkCollector } from './lineage-walk.ts'
 import { stageError } from './stage-errors.ts'
 import type { StageOptions } from './stage-options.ts'
 
@@ -82,13 +82,18 @@ export async function traceLineage(source: MesSource, input: LineageInput, opts:
 /**
  * The CIDs of the seeds' genealogy (seeds included), sorted: equal to `lineageContainerIds(traceLineage(…))`
  * from the same walk, without building names, nodes, edges or roots, so 100 K+ nodes stay a few MB. Fails
- * like traceLineage.
+ * like traceLineage. `collector` sees the walk (a defect analysis keeps its edges).
  */
-export async function traceLineageIds(source: MesSource, input: LineageInput, opts: StageOptions): Promise<string[]> {
+export async function traceLineageIds(
+  source: MesSource,
+  input: LineageInput,
+  opts: StageOptions,
+  collector: WalkCollector = {},
+): Promise<string[]> {
   const started = Date.now()
   const seedCount = input.seeds.length
   const found = await withLineageDeadline(opts, seedCount, (walkOpts) =>
-    walkLineage(source, walkOpts, input.seeds, input.direction, opts.config.LINEAGE_MAX_DEPTH),
+    walkLineage(source, walkOpts, input.seeds, input.direction, opts.config.LINEAGE_MAX_DEPTH, collector),
   )
   const cids = [...found].sort()
   found.clear()

@@ -1,10 +1,11 @@
 /**
- * The job resource, mounted at /api/trace/job: status, cancel, the NDJSON stream, result pages and the CSV
- * export of one job. Submission is POST /api/trace/jobs (job-submit.ts).
+ * The job resource, mounted at /api/trace/job: status, cancel, the NDJSON stream, result pages, the CSV
+ * export and the defect analysis of one job. Submission is POST /api/trace/jobs (job-submit.ts).
  */
 import { Hono } from 'hono'
 import type { JobService } from '../jobs/job-service.ts'
 import { jobNotFound } from './job-errors.ts'
+import { jobAnalysisHandlers } from './job-analysis.ts'
 import { exportJobCsv } from './job-export.ts'
 import { jobResultPage } from './job-result.ts'
 import { streamJob } from './job-stream.ts'
@@ -12,6 +13,7 @@ import { streamJob } from './job-stream.ts'
 /** The router mounted at /api/trace/job. */
 export function jobRoutes(deps: { readonly jobs: JobService }): Hono {
   const { jobs } = deps
+  const analysis = jobAnalysisHandlers(jobs)
   return new Hono()
     .get('/:id', async (c) => {
       const status = await jobs.status(c.req.param('id'))
@@ -28,4 +30,7 @@ export function jobRoutes(deps: { readonly jobs: JobService }): Hono {
     .get('/:id/stream', (c) => streamJob(c, jobs))
     .get('/:id/result', (c) => jobResultPage(c, jobs))
     .get('/:id/export.csv', (c) => exportJobCsv(c, jobs))
+    .get('/:id/analysis', analysis.analysis)
+    .get('/:id/analysis/lots', analysis.lots)
+    .get('/:id/analysis/lots.csv', analysis.lotsCsv)
 }

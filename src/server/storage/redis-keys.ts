@@ -16,6 +16,8 @@ export interface RedisKeys {
   legacyResult(jobId: string): string
   resultMeta(jobId: string): string
   aggregation(jobId: string): string
+  /** The defect analysis state (JSON) of an MSD job. */
+  analysis(jobId: string): string
   chunk(jobId: string, domain: Domain, idx: number): string
 }
 
@@ -33,6 +35,7 @@ export function redisKeys(prefix: string): RedisKeys {
     legacyResult: (id) => `${job(id)}:result`,
     resultMeta: (id) => `${job(id)}:result:meta`,
     aggregation: (id) => `${job(id)}:result:aggregation`,
+    analysis: (id) => `${job(id)}:result:analysis`,
     chunk: (id, domain, idx) => `${job(id)}:result:${domain}:${idx}`,
   }
 }

@@ -24,7 +24,7 @@ export function createRedisResultStore(redis: Redis, options: RedisResultStoreOp
 
   /** Every key of the job's result, chunk keys by contiguous index up to what the meta (or probing) finds. */
   async function forEachKeyBatch(jobId: string, meta: ResultMeta | undefined, fn: (batch: string[]) => Promise<number>): Promise<void> {
-    await fn([keys.resultMeta(jobId), keys.aggregation(jobId), keys.legacyResult(jobId)])
+    await fn([keys.resultMeta(jobId), keys.aggregation(jobId), keys.analysis(jobId), keys.legacyResult(jobId)])
     for (const domain of DOMAINS) {
       const known = meta?.domains[domain]?.chunks ?? 0
       // Chunks past what the meta lists may exist (written after its last update): probe until a batch is empty.
@@ -55,6 +55,12 @@ export function createRedisResultStore(redis: Redis, options: RedisResultStoreOp
     },
     async readAggregation(jobId) {
       return (await redis.getBuffer(keys.aggregation(jobId))) ?? undefined
+    },
+    async writeAnalysis(jobId, data) {
+      await redis.set(keys.analysis(jobId), Buffer.from(data.buffer, data.byteOffset, data.byteLength), 'EX', ttl)
+    },
+    async readAnalysis(jobId) {
+      return (await redis.getBuffer(keys.analysis(jobId))) ?? undefined
     },
     async readLegacy(jobId) {
       return (await redis.getBuffer(keys.legacyResult(jobId))) ?? undefined

@@ -42,6 +42,9 @@ export interface ResultStore {
   /** Stores the encoded `aggregation` line, newline included. */
   writeAggregation(jobId: string, line: Uint8Array): Promise<void>
   readAggregation(jobId: string): Promise<Buffer | undefined>
+  /** Stores the defect analysis state (JSON) that answers the analysis filters of a finished MSD job. */
+  writeAnalysis(jobId: string, data: Uint8Array): Promise<void>
+  readAnalysis(jobId: string): Promise<Buffer | undefined>
   /** A result stored by the old system as one value (its JSON text), if any. */
   readLegacy(jobId: string): Promise<Buffer | undefined>
   /** Starts the expiry clock of a finished result (Redis TTL); the file store leaves it to the sweeper. */

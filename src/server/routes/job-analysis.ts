@@ -1,0 +1,98 @@
+/**
+ * The defect analysis of a finished backward MSD job, answered from its stored state under any filter
+ * (loss reasons, product type, package, workcenter group) without re-running the trace:
+ * GET /api/trace/job/<id>/analysis, /analysis/lots (per-lot detail, paged) and /analysis/lots.csv.
+ */
+import type { Context } from 'hono'
+import { stream } from 'hono/streaming'
+import { CSV_BOM, csvRow } from '../../shared/csv.ts'
+import {
+  analysisFilterOf,
+  analysisLotsQuerySchema,
+  analysisQuerySchema,
+  type AnalysisLotsPage,
+  type LotDetailRow,
+} from '../../shared/defect-analysis.ts'
+import { AttributionCache } from '../analysis/attribution-cache.ts'
+import type { DefectAttribution } from '../analysis/defect-attribution.ts'
+import { ApiError } from '../http/api-error.ts'
+import { parseOrThrow } from '../http/validation.ts'
+import type { JobService } from '../jobs/job-service.ts'
+import { log } from '../logger.ts'
+import { finishedResult } from './job-finished-result.ts'
+
+const CSV_PAGE = 5000
+const DETAIL_COLUMNS: readonly (keyof LotDetailRow)[] = [
+  'CONTAINERID',
+  'CONTAINERNAME',
+  'INPUT_QTY',
+  'DEFECT_QTY',
+  'DEFECT_RATE',
+  'DETECTION_MACHINE',
+  'TRACKINTIMESTAMP',
+  'PJ_TYPE',
+  'PRODUCTLINENAME',
+  'REJECTS',
+  'SUSPECTS',
+]
+
+/** The analysis handlers of one job service, sharing one cache of restored attributions. */
+export function jobAnalysisHandlers(jobs: JobService): {
+  analysis: (c: Context) => Promise<Response>
+  lots: (c: Context) => Promise<Response>
+  lotsCsv: (c: Context) => Promise<Response>
+} {
+  const cache = new AttributionCache()
+
+  const attributionOf = async (jobId: string): Promise<DefectAttribution> => {
+    await finishedResult(jobs, jobId)
+    const attribution = await cache.get(jobId, () => jobs.results.readAnalysis(jobId))
+    if (!attribution) {
+      throw new ApiError(404, 'ANALYSIS_NOT_AVAILABLE', `job ${jobId} has no defect analysis: only backward defect investigations of a date range have one`)
+    }
+    return attribution
+  }
+
+  return {
+    async analysis(c) {
+      const jobId = c.req.param('id') ?? ''
+      const query = parseOrThrow(analysisQuerySchema, c.req.query())
+      const attribution = await attributionOf(jobId)
+      c.header('Cache-Control', 'no-store')
+      return c.json(attribution.analyse(analysisFilterOf(query)))
+    },
+
+    async lots(c) {
+      const jobId = c.req.param('id') ?? ''
+      const query = parseOrThrow(analysisLotsQuerySchema, c.req.query())
+      const attribution = await attributionOf(jobId)
+      const { total, rows } = attribution.lotDetail(analysisFilterOf(query), query.offset, query.limit)
+      const page: AnalysisLotsPage = { job_id: jobId, offset: query.offset, total, data: rows }
+      c.header('Cache-Control', 'no-store')
+      return c.json(page)
+    },
+
+    async lotsCsv(c) {
+      const jobId = c.req.param('id') ?? ''
+      const query = parseOrThrow(analysisQuerySchema, c.req.query())
+      const attribution = await attributionOf(jobId)
+      const filter = analysisFilterOf(query)
+      c.header('Content-Type', 'text/csv; charset=utf-8')
+      c.header('Content-Disposition', `attachment; filename="${jobId}-defect-lots.csv"`)
+      c.header('Cache-Control', 'no-store')
+      return stream(c, async (s) => {
+        try {
+          await s.write(CSV_BOM + csvRow(DETAIL_COLUMNS))
+          for (let offset = 0; ; offset += CSV_PAGE) {
+            const { rows } = attribution.lotDetail(filter, offset, CSV_PAGE)
+            if (rows.length === 0 || s.aborted) return
+            await s.write(rows.map((r) => csvRow(DETAIL_COLUMNS.map((k) => r[k]))).join(''))
+          }
+        } catch (err) {
+          log.error('defect lots csv failed', { job_id: jobId, error: err instanceof Error ? err.message : String(err) })
+          s.abort()
+        }
+      })
+    },
+  }
+}

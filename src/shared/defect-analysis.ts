@@ -1,0 +1,134 @@
+/**
+ * The defect investigation's answer as the API sends it: KPIs, suspects with their rates and statistics,
+ * Paretos, daily trends and the per-lot detail rows. Computed by src/server/analysis, read by the page.
+ */
+import { z } from 'zod'
+
+/** Kinds of suspect: an upstream machine, a material lot, a wafer root, or the detection machine itself. */
+export type SuspectDimension = 'machine' | 'material' | 'wafer_root' | 'detection_machine'
+export const SUSPECT_DIMENSIONS: readonly SuspectDimension[] = ['machine', 'material', 'wafer_root', 'detection_machine']
+
+/** Filters applied when reading, without re-running the trace. */
+export interface AttributionFilter {
+  /** Reasons counted as defects (the numerator only); all when empty. */
+  readonly lossReasons?: readonly string[]
+  /** Lots kept by PJ_TYPE; all when empty. */
+  readonly productTypes?: readonly string[]
+  /** Lots kept by PRODUCTLINENAME (the package); all when empty. */
+  readonly productLines?: readonly string[]
+  /** Machine suspects kept by workcenter group; all when empty. */
+  readonly workcenterGroups?: readonly string[]
+}
+
+export interface Suspect {
+  readonly dimension: SuspectDimension
+  /** machine: [group, name, id]; material: [part, lot]; wafer_root: [name]; detection_machine: [name]. */
+  readonly key: readonly (string | null)[]
+  readonly detection_lot_count: number
+  readonly input_qty: number
+  readonly defect_qty: number
+  /** Percent, 4 decimals. */
+  readonly defect_rate: number
+  /** Percent, 4 decimals: the rate of the lots not linked to this key. */
+  readonly rate_elsewhere: number
+  readonly lift: number | null
+  /** 95 % Wilson interval of defect_rate, percent. */
+  readonly rate_ci: readonly [number, number] | null
+  readonly p_value: number
+  readonly score: number
+}
+
+export interface ParetoItem {
+  readonly label: string
+  readonly value: number
+  readonly cumulative_pct: number
+}
+
+export interface DailyPoint {
+  readonly day: string
+  readonly input_qty: number
+  readonly defect_qty: number
+  readonly defect_rate: number
+}
+
+export interface AttributionKpi {
+  readonly total_input: number
+  readonly lot_count: number
+  readonly defective_lot_count: number
+  readonly defect_qty: number
+  readonly defect_rate: number
+  readonly top_loss_reason: string | null
+  readonly machines_involved: number
+}
+
+export interface AttributionResult {
+  readonly kpi: AttributionKpi
+  readonly suspects: Readonly<Record<SuspectDimension, readonly Suspect[]>>
+  /** Top 10 by defect quantity plus "other", per dimension and by loss reason. */
+  readonly pareto: Readonly<Record<SuspectDimension | 'loss_reason', readonly ParetoItem[]>>
+  readonly daily_trend: readonly DailyPoint[]
+  /** Daily points of the top suspect machines, keyed by their label. */
+  readonly suspect_trends: Readonly<Record<string, readonly DailyPoint[]>>
+  /** Reasons with reject quantity > 0 over the lots kept by the filter. */
+  readonly available_loss_reasons: readonly string[]
+  readonly available_product_types: readonly string[]
+  readonly available_product_lines: readonly string[]
+}
+
+export interface LotDetailRow {
+  readonly CONTAINERID: string
+  readonly CONTAINERNAME: string
+  readonly INPUT_QTY: number
+  readonly DEFECT_QTY: number
+  readonly DEFECT_RATE: number
+  readonly DETECTION_MACHINE: string | null
+  readonly TRACKINTIMESTAMP: string
+  readonly PJ_TYPE: string | null
+  readonly PRODUCTLINENAME: string | null
+  /** `reason: qty` of each reason with rejects, largest first. */
+  readonly REJECTS: string
+  /** The top suspects (by score) this lot is linked to. */
+  readonly SUSPECTS: string
+}
+
+
+/** A comma-separated list in a query string ('' = none): `?loss_reasons=A,B`. */
+const listParam = z
+  .string()
+  .max(10_000)
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+
+/** Query of GET /api/trace/job/<id>/analysis: the read-time filters, each a comma-separated list. */
+export const analysisQuerySchema = z.object({
+  loss_reasons: listParam,
+  product_types: listParam,
+  product_lines: listParam,
+  workcenter_groups: listParam,
+})
+export type AnalysisQuery = z.output<typeof analysisQuerySchema>
+
+/** Query of GET /api/trace/job/<id>/analysis/lots: the filters plus a page. */
+export const analysisLotsQuerySchema = analysisQuerySchema.extend({
+  offset: z.string().regex(/^\d{1,9}$/, 'offset is a whole number').default('0').transform(Number),
+  limit: z.string().regex(/^\d{1,5}$/, 'limit is a whole number').default('1000').transform(Number)
+    .refine((n) => n >= 1 && n <= 10_000, 'limit is 1 to 10000'),
+})
+
+/** The filter of a parsed analysis query. */
+export function analysisFilterOf(q: AnalysisQuery): AttributionFilter {
+  return {
+    lossReasons: q.loss_reasons,
+    productTypes: q.product_types,
+    productLines: q.product_lines,
+    workcenterGroups: q.workcenter_groups,
+  }
+}
+
+/** A page of per-lot detail rows. */
+export interface AnalysisLotsPage {
+  readonly job_id: string
+  readonly offset: number
+  readonly total: number
+  readonly data: readonly LotDetailRow[]
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AnalysisLotsPage, AttributionResult } from '../../../src/shared/defect-analysis.ts'
+import type { MsdAggregation } from '../../../src/shared/msd-aggregation.ts'
+import { readNdjson, startJobHarness, submitTrace, waitForStatus, wholeTraceBody, type JobHarness } from '../jobs/job-harness.ts'
+
+const LOTS = 60
+
+describe('defect analysis of a job', () => {
+  let h: JobHarness
+  let msdJob: string
+  beforeAll(async () => {
+    h = await startJobHarness({ lots: LOTS, historyPerLot: 7 })
+    const body = {
+      profile: 'mid_section_defect',
+      params: { mode: 'date_range', station: '測試', start_date: '2024-01-01', end_date: '2024-01-31' },
+      domains: ['upstream_history', 'materials'],
+    }
+    msdJob = (await submitTrace(h.app, body)).job_id
+    await waitForStatus(h.app, msdJob, (s) => s.status === 'finished' || s.status === 'failed')
+  })
+  afterAll(async () => h?.close())
+
+  it('streams the unfiltered analysis in the aggregation line, and answers it again from the stored state', async () => {
+    const lines = await readNdjson(await h.app.request(`/api/trace/job/${msdJob}/stream`))
+    const aggregation = lines.find((l) => l.type === 'aggregation')
+    const streamed = (aggregation as { data: MsdAggregation }).data.analysis!
+    expect(streamed.kpi.lot_count).toBe(LOTS)
+    expect(streamed.kpi.total_input).toBe(LOTS * 1000)
+    expect(streamed.suspects.machine.length).toBeGreaterThan(0)
+    expect(streamed.suspects.machine.every((s) => s.key[0] !== '測試')).toBe(true)
+
+    const res = await h.app.request(`/api/trace/job/${msdJob}/analysis`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Cache-Control')).toBe('no-store')
+    expect((await res.json()) as AttributionResult).toEqual(streamed)
+  })
+
+  it('applies a loss-reason filter to the numerator only', async () => {
+    const all = (await (await h.app.request(`/api/trace/job/${msdJob}/analysis`)).json()) as AttributionResult
+    const none = (await (await h.app.request(`/api/trace/job/${msdJob}/analysis?loss_reasons=NO-SUCH-REASON`)).json()) as AttributionResult
+    expect(all.kpi.defect_qty).toBeGreaterThan(0)
+    expect(none.kpi.defect_qty).toBe(0)
+    expect(none.kpi.total_input).toBe(all.kpi.total_input)
+    expect(none.available_loss_reasons).toEqual(all.available_loss_reasons)
+  })
+
+  it('pages the per-lot detail and exports it whole as CSV', async () => {
+    const page = (await (await h.app.request(`/api/trace/job/${msdJob}/analysis/lots?offset=50&limit=20`)).json()) as AnalysisLotsPage
+    expect(page.total).toBe(LOTS)
+    expect(page.data).toHaveLength(10)
+    const csv = await (await h.app.request(`/api/trace/job/${msdJob}/analysis/lots.csv`)).text()
+    const lines = csv.trim().split('\r\n')
+    expect(lines[0]).toContain('CONTAINERID,CONTAINERNAME,INPUT_QTY,DEFECT_QTY')
+    expect(lines).toHaveLength(LOTS + 1)
+  })
+
+  it('refuses a bad page with 400 and a job without an analysis with 404 ANALYSIS_NOT_AVAILABLE', async () => {
+    const bad = await h.app.request(`/api/trace/job/${msdJob}/analysis/lots?limit=0x10`)
+    expect(bad.status).toBe(400)
+    const other = (await submitTrace(h.app, wholeTraceBody(['history']))).job_id
+    await waitForStatus(h.app, other, (s) => s.status === 'finished')
+    const res = await h.app.request(`/api/trace/job/${other}/analysis`)
+    expect(res.status).toBe(404)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ANALYSIS_NOT_AVAILABLE')
+  })
+})
