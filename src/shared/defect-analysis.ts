@@ -125,6 +125,28 @@ export function analysisFilterOf(q: AnalysisQuery): AttributionFilter {
   }
 }
 
+/** One suspect's numbers, its trend over the window and the lots behind it. */
+export interface SuspectDetail {
+  readonly suspect: Suspect
+  readonly daily_trend: readonly DailyPoint[]
+  /** The worst lots behind the suspect, at most 200. */
+  readonly lots: readonly {
+    CONTAINERID: string
+    CONTAINERNAME: string
+    INPUT_QTY: number
+    DEFECT_QTY: number
+    DEFECT_RATE: number
+    TRACKINTIMESTAMP: string
+  }[]
+  readonly lot_count: number
+}
+
+/** Query of GET /api/trace/job/<id>/analysis/suspect: which suspect (key parts joined by `|`), plus the filters. */
+export const suspectQuerySchema = analysisQuerySchema.extend({
+  dimension: z.enum(SUSPECT_DIMENSIONS as unknown as [SuspectDimension, ...SuspectDimension[]]),
+  key: z.string().min(1).max(2000),
+})
+
 /** A page of per-lot detail rows. */
 export interface AnalysisLotsPage {
   readonly job_id: string

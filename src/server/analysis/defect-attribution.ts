@@ -12,6 +12,7 @@ import {
   type LotDetailRow,
   type ParetoItem,
   type Suspect,
+  type SuspectDetail,
   type SuspectDimension,
 } from '../../shared/defect-analysis.ts'
 import { rankRates, rankTestPValue, suspicionScore, wilsonInterval } from './rate-statistics.ts'
@@ -299,6 +300,35 @@ export class DefectAttribution {
       }
     })
     return { total: kept.length, rows }
+  }
+
+  /** One suspect under a filter: its numbers, its daily trend and the detection lots behind it (worst first). */
+  suspectDetail(dimension: SuspectDimension, key: readonly (string | null)[], filter: AttributionFilter, maxLots: number): SuspectDetail | undefined {
+    const entry = this.keys.get(dimension + '\u0000' + key.join('\u0000'))
+    if (!entry) return undefined
+    const m = this.measures(filter)
+    const ranking = rankRates(m.rates)
+    let totalInput = 0
+    let totalDefects = 0
+    for (let i = 0; i < this.lots.length; i++) {
+      if (!m.kept[i]) continue
+      totalInput += this.lots[i].inputQty
+      totalDefects += m.defects[i]
+    }
+    const lots = [...entry.lots.view()].filter((i) => m.kept[i]).sort((a, b) => m.defects[b] - m.defects[a])
+    return {
+      suspect: this.suspect(entry, m, ranking, totalInput, totalDefects),
+      daily_trend: this.daily(m, entry),
+      lots: lots.slice(0, maxLots).map((i) => ({
+        CONTAINERID: this.lots[i].cid,
+        CONTAINERNAME: this.lots[i].name,
+        INPUT_QTY: this.lots[i].inputQty,
+        DEFECT_QTY: m.defects[i],
+        DEFECT_RATE: pct(m.defects[i], this.lots[i].inputQty),
+        TRACKINTIMESTAMP: this.lots[i].trackIn,
+      })),
+      lot_count: lots.length,
+    }
   }
 
   private entryOf(s: Suspect): KeyEntry {

@@ -1,7 +1,8 @@
 /**
  * The defect analysis of a finished backward MSD job, answered from its stored state under any filter
  * (loss reasons, product type, package, workcenter group) without re-running the trace:
- * GET /api/trace/job/<id>/analysis, /analysis/lots (per-lot detail, paged) and /analysis/lots.csv.
+ * GET /api/trace/job/<id>/analysis, /analysis/suspect (one suspect's trend and lots), /analysis/lots (per-lot
+ * detail, paged) and /analysis/lots.csv.
  */
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
@@ -10,6 +11,7 @@ import {
   analysisFilterOf,
   analysisLotsQuerySchema,
   analysisQuerySchema,
+  suspectQuerySchema,
   type AnalysisLotsPage,
   type LotDetailRow,
 } from '../../shared/defect-analysis.ts'
@@ -22,6 +24,7 @@ import { log } from '../logger.ts'
 import { finishedResult } from './job-finished-result.ts'
 
 const CSV_PAGE = 5000
+const SUSPECT_LOTS = 200
 const DETAIL_COLUMNS: readonly (keyof LotDetailRow)[] = [
   'CONTAINERID',
   'CONTAINERNAME',
@@ -41,6 +44,7 @@ export function jobAnalysisHandlers(jobs: JobService): {
   analysis: (c: Context) => Promise<Response>
   lots: (c: Context) => Promise<Response>
   lotsCsv: (c: Context) => Promise<Response>
+  suspect: (c: Context) => Promise<Response>
 } {
   const cache = new AttributionCache()
 
@@ -70,6 +74,18 @@ export function jobAnalysisHandlers(jobs: JobService): {
       const page: AnalysisLotsPage = { job_id: jobId, offset: query.offset, total, data: rows }
       c.header('Cache-Control', 'no-store')
       return c.json(page)
+    },
+
+    async suspect(c) {
+      const jobId = c.req.param('id') ?? ''
+      const query = parseOrThrow(suspectQuerySchema, c.req.query())
+      const attribution = await attributionOf(jobId)
+      // Key parts travel joined by '|', an empty part standing for a missing value (a machine without an id).
+      const key = query.key.split('|').map((p) => (p === '' ? null : p))
+      const detail = attribution.suspectDetail(query.dimension, key, analysisFilterOf(query), SUSPECT_LOTS)
+      if (!detail) throw new ApiError(404, 'NOT_FOUND', `no ${query.dimension} suspect ${query.key} in job ${jobId}`, { field: 'key' })
+      c.header('Cache-Control', 'no-store')
+      return c.json(detail)
     },
 
     async lotsCsv(c) {

@@ -31,6 +31,7 @@ export function jobRoutes(deps: { readonly jobs: JobService }): Hono {
     .get('/:id/result', (c) => jobResultPage(c, jobs))
     .get('/:id/export.csv', (c) => exportJobCsv(c, jobs))
     .get('/:id/analysis', analysis.analysis)
+    .get('/:id/analysis/suspect', analysis.suspect)
     .get('/:id/analysis/lots', analysis.lots)
     .get('/:id/analysis/lots.csv', analysis.lotsCsv)
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AnalysisLotsPage, AttributionResult } from '../../../src/shared/defect-analysis.ts'
+import type { AnalysisLotsPage, AttributionResult, SuspectDetail } from '../../../src/shared/defect-analysis.ts'
 import type { MsdAggregation } from '../../../src/shared/msd-aggregation.ts'
 import { readNdjson, startJobHarness, submitTrace, waitForStatus, wholeTraceBody, type JobHarness } from '../jobs/job-harness.ts'
 
@@ -42,6 +42,20 @@ describe('defect analysis of a job', () => {
     expect(none.kpi.defect_qty).toBe(0)
     expect(none.kpi.total_input).toBe(all.kpi.total_input)
     expect(none.available_loss_reasons).toEqual(all.available_loss_reasons)
+  })
+
+  it('answers one suspect with its trend and the lots behind it', async () => {
+    const all = (await (await h.app.request(`/api/trace/job/${msdJob}/analysis`)).json()) as AttributionResult
+    const top = all.suspects.machine[0]
+    const key = top.key.map((p) => p ?? '').join('|')
+    const res = await h.app.request(`/api/trace/job/${msdJob}/analysis/suspect?dimension=machine&key=${encodeURIComponent(key)}`)
+    expect(res.status).toBe(200)
+    const detail = (await res.json()) as SuspectDetail
+    expect(detail.suspect).toEqual(top)
+    expect(detail.lot_count).toBe(top.detection_lot_count)
+    expect(detail.daily_trend.reduce((n, d) => n + d.input_qty, 0)).toBe(top.input_qty)
+    const missing = await h.app.request(`/api/trace/job/${msdJob}/analysis/suspect?dimension=machine&key=nope`)
+    expect(missing.status).toBe(404)
   })
 
   it('pages the per-lot detail and exports it whole as CSV', async () => {
