@@ -9,16 +9,14 @@
  * - ISO 8601 text bound against a DATE column converts through the session's NLS_DATE_FORMAT, which the
  *   adapter sets (oracle-session.ts), so stages bind dates as text exactly as on SQLite.
  */
+import { LIST_COLUMNS } from '../mes-schema.ts'
 import type { SqlQuery, SqlValue } from '../sql.ts'
 
 /** Oracle's limit on the expressions of one IN list, and on the ids of one collection constructor here. */
 export const ORACLE_LIST_MAX = 1000
 
-/**
- * Columns of the warehouse that are (or may be) CLOBs: DW_MES_JOB's comma-separated CID and name lists, which
- * outgrow VARCHAR2(4000) for jobs that touched many lots.
- */
-export const ORACLE_LOB_COLUMNS: readonly string[] = ['CONTAINERIDS', 'CONTAINERNAMES']
+/** Columns of the warehouse that are (or may be) CLOBs. */
+export const ORACLE_LOB_COLUMNS: readonly string[] = LIST_COLUMNS
 
 /** SQL text plus its parameters in `:n` order, ready for node-oracledb's positional binds. */
 export interface CompiledOracle {
@@ -49,12 +47,11 @@ export function compileOracle(query: SqlQuery): CompiledOracle {
     return `:${binds.length}`
   }
   const idRows = (ids: readonly string[]): string => {
-    const parts: string[] = []
-    for (let i = 0; i === 0 || i < ids.length; i += ORACLE_LIST_MAX) {
-      const list = ids.slice(i, i + ORACLE_LIST_MAX).map(bind).join(', ')
-      parts.push(`SELECT COLUMN_VALUE AS cid FROM TABLE(sys.odcivarchar2list(${list}))`)
-    }
-    return parts.join(' UNION ALL ')
+    // An empty list still needs one (empty) collection, so the derived table exists and has no rows.
+    const groups = ids.length === 0 ? [[]] : chunks(ids, ORACLE_LIST_MAX)
+    return groups
+      .map((group) => `SELECT COLUMN_VALUE AS cid FROM TABLE(sys.odcivarchar2list(${group.map(bind).join(', ')}))`)
+      .join(' UNION ALL ')
   }
   let text = query.strings[0]
   query.parts.forEach((part, i) => {
@@ -79,6 +76,12 @@ export function compileOracle(query: SqlQuery): CompiledOracle {
   text = text.replace(TRAILING_LIMIT, ' FETCH FIRST $1 ROWS ONLY')
   assertNoLobComparison(text)
   return { text, binds }
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
+  return out
 }
 
 function assertNoLobComparison(text: string): void {
