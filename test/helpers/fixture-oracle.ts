@@ -51,7 +51,9 @@ export async function createOracleFixture(url: string, rows: FixtureRows): Promi
       const unknown = Object.keys(row).filter((c) => !spec.columns.some(([name]) => name === c))
       if (unknown.length) throw new Error(`fixture: ${table} has no column ${unknown.join(', ')}`)
     }
-    const values = spec.columns.map(([, type], i) => (type === 'timestamp' ? `TO_DATE(:${i + 1}, '${SESSION_DATE_FORMAT}')` : `:${i + 1}`))
+    const values = spec.columns.map(([, type], i) =>
+      type === 'timestamp' ? `TO_DATE(:${i + 1}, '${SESSION_DATE_FORMAT}')` : `:${i + 1}`,
+    )
     const insert = `INSERT INTO ${table} (${spec.columns.map(([c]) => c).join(', ')}) VALUES (${values.join(', ')})`
     await (admin as unknown as ExecuteMany).executeMany(
       insert,

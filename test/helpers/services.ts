@@ -25,7 +25,10 @@ export const TEST_ORACLE_URL = process.env.TEST_ORACLE_URL
  */
 export function requireOracle(): boolean {
   if (TEST_ORACLE_URL !== undefined && TEST_ORACLE_URL !== '') return false
-  console.warn('\n!!!!! TEST_ORACLE_URL is not set: SKIPPING the Oracle runs of the contract suite (nothing about Oracle was verified) !!!!!\n')
+  console.warn(
+    '\n!!!!! TEST_ORACLE_URL is not set: SKIPPING the Oracle runs of the contract suite ' +
+      '(nothing about Oracle was verified) !!!!!\n',
+  )
   return true
 }
 

@@ -36,7 +36,8 @@ export async function openSource(config: Config): Promise<MesSource> {
   if (url !== undefined) {
     if (!/^postgres(ql)?:\/\//i.test(url)) {
       throw new Error(
-        'MES_DATABASE_URL must start with postgres:// or postgresql:// (for Oracle set MES_ORACLE_URL); unset it to use MES_DB_PATH',
+        'MES_DATABASE_URL must start with postgres:// or postgresql:// (for Oracle set MES_ORACLE_URL); ' +
+          'unset it to use MES_DB_PATH',
       )
     }
     const { createPostgresSource } = (await import(POSTGRES_MODULE)) as PostgresModule

@@ -43,7 +43,11 @@ export interface OracleResultSet {
 export interface OracleConnection {
   /** Milliseconds one round trip may take before the driver breaks it (NJS-123); 0 = no limit. */
   callTimeout: number
-  execute(sql: string, binds: readonly unknown[], options: OracleExecuteOptions): Promise<{ resultSet?: OracleResultSet }>
+  execute(
+    sql: string,
+    binds: readonly unknown[],
+    options: OracleExecuteOptions,
+  ): Promise<{ resultSet?: OracleResultSet }>
   /** Plain statements (session setup); no result set. */
   execute(sql: string): Promise<unknown>
   /** Asks the server to stop the running call; not serialized behind it, unlike every other method. */

@@ -47,7 +47,10 @@ export function poolOptions(settings: OracleSettings, size: number): OraclePoolO
     queueMax: -1,
     sessionCallback: (connection, _tag, done) => {
       setup
-        .reduce<Promise<unknown>>((prev, statement) => prev.then(() => connection.execute(statement)), Promise.resolve())
+        .reduce<Promise<unknown>>(
+          (prev, statement) => prev.then(() => connection.execute(statement)),
+          Promise.resolve(),
+        )
         .then(
           () => done(),
           (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
@@ -97,9 +100,11 @@ export async function giveBack(connection: OracleConnection, verdict: Connection
         return
       case 'stuck':
         // close() is serialized behind the running call, so the drop waits for it to end.
-        void verdict.settled.then(() => connection.close({ drop: true })).catch((err: unknown) => {
-          log.warn('could not drop a stuck oracle connection', { error: String(err) })
-        })
+        void verdict.settled
+          .then(() => connection.close({ drop: true }))
+          .catch((err: unknown) => {
+            log.warn('could not drop a stuck oracle connection', { error: String(err) })
+          })
         return
     }
   } catch (err) {

@@ -22,9 +22,13 @@ export function oracleSettings(config: Config): OracleSettings {
   const connectString = config.MES_ORACLE_URL
   if (connectString === undefined) throw new Error('MES_ORACLE_URL is not set')
   const missing = (['MES_ORACLE_USER', 'MES_ORACLE_PASSWORD'] as const).filter((name) => config[name] === undefined)
-  if (missing.length > 0) throw new Error(`MES_ORACLE_URL is set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not`)
+  if (missing.length > 0)
+    throw new Error(`MES_ORACLE_URL is set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not`)
   if (!ORACLE_IDENTIFIER.test(config.MES_SCHEMA)) {
-    throw new Error(`MES_SCHEMA must be an unquoted Oracle identifier (letters, digits, _ $ #), not ${JSON.stringify(config.MES_SCHEMA)}`)
+    throw new Error(
+      'MES_SCHEMA must be an unquoted Oracle identifier (letters, digits, _ $ #), ' +
+        `not ${JSON.stringify(config.MES_SCHEMA)}`,
+    )
   }
   return {
     connectString,

@@ -94,7 +94,11 @@ export function createOracleSource(config: Config, options: OracleSourceOptions 
       const connection = await leaseConnection(connections, signal).finally(() => {
         leasing -= 1
       })
-      const reader = new StatementReader(oracle, connection, statement, { timeoutMs: config.DB_SLOW_CALL_TIMEOUT_MS, signal, graceMs })
+      const reader = new StatementReader(oracle, connection, statement, {
+        timeoutMs: config.DB_SLOW_CALL_TIMEOUT_MS,
+        signal,
+        graceMs,
+      })
       openCursors += 1
       try {
         await reader.open(fetchSize)

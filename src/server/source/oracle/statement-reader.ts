@@ -28,9 +28,7 @@ export interface ReaderOptions {
  * connection can only be dropped once that call settles (`settled`).
  */
 export type ConnectionVerdict =
-  | { readonly kind: 'reuse' }
-  | { readonly kind: 'drop' }
-  | { readonly kind: 'stuck'; readonly settled: Promise<void> }
+  { readonly kind: 'reuse' } | { readonly kind: 'drop' } | { readonly kind: 'stuck'; readonly settled: Promise<void> }
 
 /**
  * `open`: more rows may follow. `exhausted`: the last rows were read. `failed`: a call failed on the server

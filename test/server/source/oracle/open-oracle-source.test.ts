@@ -9,7 +9,11 @@ import { openOracleSource } from '../../../../src/server/source/oracle/open-orac
 import { createOracleSource } from '../../../../src/server/source/oracle/oracle-source.ts'
 import { oracleError, ScriptedDriver, TEST_SETTINGS } from './scripted-driver.ts'
 
-const ORACLE_ENV = { MES_ORACLE_URL: 'dwh.test:1521/DWH', MES_ORACLE_USER: 'MES_TRACE', MES_ORACLE_PASSWORD: 'not-this-one' }
+const ORACLE_ENV = {
+  MES_ORACLE_URL: 'dwh.test:1521/DWH',
+  MES_ORACLE_USER: 'MES_TRACE',
+  MES_ORACLE_PASSWORD: 'not-this-one',
+}
 
 /** A TCP port nothing listens on (bound, then released). */
 async function deadPort(): Promise<number> {
@@ -34,19 +38,30 @@ describe('choosing the Oracle source', () => {
     await expect(openSource(loadConfig({ MES_ORACLE_URL: 'dwh.test:1521/DWH', MES_ORACLE_USER: 'u' }))).rejects.toThrow(
       'MES_ORACLE_URL is set but MES_ORACLE_PASSWORD is not',
     )
-    await expect(openSource(loadConfig({ ...ORACLE_ENV, MES_SCHEMA: 'dwh; drop' }))).rejects.toThrow(/^MES_SCHEMA must be/)
+    await expect(openSource(loadConfig({ ...ORACLE_ENV, MES_SCHEMA: 'dwh; drop' }))).rejects.toThrow(
+      /^MES_SCHEMA must be/,
+    )
   })
 
   it('refuses MES_ORACLE_URL and MES_DATABASE_URL together', async () => {
-    await expect(openSource(loadConfig({ ...ORACLE_ENV, MES_DATABASE_URL: 'postgres://x@127.0.0.1/db' }))).rejects.toThrow(/not both/)
+    await expect(
+      openSource(loadConfig({ ...ORACLE_ENV, MES_DATABASE_URL: 'postgres://x@127.0.0.1/db' })),
+    ).rejects.toThrow(/not both/)
   })
 })
 
 describe('starting against the warehouse', () => {
-  it('stops at an unreachable listener with MES_ORACLE_URL and the driver code NJS-503 (real driver, Thin mode)', async () => {
+  it('stops at an unreachable listener naming MES_ORACLE_URL and NJS-503 (real driver, Thin mode)', async () => {
     const port = await deadPort()
-    const err = await openSource(loadConfig({ ...ORACLE_ENV, MES_ORACLE_URL: `127.0.0.1:${port}/DWH` })).catch((e: unknown) => e)
-    expect(String(err)).toMatch(new RegExp(`cannot connect to the Oracle warehouse at MES_ORACLE_URL=127\\.0\\.0\\.1:${port}/DWH .*check MES_ORACLE_URL: NJS-503`))
+    const err = await openSource(loadConfig({ ...ORACLE_ENV, MES_ORACLE_URL: `127.0.0.1:${port}/DWH` })).catch(
+      (e: unknown) => e,
+    )
+    expect(String(err)).toMatch(
+      new RegExp(
+        `cannot connect to the Oracle warehouse at MES_ORACLE_URL=127\\.0\\.0\\.1:${port}/DWH ` +
+          '.*check MES_ORACLE_URL: NJS-503',
+      ),
+    )
     expect(String(err)).not.toContain('not-this-one')
   })
 
@@ -59,7 +74,11 @@ describe('starting against the warehouse', () => {
   })
 
   it('stops when a table is missing or not granted, naming MES_SCHEMA and the table', async () => {
-    const driver = new ScriptedDriver((text) => (text.includes('DW_MES_JOB') ? { executeError: oracleError('ORA-00942', 'table or view does not exist') } : { rows: [] }))
+    const driver = new ScriptedDriver((text) =>
+      text.includes('DW_MES_JOB')
+        ? { executeError: oracleError('ORA-00942', 'table or view does not exist') }
+        : { rows: [] },
+    )
     const err = await openOracleSource(loadConfig(ORACLE_ENV), { driver }).catch((e: unknown) => e)
     expect(String(err)).toContain('cannot read DW_MES_JOB in the Oracle warehouse')
     expect(String(err)).toContain('check MES_SCHEMA (and the SELECT grants on its DW_MES_* tables): ORA-00942')

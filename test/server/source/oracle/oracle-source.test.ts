@@ -43,7 +43,12 @@ describe('oracle source: batches', () => {
     expect(batches.map((b) => b.rows.length)).toEqual([5, 5, 2])
     expect(batches.flatMap((b) => b.rows.map((r) => r[0]))).toEqual(numbers(12).map((r) => r[0]))
     expect(driver.calls.filter((c) => c.startsWith('getRows'))).toEqual(['getRows 5', 'getRows 5', 'getRows 5'])
-    expect(driver.executed[0].options).toMatchObject({ resultSet: true, outFormat: 4001, fetchArraySize: 5, prefetchRows: 5 })
+    expect(driver.executed[0].options).toMatchObject({
+      resultSet: true,
+      outFormat: 4001,
+      fetchArraySize: 5,
+      prefetchRows: 5,
+    })
     expect(driver.calls.slice(-2)).toEqual(['rs.close', 'release 1'])
   })
 
@@ -54,7 +59,9 @@ describe('oracle source: batches', () => {
 
   it('yields one empty batch with the columns when nothing matches', async () => {
     open(() => ({ rows: [], columns: [{ name: 'CONTAINERID', dbType: driver.DB_TYPE_VARCHAR }] }))
-    expect(await collect(sql`SELECT c.CONTAINERID FROM DW_MES_CONTAINER c`)).toEqual([{ columns: ['CONTAINERID'], rows: [] }])
+    expect(await collect(sql`SELECT c.CONTAINERID FROM DW_MES_CONTAINER c`)).toEqual([
+      { columns: ['CONTAINERID'], rows: [] },
+    ])
   })
 
   it('reads at most one batch ahead of the consumer', async () => {
@@ -92,8 +99,10 @@ describe('oracle source: batches', () => {
 describe('oracle source: ids are bound', () => {
   it('binds each id of an IN list and never puts one into the SQL text', async () => {
     open(() => ({ rows: [] }))
-    const ids = ["48810380001cba48", "o'brien", '1 OR 1=1']
-    await source.all(sql`SELECT c.CONTAINERID FROM DW_MES_CONTAINER c WHERE c.CONTAINERID ${idsIn(ids)} AND c.QTY > ${3}`)
+    const ids = ['48810380001cba48', "o'brien", '1 OR 1=1']
+    await source.all(
+      sql`SELECT c.CONTAINERID FROM DW_MES_CONTAINER c WHERE c.CONTAINERID ${idsIn(ids)} AND c.QTY > ${3}`,
+    )
     const [{ sql: text, binds }] = driver.executed
     expect(text).toBe('SELECT c.CONTAINERID FROM DW_MES_CONTAINER c WHERE c.CONTAINERID IN (:1, :2, :3) AND c.QTY > :4')
     expect(binds).toEqual([...ids, 3])
@@ -148,7 +157,9 @@ describe('oracle source: closing the result set on every path', () => {
   it('drops a connection that was lost mid-stream, and the next statement gets a new one', async () => {
     let first = true
     open(() => {
-      const script = first ? { rows: numbers(30), fetchError: { at: 1, error: oracleError('NJS-500', 'connection was closed') } } : { rows: numbers(2) }
+      const script = first
+        ? { rows: numbers(30), fetchError: { at: 1, error: oracleError('NJS-500', 'connection was closed') } }
+        : { rows: numbers(2) }
       first = false
       return script
     })
@@ -167,10 +178,16 @@ describe('oracle source: closing the result set on every path', () => {
     expect(driver.calls.at(-1)).toBe('drop 1')
   })
 
-  it('turns a round trip over DB_SLOW_CALL_TIMEOUT_MS (NJS-123) into SourceTimeoutError and drops the connection', async () => {
-    open(() => ({ rows: numbers(30), fetchError: { at: 0, error: oracleError('NJS-123', 'call timeout of 50 ms exceeded') } }), {
-      DB_SLOW_CALL_TIMEOUT_MS: '50',
-    })
+  it('turns a round trip over DB_SLOW_CALL_TIMEOUT_MS (NJS-123) into SourceTimeoutError and a drop', async () => {
+    open(
+      () => ({
+        rows: numbers(30),
+        fetchError: { at: 0, error: oracleError('NJS-123', 'call timeout of 50 ms exceeded') },
+      }),
+      {
+        DB_SLOW_CALL_TIMEOUT_MS: '50',
+      },
+    )
     const err = await collect().catch((e: unknown) => e)
     expect(err).toBeInstanceOf(SourceTimeoutError)
     expect(driver.calls.slice(-2)).toEqual(['rs.close', 'drop 1'])
@@ -201,7 +218,7 @@ describe('oracle source: cancelling', () => {
     expect(driver.calls.slice(-3)).toEqual(['break', 'rs.close', 'release 1'])
   })
 
-  it('gives up on a call that ignores its break after the grace period and drops its connection once it ends', async () => {
+  it('gives up on a call that ignores its break, dropping its connection once the call ends', async () => {
     open(() => ({ rows: numbers(30), hangAt: 0, ignoreBreak: true }), {}, 50)
     const controller = new AbortController()
     const done = collect(Q, controller.signal).catch((e: unknown) => e)
@@ -277,7 +294,13 @@ describe('oracle source: sessions and ping', () => {
     await source.all(Q)
     await source.all(Q)
     const { options } = driver.pools[0]
-    expect(options).toMatchObject({ poolMin: 0, poolMax: 3, queueTimeout: 0, user: 'MES_TRACE', connectString: 'dwh.test:1521/DWH' })
+    expect(options).toMatchObject({
+      poolMin: 0,
+      poolMax: 3,
+      queueTimeout: 0,
+      user: 'MES_TRACE',
+      connectString: 'dwh.test:1521/DWH',
+    })
     expect(driver.calls.filter((c) => c.startsWith('execute ALTER SESSION'))).toEqual([
       'execute ALTER SESSION SET CURRENT_SCHEMA = DWH',
       `execute ALTER SESSION SET NLS_DATE_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS'`,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { columnsAsWritten, fetchTypeHandler, localIso, utcIso } from '../../../../src/server/source/oracle/oracle-values.ts'
+import {
+  columnsAsWritten,
+  fetchTypeHandler,
+  localIso,
+  utcIso,
+} from '../../../../src/server/source/oracle/oracle-values.ts'
 import { ScriptedDriver } from './scripted-driver.ts'
 
 const driver = new ScriptedDriver()
@@ -28,7 +33,13 @@ describe('oracle values', () => {
 
   it("respells Oracle's upper-cased names as the statement writes them", () => {
     const text = 'SELECT x.cid, c.CONTAINERNAME, COUNT(*) AS n, SUM(q) FROM t'
-    const names = columnsAsWritten(text, [column('CID'), column('CONTAINERNAME'), column('N'), column('SUM(Q)'), column('COLUMN_VALUE')])
+    const names = columnsAsWritten(text, [
+      column('CID'),
+      column('CONTAINERNAME'),
+      column('N'),
+      column('SUM(Q)'),
+      column('COLUMN_VALUE'),
+    ])
     expect(names).toEqual(['cid', 'CONTAINERNAME', 'n', 'SUM(Q)', 'COLUMN_VALUE'])
   })
 })

@@ -46,7 +46,12 @@ export function oracleError(code: string, message = 'scripted failure'): Error {
 
 const dbType = (name: string): OracleDbType => ({ name })
 
-export const TEST_SETTINGS: OracleSettings = { connectString: 'dwh.test:1521/DWH', user: 'MES_TRACE', password: 'secret', schema: 'DWH' }
+export const TEST_SETTINGS: OracleSettings = {
+  connectString: 'dwh.test:1521/DWH',
+  user: 'MES_TRACE',
+  password: 'secret',
+  schema: 'DWH',
+}
 
 export class ScriptedDriver implements OracleDriver {
   readonly OUT_FORMAT_ARRAY = 4001
@@ -61,7 +66,11 @@ export class ScriptedDriver implements OracleDriver {
 
   /** Every call, in order: `execute <sql>`, `getRows 5`, `rs.close`, `break`, `release`, `drop`, … */
   readonly calls: string[] = []
-  readonly executed: { readonly sql: string; readonly binds: readonly unknown[]; readonly options: OracleExecuteOptions }[] = []
+  readonly executed: {
+    readonly sql: string
+    readonly binds: readonly unknown[]
+    readonly options: OracleExecuteOptions
+  }[] = []
   readonly connections: ScriptedConnection[] = []
   pools: ScriptedPool[] = []
   /** Makes the next standalone getConnection() (ping) fail. */
@@ -134,7 +143,9 @@ export class ScriptedPool implements OraclePool {
       return idle
     }
     const connection = this.driver.newConnection(this)
-    await new Promise<void>((resolve, reject) => this.options.sessionCallback(connection, '', (err) => (err ? reject(err) : resolve())))
+    await new Promise<void>((resolve, reject) =>
+      this.options.sessionCallback(connection, '', (err) => (err ? reject(err) : resolve())),
+    )
     return connection
   }
 
@@ -151,7 +162,8 @@ export class ScriptedConnection implements OracleConnection {
   healthy = true
   readonly resultSets: ScriptedResultSet[] = []
   /** Settles the call that hangs (as if the server finally answered). */
-  hanging: { readonly resolve: () => void; readonly reject: (err: Error) => void; readonly ignoreBreak: boolean } | undefined
+  hanging:
+    { readonly resolve: () => void; readonly reject: (err: Error) => void; readonly ignoreBreak: boolean } | undefined
 
   constructor(
     readonly driver: ScriptedDriver,
@@ -160,7 +172,11 @@ export class ScriptedConnection implements OracleConnection {
   ) {}
 
   execute(sql: string): Promise<unknown>
-  execute(sql: string, binds: readonly unknown[], options: OracleExecuteOptions): Promise<{ resultSet?: OracleResultSet }>
+  execute(
+    sql: string,
+    binds: readonly unknown[],
+    options: OracleExecuteOptions,
+  ): Promise<{ resultSet?: OracleResultSet }>
   async execute(sql: string, binds?: readonly unknown[], options?: OracleExecuteOptions): Promise<unknown> {
     this.driver.calls.push(`execute ${sql}`)
     if (binds === undefined || options === undefined) return {}
@@ -175,7 +191,8 @@ export class ScriptedConnection implements OracleConnection {
   async break(): Promise<void> {
     this.driver.calls.push('break')
     const hanging = this.hanging
-    if (hanging && !hanging.ignoreBreak) hanging.reject(oracleError('ORA-01013', 'user requested cancel of current operation'))
+    if (hanging && !hanging.ignoreBreak)
+      hanging.reject(oracleError('ORA-01013', 'user requested cancel of current operation'))
   }
 
   async ping(): Promise<void> {
@@ -205,7 +222,8 @@ export class ScriptedResultSet implements OracleResultSet {
     readonly script: StatementScript,
   ) {
     const first = script.rows?.[0] ?? []
-    this.metaData = script.columns ?? first.map((_, i) => ({ name: `C${i + 1}`, dbType: connection.driver.DB_TYPE_VARCHAR }))
+    this.metaData =
+      script.columns ?? first.map((_, i) => ({ name: `C${i + 1}`, dbType: connection.driver.DB_TYPE_VARCHAR }))
   }
 
   async getRows(count: number): Promise<unknown[][]> {

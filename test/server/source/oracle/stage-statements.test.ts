@@ -12,7 +12,12 @@ import { DOMAIN_QUERIES } from '../../../../src/server/pipeline/events/domain-qu
 import { containersWhere, mergesWhere, serialsOf } from '../../../../src/server/pipeline/lineage-queries.ts'
 import { INPUT_LOOKUPS, SERIAL_LOOKUPS } from '../../../../src/server/pipeline/seed-inputs.ts'
 import { lookupTokens } from '../../../../src/server/pipeline/seed-lookup.ts'
-import { detectionsQuery, forEachRejectSum, msdWindow, seedIdsQuery } from '../../../../src/server/pipeline/seed-msd-queries.ts'
+import {
+  detectionsQuery,
+  forEachRejectSum,
+  msdWindow,
+  seedIdsQuery,
+} from '../../../../src/server/pipeline/seed-msd-queries.ts'
 import { MES_TABLES } from '../../../../src/server/source/mes-schema.ts'
 import type { Batch, MesSource } from '../../../../src/server/source/mes-source.ts'
 import { compileOracle, ORACLE_LIST_MAX } from '../../../../src/server/source/oracle/compile-oracle.ts'
@@ -41,14 +46,23 @@ function recordingSource(into: SqlQuery[]): MesSource {
 
 async function stageStatements(): Promise<Map<string, SqlQuery>> {
   const out = new Map<string, SqlQuery>()
-  for (const column of ['c.CONTAINERID', 'c.SPLITFROMID', 'c.ORIGINALCONTAINERID', 'c.FIRSTNAME', 'c.CONTAINERNAME'] as const) {
+  for (const column of [
+    'c.CONTAINERID',
+    'c.SPLITFROMID',
+    'c.ORIGINALCONTAINERID',
+    'c.FIRSTNAME',
+    'c.CONTAINERNAME',
+  ] as const) {
     out.set(`lineage containers by ${column}`, containersWhere(column, CIDS))
   }
   out.set('lineage merges by source', mergesWhere('source', CIDS))
   out.set('lineage merges by target', mergesWhere('target', CIDS))
   out.set('lineage serials', serialsOf(CIDS))
 
-  const lookups = [...Object.entries(INPUT_LOOKUPS), ...SERIAL_LOOKUPS.map((s) => [`serial_number ${s.source}`, s.spec] as const)]
+  const lookups = [
+    ...Object.entries(INPUT_LOOKUPS),
+    ...SERIAL_LOOKUPS.map((s) => [`serial_number ${s.source}`, s.spec] as const),
+  ]
   for (const [name, spec] of lookups) {
     const recorded: SqlQuery[] = []
     await lookupTokens(recordingSource(recorded), spec, ['GA2310001-A01', 'GA_X_1', 'GA23*', 'GD%_1'], { config })
@@ -56,7 +70,13 @@ async function stageStatements(): Promise<Map<string, SqlQuery>> {
   }
 
   for (const group of WORKCENTER_GROUPS) {
-    const w = msdWindow({ mode: 'date_range', station: group.name, start_date: '2024-01-01', end_date: '2024-05-31', direction: 'backward' })
+    const w = msdWindow({
+      mode: 'date_range',
+      station: group.name,
+      start_date: '2024-01-01',
+      end_date: '2024-05-31',
+      direction: 'backward',
+    })
     out.set(`msd detections at ${group.name}`, detectionsQuery(w))
     out.set(`msd seed ids at ${group.name}`, seedIdsQuery(w))
     const recorded: SqlQuery[] = []
@@ -67,7 +87,8 @@ async function stageStatements(): Promise<Map<string, SqlQuery>> {
   for (const [domain, spec] of Object.entries(DOMAIN_QUERIES)) {
     out.set(`events ${domain}`, spec.kind === 'scan' ? spec.query() : spec.query(CIDS))
   }
-  for (const table of MES_TABLES) out.set(`start-up check of ${table.name}`, sql`SELECT 1 FROM ${raw(table.name)} WHERE 1 = 0`)
+  for (const table of MES_TABLES)
+    out.set(`start-up check of ${table.name}`, sql`SELECT 1 FROM ${raw(table.name)} WHERE 1 = 0`)
   return out
 }
 
@@ -98,7 +119,9 @@ describe('Oracle compilation of every stage statement', () => {
       'workcenter-sql.ts',
     ])
     // Each seed lookup issues one exact-match and two pattern statements.
-    expect([...STATEMENTS.keys()].filter((k) => k.startsWith('seed ')).length).toBe((Object.keys(INPUT_LOOKUPS).length + SERIAL_LOOKUPS.length) * 3)
+    expect([...STATEMENTS.keys()].filter((k) => k.startsWith('seed ')).length).toBe(
+      (Object.keys(INPUT_LOOKUPS).length + SERIAL_LOOKUPS.length) * 3,
+    )
   })
 
   const compiled = [...STATEMENTS.entries()].map(([name, query]) => ({ name, ...compileOracle(query) }))
@@ -111,7 +134,7 @@ describe('Oracle compilation of every stage statement', () => {
     }
   })
 
-  it('binds only text, numbers or NULL, and never an empty string (Oracle stores it as NULL, so it would match nothing)', () => {
+  it('binds only text, numbers or NULL, never an empty string (Oracle reads it as NULL)', () => {
     for (const { name, binds } of compiled) {
       const unfit = binds.filter((v) => !(v === null || typeof v === 'number' || (typeof v === 'string' && v !== '')))
       expect(unfit, name).toEqual([])
@@ -119,12 +142,14 @@ describe('Oracle compilation of every stage statement', () => {
   })
 
   it('never puts a CID into the SQL text', () => {
-    for (const { name, text } of compiled) for (const cid of [CIDS[0], CIDS[CIDS.length - 1]]) expect(text, name).not.toContain(cid)
+    for (const { name, text } of compiled)
+      for (const cid of [CIDS[0], CIDS[CIDS.length - 1]]) expect(text, name).not.toContain(cid)
   })
 
   it('keeps every IN list at 1000 expressions at most', () => {
     for (const { name, text } of compiled) {
-      for (const list of text.matchAll(/\bIN\s*\(([^()]*)\)/gi)) expect(list[1].split(',').length, name).toBeLessThanOrEqual(ORACLE_LIST_MAX)
+      for (const list of text.matchAll(/\bIN\s*\(([^()]*)\)/gi))
+        expect(list[1].split(',').length, name).toBeLessThanOrEqual(ORACLE_LIST_MAX)
     }
   })
 
@@ -140,7 +165,7 @@ describe('Oracle compilation of every stage statement', () => {
     expect(likes).toBeGreaterThan(0)
   })
 
-  it('uses no syntax Oracle lacks: LIMIT/OFFSET, :: casts, boolean literals, AS before a table alias, quoted names, SQLite or PostgreSQL functions', () => {
+  it('uses no syntax Oracle lacks: LIMIT, ::, booleans, table AS alias, quotes, SQLite/PG functions', () => {
     for (const { name, text } of compiled) {
       expect(text, name).not.toMatch(/\bLIMIT\b|\bOFFSET\b/i)
       expect(text, name).not.toMatch(/::/)
@@ -149,14 +174,17 @@ describe('Oracle compilation of every stage statement', () => {
       expect(text, name).not.toMatch(/\)\s+AS\s+\w+\s+(WHERE|LEFT|JOIN|INNER|ON|ORDER|GROUP)\b/i)
       expect(text, name).not.toMatch(/"/)
       expect(text, name).not.toMatch(/;\s*$/)
-      expect(text, name).not.toMatch(/\b(julianday|strftime|datetime|date|ifnull|group_concat|string_agg|json_each|unnest|now)\s*\(/i)
+      expect(text, name).not.toMatch(
+        /\b(julianday|strftime|datetime|date|ifnull|group_concat|string_agg|json_each|unnest|now)\s*\(/i,
+      )
     }
   })
 
   it('binds date bounds as ISO 8601 text, which the session NLS_DATE_FORMAT reads', () => {
     for (const { name, binds } of compiled) {
       for (const value of binds) {
-        if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) expect(value, name).toMatch(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$/)
+        if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value))
+          expect(value, name).toMatch(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$/)
       }
     }
   })
