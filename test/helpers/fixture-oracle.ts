@@ -27,8 +27,13 @@ export function parseOracleTestUrl(url: string): { user: string; password: strin
   return { user: match[1], password: match[2], connectString: match[3] }
 }
 
-interface ExecuteMany {
-  executeMany(sql: string, rows: unknown[][]): Promise<unknown>
+/** node-oracledb calls the fixture needs beyond the adapter's interface. */
+interface AdminCalls {
+  executeMany(
+    sql: string,
+    rows: unknown[][],
+    options: { bindDefs: { type: unknown; maxSize?: number }[] },
+  ): Promise<unknown>
   commit(): Promise<void>
 }
 
@@ -37,6 +42,7 @@ export async function createOracleFixture(url: string, rows: FixtureRows): Promi
   const account = parseOracleTestUrl(url)
   const schema = `FX_${process.pid}_${randomBytes(3).toString('hex').toUpperCase()}`
   const driver = await loadOracleDriver()
+  const numberType = (driver as unknown as { DB_TYPE_NUMBER: unknown }).DB_TYPE_NUMBER
   const admin: OracleConnection = await driver.getConnection(account)
   await admin.execute(`CREATE USER ${schema} IDENTIFIED BY "P${randomBytes(12).toString('hex')}"`)
   await admin.execute(`GRANT UNLIMITED TABLESPACE TO ${schema}`)
@@ -55,12 +61,17 @@ export async function createOracleFixture(url: string, rows: FixtureRows): Promi
       type === 'timestamp' ? `TO_DATE(:${i + 1}, '${SESSION_DATE_FORMAT}')` : `:${i + 1}`,
     )
     const insert = `INSERT INTO ${table} (${spec.columns.map(([c]) => c).join(', ')}) VALUES (${values.join(', ')})`
-    await (admin as unknown as ExecuteMany).executeMany(
+    // Bind types are declared, not inferred from the first row, so a NULL there does not fix a column's type.
+    const bindDefs = spec.columns.map(([, type]) =>
+      type === 'int' || type === 'real' ? { type: numberType } : { type: driver.DB_TYPE_VARCHAR, maxSize: 4000 },
+    )
+    await (admin as unknown as AdminCalls).executeMany(
       insert,
       all.map((row) => spec.columns.map(([c]) => row[c] ?? null)),
+      { bindDefs },
     )
   }
-  await (admin as unknown as ExecuteMany).commit()
+  await (admin as unknown as AdminCalls).commit()
   for (const ddl of createIndexStatements()) await admin.execute(ddl)
   let dropped: Promise<void> | undefined
   return {

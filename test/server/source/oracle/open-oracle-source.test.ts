@@ -6,6 +6,7 @@ import { loadConfig } from '../../../../src/server/config.ts'
 import { setLogLevel } from '../../../../src/server/logger.ts'
 import { openSource, usesDemoDatabase } from '../../../../src/server/source/open-source.ts'
 import { openOracleSource } from '../../../../src/server/source/oracle/open-oracle-source.ts'
+import { loadOracleDriver } from '../../../../src/server/source/oracle/oracle-driver.ts'
 import { createOracleSource } from '../../../../src/server/source/oracle/oracle-source.ts'
 import { oracleError, ScriptedDriver, TEST_SETTINGS } from './scripted-driver.ts'
 
@@ -121,6 +122,8 @@ describe('GET /api/health with the Oracle source', () => {
       expect(status).toBe('degraded')
       expect(database).toMatchObject({ dialect: 'oracle', reachable: false, latency_ms: null })
       expect(database.error).toMatch(/^NJS-503/)
+      // Thin mode: pure JavaScript, no Oracle Client libraries loaded.
+      expect((await loadOracleDriver()) as unknown as { thin: boolean }).toMatchObject({ thin: true })
     } finally {
       await source.close()
     }

@@ -296,6 +296,8 @@ describe('oracle source: sessions and ping', () => {
     const { options } = driver.pools[0]
     expect(options).toMatchObject({
       poolMin: 0,
+      poolPingInterval: 10,
+      expireTime: 1,
       poolMax: 3,
       queueTimeout: 0,
       user: 'MES_TRACE',
