@@ -180,6 +180,13 @@ describe('Oracle compilation of every stage statement', () => {
     }
   })
 
+  it('does no date arithmetic in SQL (DATE - DATE is days on Oracle, an interval on PostgreSQL, text on SQLite)', () => {
+    // Window ends are computed in JS (addDays) and hold durations in the mappers, from ISO text.
+    for (const { name, text } of compiled) {
+      expect(text, name).not.toMatch(/\w*(DATE|TIMESTAMP)\s*[-+]|[-+]\s*\w*(DATE|TIMESTAMP)\b|\bINTERVAL\b|SYSDATE|CURRENT_/i)
+    }
+  })
+
   it('binds date bounds as ISO 8601 text, which the session NLS_DATE_FORMAT reads', () => {
     for (const { name, binds } of compiled) {
       for (const value of binds) {
