@@ -40,21 +40,19 @@ export function poolOptions(settings: OracleSettings, size: number): OraclePoolO
     poolMax: size,
     poolIncrement: 1,
     poolTimeout: 30,
-    // A connection idle this long is pinged before reuse, so one killed during a warehouse restart is replaced.
+    // A connection idle this many seconds is pinged before reuse, so one killed during a warehouse restart is replaced.
     poolPingInterval: 10,
     poolPingTimeout: 5000,
     queueTimeout: 0,
     queueMax: -1,
     sessionCallback: (connection, _tag, done) => {
-      setup
-        .reduce<Promise<unknown>>(
-          (prev, statement) => prev.then(() => connection.execute(statement)),
-          Promise.resolve(),
-        )
-        .then(
-          () => done(),
-          (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
-        )
+      const setUp = async (): Promise<void> => {
+        for (const statement of setup) await connection.execute(statement)
+      }
+      setUp().then(
+        () => done(),
+        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+      )
     },
   }
 }

@@ -8,6 +8,7 @@ import { openSource, usesDemoDatabase } from '../../../../src/server/source/open
 import { openOracleSource } from '../../../../src/server/source/oracle/open-oracle-source.ts'
 import { loadOracleDriver } from '../../../../src/server/source/oracle/oracle-driver.ts'
 import { createOracleSource } from '../../../../src/server/source/oracle/oracle-source.ts'
+import { sql } from '../../../../src/server/source/sql.ts'
 import { oracleError, ScriptedDriver, TEST_SETTINGS } from './scripted-driver.ts'
 
 const ORACLE_ENV = {
@@ -64,6 +65,17 @@ describe('starting against the warehouse', () => {
       ),
     )
     expect(String(err)).not.toContain('not-this-one')
+  })
+
+  it('builds a pool the real driver accepts; a statement that cannot connect fails with NJS-503', async () => {
+    const port = await deadPort()
+    const source = createOracleSource(loadConfig({ ...ORACLE_ENV, MES_ORACLE_URL: `127.0.0.1:${port}/DWH` }))
+    try {
+      await expect(source.all(sql`SELECT 1 FROM DUAL`)).rejects.toThrow(/^NJS-503/)
+      expect(source.stats()).toEqual({ connections: 0, busy: 0, queued: 0, openCursors: 0 })
+    } finally {
+      await source.close()
+    }
   })
 
   it('stops at a wrong password with MES_ORACLE_PASSWORD and ORA-01017, without printing the password', async () => {

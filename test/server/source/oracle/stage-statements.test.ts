@@ -180,10 +180,11 @@ describe('Oracle compilation of every stage statement', () => {
     }
   })
 
-  it('does no date arithmetic in SQL (DATE - DATE is days on Oracle, an interval on PostgreSQL, text on SQLite)', () => {
+  it('does no date arithmetic in SQL (DATE - DATE: days on Oracle, an interval on PostgreSQL)', () => {
     // Window ends are computed in JS (addDays) and hold durations in the mappers, from ISO text.
     for (const { name, text } of compiled) {
-      expect(text, name).not.toMatch(/\w*(DATE|TIMESTAMP)\s*[-+]|[-+]\s*\w*(DATE|TIMESTAMP)\b|\bINTERVAL\b|SYSDATE|CURRENT_/i)
+      expect(text, name).not.toMatch(/\w*(DATE|TIMESTAMP)\s*[-+]|[-+]\s*\w*(DATE|TIMESTAMP)\b/i)
+      expect(text, name).not.toMatch(/\bINTERVAL\b|SYSDATE|CURRENT_/i)
     }
   })
 
