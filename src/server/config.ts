@@ -12,6 +12,11 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   MES_DB_PATH: z.string().default('data/demo-mes.sqlite'),
   MES_DATABASE_URL: optionalString,
+  MES_ORACLE_URL: optionalString,
+  MES_ORACLE_USER: optionalString,
+  // Not trimmed: a password may begin or end with a space.
+  MES_ORACLE_PASSWORD: z.string().min(1).optional().catch(undefined),
+  MES_SCHEMA: z.string().trim().min(1).default('DWH'),
   DB_SLOW_FETCHMANY_SIZE: int(5000),
   TRACE_IN_BATCH_SIZE: int(1000),
   DB_POOL_SIZE: int(4),

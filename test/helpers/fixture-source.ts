@@ -7,18 +7,21 @@
  *   await fx.close()   // closes the source and deletes the database
  *
  * SQLite fixtures live in a temp file (fixture-db.ts), PostgreSQL ones in a throw-away schema
- * (fixture-postgres.ts).
+ * (fixture-postgres.ts), Oracle ones in a throw-away user of TEST_ORACLE_URL (fixture-oracle.ts).
  */
 import Database from 'better-sqlite3'
+import { describe, it } from 'vitest'
 import { loadConfig, type Config } from '../../src/server/config.ts'
 import type { MesSource } from '../../src/server/source/mes-source.ts'
 import { createPostgresSource } from '../../src/server/source/postgres/postgres-source.ts'
+import { createOracleSource } from '../../src/server/source/oracle/oracle-source.ts'
 import { createSqliteSource } from '../../src/server/source/sqlite/sqlite-source.ts'
 import { createFixtureDb, removeFixtureDb, type FixtureRows } from './fixture-db.ts'
+import { createOracleFixture } from './fixture-oracle.ts'
 import { createPostgresFixture } from './fixture-postgres.ts'
-import { TEST_POSTGRES_URL, requirePostgres } from './services.ts'
+import { TEST_ORACLE_URL, TEST_POSTGRES_URL, requireOracle, requirePostgres } from './services.ts'
 
-export type FixtureDialect = 'sqlite' | 'postgres'
+export type FixtureDialect = 'sqlite' | 'postgres' | 'oracle'
 
 export interface FixtureSource {
   readonly dialect: FixtureDialect
@@ -30,9 +33,18 @@ export interface FixtureSource {
   close(): Promise<void>
 }
 
-/** SQLite always; PostgreSQL too when reachable (requirePostgres: skipped with a warning locally, required in CI). */
+/**
+ * SQLite always; PostgreSQL too when reachable (requirePostgres: skipped with a warning locally, required in CI);
+ * Oracle when TEST_ORACLE_URL is set. Without it the file gets a skipped `on oracle` suite, so the report shows
+ * the Oracle run as skipped rather than leaving it out.
+ */
 export async function fixtureDialects(): Promise<FixtureDialect[]> {
-  return (await requirePostgres()) ? ['sqlite'] : ['sqlite', 'postgres']
+  const dialects: FixtureDialect[] = (await requirePostgres()) ? ['sqlite'] : ['sqlite', 'postgres']
+  if (!requireOracle()) return [...dialects, 'oracle']
+  describe.skip('on oracle (TEST_ORACLE_URL unset)', () => {
+    it('runs this contract suite against Oracle', () => {})
+  })
+  return dialects
 }
 
 /** Builds the database and opens it; `env` overrides configuration (defaults plus DB_POOL_SIZE=2). */
@@ -56,6 +68,20 @@ export async function openFixture(dialect: FixtureDialect, rows: FixtureRows, en
       },
       close() {
         closed ??= source.close().then(() => removeFixtureDb(path))
+        return closed
+      },
+    }
+  }
+  if (dialect === 'oracle') {
+    const fixture = await createOracleFixture(TEST_ORACLE_URL ?? '', rows)
+    const source = createOracleSource(config, { settings: fixture.settings })
+    return {
+      dialect,
+      source,
+      config,
+      exec: (sqlText) => fixture.exec(sqlText),
+      close() {
+        closed ??= source.close().then(() => fixture.drop())
         return closed
       },
     }

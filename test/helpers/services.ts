@@ -12,6 +12,26 @@ export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 /** Redis the tests use; TEST_REDIS_URL overrides. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
+/**
+ * Oracle the contract suite runs against, as `user/password@host:port/service` (the user creates and drops a
+ * throw-away schema per fixture, e.g. SYSTEM of a disposable Oracle Free container); unset, the Oracle tests
+ * are skipped. No CI here has an Oracle server.
+ */
+export const TEST_ORACLE_URL = process.env.TEST_ORACLE_URL
+
+/**
+ * True when the Oracle tests must be skipped: TEST_ORACLE_URL is unset (in CI too). Says so loudly, so a skip is
+ * never mistaken for a pass.
+ */
+export function requireOracle(): boolean {
+  if (TEST_ORACLE_URL !== undefined && TEST_ORACLE_URL !== '') return false
+  console.warn(
+    '\n!!!!! TEST_ORACLE_URL is not set: SKIPPING the Oracle runs of the contract suite ' +
+      '(nothing about Oracle was verified) !!!!!\n',
+  )
+  return true
+}
+
 const probes = new Map<string, Promise<string | undefined>>()
 
 /**

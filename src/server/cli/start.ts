@@ -14,7 +14,7 @@ import { createJobService } from '../jobs/create-job-service.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { log } from '../logger.ts'
 import { startServer } from '../serve.ts'
-import { openSource } from '../source/open-source.ts'
+import { openSource, usesDemoDatabase } from '../source/open-source.ts'
 import { ensureClientBuild } from './client-build.ts'
 import { onShutdown } from './shutdown.ts'
 
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   if (build.status === 'failed') log.warn('browser app not built; serving a placeholder page', { reason: build.reason })
   else if (build.status === 'built') log.info('browser app built', { dir: staticRoot })
 
-  if (config.MES_DATABASE_URL === undefined) {
+  if (usesDemoDatabase(config)) {
     const progress = createProgressPrinter()
     try {
       await ensureDemoDatabase(config.MES_DB_PATH, progress.onProgress)

@@ -88,14 +88,25 @@ export const MES_TABLES: readonly TableSpec[] = [
   },
 ]
 
-const SQLITE_TYPES: Record<ColumnType, string> = { text: 'TEXT', int: 'INTEGER', real: 'REAL', timestamp: 'TEXT' }
-const POSTGRES_TYPES: Record<ColumnType, string> = { text: 'TEXT', int: 'BIGINT', real: 'DOUBLE PRECISION', timestamp: 'TIMESTAMP(0)' }
+const TYPES: Record<'sqlite' | 'postgres' | 'oracle', Record<ColumnType, string>> = {
+  sqlite: { text: 'TEXT', int: 'INTEGER', real: 'REAL', timestamp: 'TEXT' },
+  postgres: { text: 'TEXT', int: 'BIGINT', real: 'DOUBLE PRECISION', timestamp: 'TIMESTAMP(0)' },
+  oracle: { text: 'VARCHAR2(4000)', int: 'NUMBER(19)', real: 'NUMBER', timestamp: 'DATE' },
+}
 
-/** CREATE TABLE statements (timestamps are ISO 8601 TEXT on SQLite, TIMESTAMP on PostgreSQL). */
-export function createTableStatements(dialect: 'sqlite' | 'postgres'): string[] {
-  const types = dialect === 'sqlite' ? SQLITE_TYPES : POSTGRES_TYPES
+/**
+ * DW_MES_JOB's comma-separated CID and name lists, which outgrow a VARCHAR2(4000) for jobs that touched many
+ * lots: CLOBs on Oracle.
+ */
+export const LIST_COLUMNS: readonly string[] = ['CONTAINERIDS', 'CONTAINERNAMES']
+
+/** CREATE TABLE statements (timestamps are ISO 8601 TEXT on SQLite, TIMESTAMP on PostgreSQL, DATE on Oracle). */
+export function createTableStatements(dialect: 'sqlite' | 'postgres' | 'oracle'): string[] {
+  const types = TYPES[dialect]
+  const typeOf = (column: string, type: ColumnType): string =>
+    dialect === 'oracle' && LIST_COLUMNS.includes(column) ? 'CLOB' : types[type]
   return MES_TABLES.map(
-    (t) => `CREATE TABLE ${t.name} (\n  ${t.columns.map(([c, ty]) => `${c} ${types[ty]}`).join(',\n  ')}\n)`,
+    (t) => `CREATE TABLE ${t.name} (\n  ${t.columns.map(([c, ty]) => `${c} ${typeOf(c, ty)}`).join(',\n  ')}\n)`,
   )
 }
 

@@ -1,6 +1,6 @@
 /**
- * The one interface to the MES database. SQLite (demo default) and PostgreSQL implement it; Oracle, the
- * production warehouse, will too. Everything above it streams batches and never sees a driver.
+ * The one interface to the MES database. SQLite (demo default), PostgreSQL and Oracle (the production
+ * warehouse) implement it. Everything above it streams batches and never sees a driver.
  */
 import type { SqlQuery } from './sql.ts'
 
