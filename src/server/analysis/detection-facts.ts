@@ -13,7 +13,8 @@ import { isoTimestamp } from '../pipeline/timestamps.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import { sql, type SqlQuery } from '../source/sql.ts'
 
-function detectionFactsQuery(w: MsdWindow): SqlQuery {
+/** Each detection lot's latest track-in at the station, with its input, machine, type and package. */
+export function detectionFactsQuery(w: MsdWindow): SqlQuery {
   return sql`SELECT d.CONTAINERID, c.CONTAINERNAME, d.TRACKINTIMESTAMP, d.EQUIPMENTNAME, d.TRACKINQTY,
                     c.PJ_TYPE, c.PRODUCTLINENAME
              FROM (

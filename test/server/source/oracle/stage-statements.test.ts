@@ -18,6 +18,7 @@ import {
   msdWindow,
   seedIdsQuery,
 } from '../../../../src/server/pipeline/seed-msd-queries.ts'
+import { detectionFactsQuery } from '../../../../src/server/analysis/detection-facts.ts'
 import { MES_TABLES } from '../../../../src/server/source/mes-schema.ts'
 import type { Batch, MesSource } from '../../../../src/server/source/mes-source.ts'
 import { compileOracle, ORACLE_LIST_MAX } from '../../../../src/server/source/oracle/compile-oracle.ts'
@@ -79,6 +80,7 @@ async function stageStatements(): Promise<Map<string, SqlQuery>> {
     })
     out.set(`msd detections at ${group.name}`, detectionsQuery(w))
     out.set(`msd seed ids at ${group.name}`, seedIdsQuery(w))
+    out.set(`defect analysis facts at ${group.name}`, detectionFactsQuery(w))
     const recorded: SqlQuery[] = []
     await forEachRejectSum(recordingSource(recorded), w, { config }, () => {})
     out.set(`msd reject sums at ${group.name}`, recorded[0])
@@ -104,7 +106,7 @@ function filesUsingSqlTag(dir: string, root = dir): string[] {
 }
 
 describe('Oracle compilation of every stage statement', () => {
-  it('covers every pipeline file that writes SQL (a new one must add its statements here)', () => {
+  it('covers every pipeline and analysis file that writes SQL (a new one must add its statements here)', () => {
     expect(filesUsingSqlTag(join(import.meta.dirname, '../../../../src/server/pipeline')).sort()).toEqual([
       'events/downstream-rejects.ts',
       'events/history.ts',
@@ -118,6 +120,7 @@ describe('Oracle compilation of every stage statement', () => {
       'seed-msd-queries.ts',
       'workcenter-sql.ts',
     ])
+    expect(filesUsingSqlTag(join(import.meta.dirname, '../../../../src/server/analysis'))).toEqual(['detection-facts.ts'])
     // Each seed lookup issues one exact-match and two pattern statements.
     expect([...STATEMENTS.keys()].filter((k) => k.startsWith('seed ')).length).toBe(
       (Object.keys(INPUT_LOOKUPS).length + SERIAL_LOOKUPS.length) * 3,
