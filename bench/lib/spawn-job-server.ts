@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { JobServerReady } from './job-server.ts'
-import { startNodeFlags } from './start-flags.ts'
+import { startNodeFlags, TSX_FLAGS } from './start-flags.ts'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const ENTRY = resolve(import.meta.dirname, 'job-server.ts')
@@ -20,7 +20,7 @@ export interface JobServerProcess extends JobServerReady {
 
 /** Spawns the server with `env` added to this process's environment; stderr goes to this terminal. */
 export async function spawnJobServer(env: Readonly<Record<string, string>>): Promise<JobServerProcess> {
-  const child = spawn(process.execPath, [...startNodeFlags(), ENTRY], {
+  const child = spawn(process.execPath, [...TSX_FLAGS, ...startNodeFlags(), ENTRY], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
