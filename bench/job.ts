@@ -187,7 +187,7 @@ async function runOnce(
       clearInterval(stagePoll),
     )
     const seconds = (performance.now() - t0) / 1000
-    const status = (await (await fetch(`${url}/api/trace/job/${job_id}`)).json()) as { status: string; cid_count: number; error: unknown }
+    const status = (await fetchJson(`${url}/api/trace/job/${job_id}`)) as { status: string; cid_count: number; error: unknown }
     const peaks = sampler.stop()
     if (status.status !== 'finished') throw new Error(`job ended ${status.status}: ${JSON.stringify(status.error)}`)
     const rows = reads[0].rows
@@ -214,6 +214,18 @@ async function runOnce(
   } finally {
     await server?.stop()
     rmSync(work, { recursive: true, force: true })
+  }
+}
+
+/**
+ * GET `url` as JSON, once more on a socket error: a kept-alive connection the server closes at its keep-alive
+ * timeout just as the request goes out fails with "other side closed" (seen on a loaded machine).
+ */
+async function fetchJson(url: string): Promise<unknown> {
+  try {
+    return await (await fetch(url)).json()
+  } catch {
+    return (await fetch(url)).json()
   }
 }
 
