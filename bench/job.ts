@@ -19,11 +19,10 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ensureClientBuild } from '../src/server/cli/client-build.ts'
 import { DEMO_DEFAULTS, DEMO_SCALES, demoDateSpan, type DemoOptions } from '../src/server/demo/demo-options.ts'
 import { benchDemoOptions, ensureBenchDatabase, wholeSpanMsdParams } from './lib/bench-databases.ts'
 import { childPids, rssKb } from './lib/proc.ts'
-import { RUNTIMES, startProductServer, type ProductServer, type Runtime } from './lib/product-server.ts'
+import { prepareBuilds, RUNTIMES, startProductServer, type ProductServer, type Runtime } from './lib/product-server.ts'
 
 /** A database size: where its database is (generated on first use) and the MSD trace that covers all of it. */
 interface Size {
@@ -114,7 +113,8 @@ async function main(): Promise<void> {
   for (const r of runtimes) if (!RUNTIMES.includes(r)) throw new Error(`unknown runtime ${r}; one of ${RUNTIMES.join(', ')}`)
   const domains = values.domains?.split(',')
   console.log(`bench:job: backward MSD trace of the test station, domains ${domains?.join(',') ?? 'upstream_history,materials (MSD defaults)'}, ${clients} stream clients`)
-  await prepareBuilds()
+  const buildMs = await prepareBuilds()
+  console.log(`server build (esbuild into dist-server/, Node start-up included): ${Math.round(buildMs)} ms`)
   const results: RunResult[] = []
   for (const [n, size] of sizes.entries()) {
     const db = await size.ensure()
@@ -123,15 +123,6 @@ async function main(): Promise<void> {
     for (const runtime of order) results.push(await runOnce(size.name, runtime, db, clients, domains))
   }
   printTable(results)
-}
-
-/** Builds the browser app when missing and the server afresh (timed: the extra cost of a first `npm start`). */
-async function prepareBuilds(): Promise<void> {
-  const client = await ensureClientBuild(ROOT, join(ROOT, 'dist'))
-  if (client.status === 'failed') throw new Error(`browser app not built: ${client.reason}`)
-  const started = performance.now()
-  await exitCode(spawn(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' }), 'server build')
-  console.log(`server build (esbuild, dist-server/): ${Math.round(performance.now() - started)} ms with Node start-up`)
 }
 
 async function exitCode(child: ReturnType<typeof spawn>, what: string): Promise<void> {

@@ -7,7 +7,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { ensureClientBuild } from '../../src/server/cli/client-build.ts'
 import { childPids, cmdline, rssKb } from './proc.ts'
 import { startNodeFlags, startScript, TSX_FLAGS } from './start-flags.ts'
 
@@ -46,6 +47,20 @@ export function startCommand(runtime: Runtime): string {
   if (runtime === 'compiled') return startScript()
   const flags = startNodeFlags().filter((f) => f !== '--enable-source-maps')
   return ['exec', 'node', ...TSX_FLAGS, ...flags, 'src/server/cli/start.ts'].join(' ')
+}
+
+/**
+ * Builds the browser app when missing (so no measured start runs vite) and the server afresh; resolves to the
+ * server build's time, Node start-up included (what a first `npm start` adds).
+ */
+export async function prepareBuilds(): Promise<number> {
+  const client = await ensureClientBuild(ROOT, join(ROOT, 'dist'))
+  if (client.status === 'failed') throw new Error(`browser app not built: ${client.reason}`)
+  const started = performance.now()
+  const child = spawn(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' })
+  const code = await new Promise<number | null>((r) => child.once('exit', r))
+  if (code !== 0) throw new Error(`server build failed (exit ${code})`)
+  return performance.now() - started
 }
 
 /** A TCP port free at the time of asking. */
