@@ -312,7 +312,13 @@ function printTable(results: readonly RunResult[]): void {
     const stages = Object.entries(r.workerPeakMbByStage).map(([k, v]) => `${k} ${v} MB`)
     console.log(`worker peak by stage, ${r.size} ${r.runtime}: ${stages.join(', ')}`)
   }
-  for (const size of new Set(results.map((r) => r.size))) {
+  const sizes = [...new Set(results.map((r) => r.size))]
+  for (const runtime of sizes.length === 2 ? new Set(results.map((r) => r.runtime)) : []) {
+    const [a, b] = sizes.map((size) => results.find((r) => r.size === size && r.runtime === runtime))
+    if (!a || !b) continue
+    console.log(`\npeak RSS ratio ${a.size}/${b.size}, ${runtime}: web ${(a.webPeakMb / b.webPeakMb).toFixed(2)}, worker ${(a.workerPeakMb / b.workerPeakMb).toFixed(2)}`)
+  }
+  for (const size of sizes) {
     const compiled = results.find((r) => r.size === size && r.runtime === 'compiled')
     const tsx = results.find((r) => r.size === size && r.runtime === 'tsx')
     if (!compiled || !tsx) continue

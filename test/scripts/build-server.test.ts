@@ -8,6 +8,7 @@ import { createFixtureDb, removeFixtureDb } from '../helpers/fixture-db.ts'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 // Inside the project, so the compiled files find node_modules as dist-server/ does.
+mkdirSync(join(ROOT, 'data'), { recursive: true })
 const work = mkdtempSync(join(ROOT, 'data', '.server-build-test-'))
 const outDir = join(work, 'dist-server')
 const ENTRIES = ['start', 'worker-main', 'sqlite-thread', 'generate-cli', 'load-postgres-cli']
@@ -32,7 +33,6 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  mkdirSync(join(ROOT, 'data'), { recursive: true })
   const { code, stderr } = await runBuild()
   expect(stderr).not.toContain('failed')
   expect(code).toBe(0)
