@@ -110,7 +110,9 @@ async function main(): Promise<void> {
     return size
   })
   const runtimes = (values.runtimes ?? '').split(',') as Runtime[]
-  for (const r of runtimes) if (!RUNTIMES.includes(r)) throw new Error(`unknown runtime ${r}; one of ${RUNTIMES.join(', ')}`)
+  for (const r of runtimes) {
+    if (!RUNTIMES.includes(r)) throw new Error(`unknown runtime ${r}; one of ${RUNTIMES.join(', ')}`)
+  }
   const domains = values.domains?.split(',')
   console.log(`bench:job: backward MSD trace of the test station, domains ${domains?.join(',') ?? 'upstream_history,materials (MSD defaults)'}, ${clients} stream clients`)
   const buildMs = await prepareBuilds()
@@ -316,7 +318,8 @@ function printTable(results: readonly RunResult[]): void {
   for (const runtime of sizes.length === 2 ? new Set(results.map((r) => r.runtime)) : []) {
     const [a, b] = sizes.map((size) => results.find((r) => r.size === size && r.runtime === runtime))
     if (!a || !b) continue
-    console.log(`\npeak RSS ratio ${a.size}/${b.size}, ${runtime}: web ${(a.webPeakMb / b.webPeakMb).toFixed(2)}, worker ${(a.workerPeakMb / b.workerPeakMb).toFixed(2)}`)
+    const ratio = (x: number, y: number): string => (x / y).toFixed(2)
+    console.log(`\npeak RSS ratio ${a.size}/${b.size}, ${runtime}: web ${ratio(a.webPeakMb, b.webPeakMb)}, worker ${ratio(a.workerPeakMb, b.workerPeakMb)}`)
   }
   for (const size of sizes) {
     const compiled = results.find((r) => r.size === size && r.runtime === 'compiled')
@@ -324,10 +327,11 @@ function printTable(results: readonly RunResult[]): void {
     if (!compiled || !tsx) continue
     const change = (a: number, b: number): string => `${Math.round(a - b)} (${Math.round(((a - b) / b) * 100)} %)`
     console.log(
-      `compiled vs tsx, ${size}: web rest ${change(compiled.webRestingMb, tsx.webRestingMb)} MB, worker rest ` +
-        `${change(compiled.workerRestingMb, tsx.workerRestingMb)} MB, web peak ${change(compiled.webPeakMb, tsx.webPeakMb)} MB, ` +
-        `worker peak ${change(compiled.workerPeakMb, tsx.workerPeakMb)} MB, to /api/health ${change(compiled.healthMs, tsx.healthMs)} ms, ` +
-        `to worker ready ${change(compiled.readyMs, tsx.readyMs)} ms`,
+      `compiled vs tsx, ${size}: web rest ${change(compiled.webRestingMb, tsx.webRestingMb)} MB, ` +
+        `worker rest ${change(compiled.workerRestingMb, tsx.workerRestingMb)} MB, ` +
+        `web peak ${change(compiled.webPeakMb, tsx.webPeakMb)} MB, ` +
+        `worker peak ${change(compiled.workerPeakMb, tsx.workerPeakMb)} MB, ` +
+        `to /api/health ${change(compiled.healthMs, tsx.healthMs)} ms, to worker ready ${change(compiled.readyMs, tsx.readyMs)} ms`,
     )
   }
 }

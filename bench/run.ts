@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes raw,job,baseline] [--baseline-heap-mb MB] [--prepare]`
- *   `[--runtime compiled|tsx]`
+ * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes raw,job,baseline] [--baseline-heap-mb MB]
+ *   [--prepare] [--runtime compiled|tsx]`
  * `npm run bench -- --from bench/results/<date>.json` (recompute the verdicts of a results file and print its report)
  *
  * Proves bounded memory and near-database speed, side by side in one run: for each database size, a backward
@@ -84,7 +84,8 @@ function args(): Args {
   const baselineHeapMb = Number(values['baseline-heap-mb'] ?? Math.min(16_384, Math.floor(memoryAvailableMb() * 0.6)))
   const date = new Date().toISOString().slice(0, 10)
   const out = values.out ?? join(ROOT, 'bench', 'results', `${date}${values.quick ? '-quick' : ''}.json`)
-  return { quick: values.quick ?? false, sizes, repeat, modes, baselineHeapMb, out, prepareOnly: values.prepare ?? false, from: values.from, runtime }
+  const prepareOnly = values.prepare ?? false
+  return { quick: values.quick ?? false, sizes, repeat, modes, baselineHeapMb, out, prepareOnly, from: values.from, runtime }
 }
 
 /**
@@ -139,8 +140,9 @@ function describe(r: RunRecord): string {
   const d = r.detail
   const mem =
     r.mode === 'job'
-      ? `web ${r.peak_web_mb?.toFixed(0)} MB, worker ${r.peak_worker_mb?.toFixed(0)} MB (${d.runtime}: resting web ${d.resting_web_mb} MB, ` +
-        `worker ${d.resting_worker_mb} MB; /api/health ${d.health_ms} ms after the start command)`
+      ? `web ${r.peak_web_mb?.toFixed(0)} MB, worker ${r.peak_worker_mb?.toFixed(0)} MB ` +
+        `(${d.runtime}: resting web ${d.resting_web_mb} MB, worker ${d.resting_worker_mb} MB; ` +
+        `/api/health ${d.health_ms} ms after the start command)`
       : `peak ${r.peak_mb.toFixed(0)} MB`
   return `${r.size} ${r.mode} #${r.repeat}: ${r.rows.toLocaleString('en-US')} rows of ${r.cids.toLocaleString('en-US')} CIDs in ${r.seconds.toFixed(1)} s (${Math.round(r.rows_per_s).toLocaleString('en-US')} rows/s), ${mem}`
 }

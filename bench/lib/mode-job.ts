@@ -1,7 +1,8 @@
 /**
  * The mes-trace job, the full async path: a fresh `npm start` (compiled, or through tsx as before the server
- * build) with its embedded worker, one POST /api/trace/jobs, one client reading the NDJSON stream to `complete`, the RSS of web process and worker
- * sampled from /proc throughout, and the job's status polled to time its stages.
+ * build) with its embedded worker, one POST /api/trace/jobs, one client reading the NDJSON stream to
+ * `complete`, the RSS of web process and worker sampled from /proc throughout, and the job's status polled to
+ * time its stages.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -37,7 +38,8 @@ export async function runJob(options: JobModeOptions): Promise<RunRecord> {
   const base = { size: options.size, mode: 'job' as const, repeat: options.repeat }
   let server: ProductServer | undefined
   try {
-    server = await startProductServer(options.runtime, { ...options.env, TRACE_JOB_DIR: join(work, 'jobs'), TRACE_RESULT_DIR: resultDir })
+    const env = { ...options.env, TRACE_JOB_DIR: join(work, 'jobs'), TRACE_RESULT_DIR: resultDir }
+    server = await startProductServer(options.runtime, env)
     const sampler = startRssSampler({ pid: server.pid, children: WORKER, intervalMs: options.sampleMs })
     const timeout = AbortSignal.timeout(options.timeoutMs)
     try {

@@ -88,14 +88,21 @@ async function health(url: string): Promise<Health | undefined> {
 }
 
 function exitedPromise(child: ChildProcess): Promise<void> {
-  return new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())))
+  return new Promise((r) => {
+    if (child.exitCode !== null || child.signalCode !== null) r()
+    else child.once('exit', () => r())
+  })
 }
 
 /**
  * Starts the server with `env` added to this process's environment (HOST and PORT are set here) and
  * resolves once `workers` embedded workers are ready; stderr goes to this terminal.
  */
-export async function startProductServer(runtime: Runtime, env: Readonly<Record<string, string>>, workers = 1): Promise<ProductServer> {
+export async function startProductServer(
+  runtime: Runtime,
+  env: Readonly<Record<string, string>>,
+  workers = 1,
+): Promise<ProductServer> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const started = performance.now()
