@@ -1,64 +1,88 @@
 /**
- * `npm run bench:job -- [--sizes incident,tenth] [--clients 3] [--domains history,materials]`
+ * `npm run bench:job -- [--sizes incident,tenth] [--runtimes compiled,tsx] [--clients 3] [--domains history,materials]`
  *
  * The incident, replayed through the async job path: a backward MSD trace of the test station over the whole
- * demo span (incident scale: 114 K+ CIDs, 3 M+ history rows), submitted as one whole-trace job to a real
- * server process with its embedded worker, while `--clients` clients read the NDJSON stream at once. Prints
- * rows, seconds, rows/s, time to the first records line, bytes streamed, and the peak RSS of the web process
- * and of the worker, sampled from /proc every 25 ms. The same runs at a tenth of the size show whether memory
- * grows with the result (it must not). Databases are generated once into data/ when missing.
+ * demo span (incident scale: 114 K+ CIDs, 3 M+ history rows), submitted as one whole-trace job to the real
+ * server (`npm start` in a child process, with its embedded worker), while `--clients` clients read the NDJSON
+ * stream at once. Prints rows, seconds, rows/s, time to the first records line, bytes streamed, the time from
+ * the start command to the first answer of /api/health and to the worker being ready, and the resting and peak
+ * RSS of the web process and of the worker, sampled from /proc every 25 ms. The same runs at a tenth of the
+ * size show whether memory grows with the result (it must not).
  *
- * `tsx bench/job.ts --serve` is the server role the bench starts (with `npm start`'s Node flags): it prints one JSON line `{url, pid}` once
- * its workers are ready, and stops on SIGTERM.
+ * `--runtimes` runs each size with the compiled server (what `npm start` runs) and the way it ran before the
+ * server build (TypeScript through tsx, web process and workers), alternating, so one run shows both.
+ * Sizes `10k` and `114k` are `npm run bench`'s databases (data/bench/); the others live in data/. Databases
+ * are generated once when missing; the browser app and the server are built before the first run, so a
+ * measured start is an `npm start` on a built checkout.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { DEMO_DEFAULTS, DEMO_SCALES, demoDateSpan, type DemoOptions } from '../src/server/demo/demo-options.ts'
+import { benchDemoOptions, ensureBenchDatabase, wholeSpanMsdParams } from './lib/bench-databases.ts'
 import { childPids, rssKb } from './lib/proc.ts'
-import { startNodeFlags } from './lib/start-flags.ts'
+import { prepareBuilds, RUNTIMES, startProductServer, type ProductServer, type Runtime } from './lib/product-server.ts'
 
-/** A database size: how it is generated and the MSD trace that covers all of it. */
+/** A database size: where its database is (generated on first use) and the MSD trace that covers all of it. */
 interface Size {
   readonly name: string
-  readonly dbPath: string
-  readonly generateArgs: readonly string[]
-  readonly msdParams: Record<string, unknown>
+  ensure(): Promise<{ readonly dbPath: string; readonly msdParams: Record<string, unknown> }>
 }
 
-function size(name: string, dbPath: string, options: DemoOptions, generateArgs: string[]): Size {
+/** A size generated into data/ by the demo generator's own arguments. */
+function dataSize(name: string, dbPath: string, options: DemoOptions, generateArgs: string[]): Size {
   const span = demoDateSpan(options)
+  const msdParams = { mode: 'date_range', station: '測試', start_date: span.firstDay, end_date: span.lastDay, direction: 'backward' }
   return {
     name,
-    dbPath,
-    generateArgs,
-    msdParams: { mode: 'date_range', station: '測試', start_date: span.firstDay, end_date: span.lastDay, direction: 'backward' },
+    async ensure() {
+      await generateInto(dbPath, generateArgs)
+      return { dbPath: join(ROOT, dbPath), msdParams }
+    },
+  }
+}
+
+/** A size of `npm run bench` (data/bench/, 5 months; ~7.1 CIDs per wafer lot). */
+function benchSize(name: string, lots: number): Size {
+  return {
+    name,
+    async ensure() {
+      const db = await ensureBenchDatabase(benchDemoOptions(lots, 5))
+      return { dbPath: db.path, msdParams: wholeSpanMsdParams(db.options) }
+    },
   }
 }
 
 const INCIDENT = DEMO_SCALES.incident
 const SIZES: Readonly<Record<string, Size>> = {
   /** The default demo size, for a quick smoke run (`--sizes small`). */
-  small: size('small', 'data/bench-job-small.sqlite', DEMO_DEFAULTS, []),
-  incident: size('incident', 'data/demo-incident.sqlite', INCIDENT, ['--scale', 'incident']),
-  tenth: size('tenth', 'data/demo-incident-tenth.sqlite', { ...INCIDENT, lots: Math.round(INCIDENT.lots / 10) }, [
+  small: dataSize('small', 'data/bench-job-small.sqlite', DEMO_DEFAULTS, []),
+  incident: dataSize('incident', 'data/demo-incident.sqlite', INCIDENT, ['--scale', 'incident']),
+  tenth: dataSize('tenth', 'data/demo-incident-tenth.sqlite', { ...INCIDENT, lots: Math.round(INCIDENT.lots / 10) }, [
     '--scale',
     'incident',
     '--lots',
     String(Math.round(INCIDENT.lots / 10)),
   ]),
+  '10k': benchSize('10k', 1_400),
+  '114k': benchSize('114k', 16_000),
 }
 
 interface RunResult {
   readonly size: string
+  readonly runtime: Runtime
   readonly cids: number
   readonly rows: number
   readonly seconds: number
   readonly rowsPerSecond: number
   readonly firstRecordsMs: number
   readonly bytesPerClient: number
+  /** From the start command to the first answer of /api/health, and to the worker being ready. */
+  readonly healthMs: number
+  readonly readyMs: number
+  readonly webRestingMb: number
+  readonly workerRestingMb: number
   readonly webPeakMb: number
   readonly workerPeakMb: number
   /** Worker peak while each job stage ran (seed-resolve, lineage, events), from status polls. */
@@ -68,35 +92,13 @@ interface RunResult {
 const SAMPLE_MS = 25
 const ROOT = resolve(import.meta.dirname, '..')
 
-if (process.argv.includes('--serve')) await serve()
-else await main()
-
-/** The server role: source, embedded job system (workers ready), HTTP on a free port. */
-async function serve(): Promise<void> {
-  const { loadConfig } = await import('../src/server/config.ts')
-  const { openSource } = await import('../src/server/source/open-source.ts')
-  const { createEmbeddedJobService } = await import('../src/server/jobs/embedded-job-service.ts')
-  const { startServer } = await import('../src/server/serve.ts')
-  const config = loadConfig()
-  const source = await openSource(config)
-  const jobs = await createEmbeddedJobService(config)
-  while (!jobs.workers().every((w) => w.state === 'idle')) await new Promise((r) => setTimeout(r, 50))
-  const server = await startServer({ config, source, jobs, port: 0, staticRoot: join(config.TRACE_JOB_DIR, 'no-client') })
-  process.stdout.write(JSON.stringify({ url: server.url, pid: process.pid }) + '\n')
-  process.once('SIGTERM', () => {
-    void (async () => {
-      await server.close()
-      await jobs.close()
-      await source.close()
-      process.exit(0)
-    })()
-  })
-}
+await main()
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sizes: { type: 'string', default: 'incident,tenth' },
+      runtimes: { type: 'string', default: RUNTIMES.join(',') },
       clients: { type: 'string', default: '3' },
       domains: { type: 'string' },
     },
@@ -107,46 +109,63 @@ async function main(): Promise<void> {
     if (!size) throw new Error(`unknown size ${name}; one of ${Object.keys(SIZES).join(', ')}`)
     return size
   })
+  const runtimes = (values.runtimes ?? '').split(',') as Runtime[]
+  for (const r of runtimes) {
+    if (!RUNTIMES.includes(r)) throw new Error(`unknown runtime ${r}; one of ${RUNTIMES.join(', ')}`)
+  }
   const domains = values.domains?.split(',')
   console.log(`bench:job: backward MSD trace of the test station, domains ${domains?.join(',') ?? 'upstream_history,materials (MSD defaults)'}, ${clients} stream clients`)
+  const buildMs = await prepareBuilds()
+  console.log(`server build (esbuild into dist-server/, Node start-up included): ${Math.round(buildMs)} ms`)
   const results: RunResult[] = []
-  for (const size of sizes) {
-    await ensureDatabase(size)
-    results.push(await runOnce(size, clients, domains))
+  for (const [n, size] of sizes.entries()) {
+    const db = await size.ensure()
+    // Each size starts with the next runtime, so neither always meets a colder page cache.
+    const order = runtimes.map((_, i) => runtimes[(i + n) % runtimes.length])
+    for (const runtime of order) results.push(await runOnce(size.name, runtime, db, clients, domains))
   }
   printTable(results)
 }
 
-/** Generates the size's database into data/ when it is missing (progress on the terminal). */
-async function ensureDatabase(size: Size): Promise<void> {
-  const path = join(ROOT, size.dbPath)
+async function exitCode(child: ReturnType<typeof spawn>, what: string): Promise<void> {
+  const code = await new Promise<number | null>((r) => child.once('exit', r))
+  if (code !== 0) throw new Error(`${what} failed (exit ${code})`)
+}
+
+/** Generates `dbPath` (relative to the project) when it is missing (progress on the terminal). */
+async function generateInto(dbPath: string, generateArgs: readonly string[]): Promise<void> {
+  const path = join(ROOT, dbPath)
   if (existsSync(path)) return
-  console.log(`generating ${size.dbPath} (${size.generateArgs.join(' ')}); this is done once`)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/demo/generate-cli.ts', ...size.generateArgs, '--out', path], {
+  console.log(`generating ${dbPath} (${generateArgs.join(' ')}); this is done once`)
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/demo/generate-cli.ts', ...generateArgs, '--out', path], {
     cwd: ROOT,
     stdio: 'inherit',
   })
-  const code = await new Promise<number | null>((r) => child.once('exit', r))
-  if (code !== 0) throw new Error(`demo generation failed (exit ${code})`)
+  await exitCode(child, 'demo generation')
 }
 
-async function runOnce(size: Size, clients: number, domains: string[] | undefined): Promise<RunResult> {
+async function runOnce(
+  sizeName: string,
+  runtime: Runtime,
+  db: { dbPath: string; msdParams: Record<string, unknown> },
+  clients: number,
+  domains: string[] | undefined,
+): Promise<RunResult> {
   const work = mkdtempSync(join(ROOT, 'data', '.bench-job-'))
-  const server = spawn(process.execPath, [...startNodeFlags(), 'bench/job.ts', '--serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      MES_DB_PATH: join(ROOT, size.dbPath),
+  let server: ProductServer | undefined
+  try {
+    server = await startProductServer(runtime, {
+      MES_DB_PATH: db.dbPath,
+      MES_DATABASE_URL: '',
+      REDIS_URL: '',
+      TRACE_WORKER_CONCURRENCY: '1',
       TRACE_JOB_DIR: join(work, 'jobs'),
       TRACE_RESULT_DIR: join(work, 'results'),
       LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  try {
-    const { url, pid } = await readyLine(server)
+    })
+    const { url, pid } = server
     const sampler = startSampler(pid)
-    const body = { profile: 'mid_section_defect', params: size.msdParams, ...(domains ? { domains } : {}) }
+    const body = { profile: 'mid_section_defect', params: db.msdParams, ...(domains ? { domains } : {}) }
     const t0 = performance.now()
     const submit = await fetch(`${url}/api/trace/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
     if (submit.status !== 202) throw new Error(`submit answered ${submit.status}: ${await submit.text()}`)
@@ -161,19 +180,24 @@ async function runOnce(size: Size, clients: number, domains: string[] | undefine
       clearInterval(stagePoll),
     )
     const seconds = (performance.now() - t0) / 1000
-    const status = (await (await fetch(`${url}/api/trace/job/${job_id}`)).json()) as { status: string; cid_count: number; error: unknown }
+    const status = (await fetchJson(`${url}/api/trace/job/${job_id}`)) as { status: string; cid_count: number; error: unknown }
     const peaks = sampler.stop()
     if (status.status !== 'finished') throw new Error(`job ended ${status.status}: ${JSON.stringify(status.error)}`)
     const rows = reads[0].rows
     if (reads.some((r) => r.rows !== rows || !r.complete)) throw new Error(`clients disagree: ${JSON.stringify(reads)}`)
     const result: RunResult = {
-      size: size.name,
+      size: sizeName,
+      runtime,
       cids: status.cid_count,
       rows,
       seconds,
       rowsPerSecond: rows / seconds,
       firstRecordsMs: Math.max(...reads.map((r) => r.firstRecordsMs)),
       bytesPerClient: reads[0].bytes,
+      healthMs: server.healthMs,
+      readyMs: server.readyMs,
+      webRestingMb: server.restingWebMb,
+      workerRestingMb: server.restingWorkerMb,
       webPeakMb: peaks.web / 1024,
       workerPeakMb: peaks.worker / 1024,
       workerPeakMbByStage: Object.fromEntries(Object.entries(peaks.byStage).map(([k, v]) => [k, Math.round(v / 1024)])),
@@ -181,19 +205,21 @@ async function runOnce(size: Size, clients: number, domains: string[] | undefine
     console.log(JSON.stringify(result))
     return result
   } finally {
-    server.kill('SIGTERM')
-    await new Promise((r) => (server.exitCode === null ? server.once('exit', r) : r(undefined)))
+    await server?.stop()
     rmSync(work, { recursive: true, force: true })
   }
 }
 
-async function readyLine(server: ChildProcess): Promise<{ url: string; pid: number }> {
-  if (!server.stdout) throw new Error('server has no stdout')
-  const lines = createInterface({ input: server.stdout })
-  for await (const line of lines) {
-    if (line.startsWith('{')) return JSON.parse(line) as { url: string; pid: number }
+/**
+ * GET `url` as JSON, once more on a socket error: a kept-alive connection the server closes at its keep-alive
+ * timeout just as the request goes out fails with "other side closed" (seen on a loaded machine).
+ */
+async function fetchJson(url: string): Promise<unknown> {
+  try {
+    return await (await fetch(url)).json()
+  } catch {
+    return (await fetch(url)).json()
   }
-  throw new Error('server exited before it was ready')
 }
 
 /** Reads one stream to its end, counting rows from each records line's `count` without parsing its rows. */
@@ -262,15 +288,21 @@ function startSampler(webPid: number): {
 }
 
 function printTable(results: readonly RunResult[]): void {
-  const header = ['size', 'CIDs', 'rows', 'seconds', 'rows/s', 'first records', 'MB/client', 'web peak MB', 'worker peak MB']
+  const header = ['size', 'runtime', 'CIDs', 'rows', 'seconds', 'rows/s', 'first records', 'MB/client', 'health ms', 'ready ms']
+  header.push('web rest MB', 'worker rest MB', 'web peak MB', 'worker peak MB')
   const rows = results.map((r) => [
     r.size,
+    r.runtime,
     String(r.cids),
     String(r.rows),
     r.seconds.toFixed(1),
     Math.round(r.rowsPerSecond).toString(),
     `${Math.round(r.firstRecordsMs)} ms`,
     (r.bytesPerClient / 1048576).toFixed(0),
+    Math.round(r.healthMs).toString(),
+    Math.round(r.readyMs).toString(),
+    r.webRestingMb.toFixed(0),
+    r.workerRestingMb.toFixed(0),
     r.webPeakMb.toFixed(0),
     r.workerPeakMb.toFixed(0),
   ])
@@ -280,10 +312,26 @@ function printTable(results: readonly RunResult[]): void {
   for (const r of rows) console.log(fmt(r))
   for (const r of results) {
     const stages = Object.entries(r.workerPeakMbByStage).map(([k, v]) => `${k} ${v} MB`)
-    console.log(`worker peak by stage, ${r.size}: ${stages.join(', ')}`)
+    console.log(`worker peak by stage, ${r.size} ${r.runtime}: ${stages.join(', ')}`)
   }
-  if (results.length === 2) {
-    const [a, b] = results
-    console.log(`\npeak RSS ratio ${a.size}/${b.size}: web ${(a.webPeakMb / b.webPeakMb).toFixed(2)}, worker ${(a.workerPeakMb / b.workerPeakMb).toFixed(2)}`)
+  const sizes = [...new Set(results.map((r) => r.size))]
+  for (const runtime of sizes.length === 2 ? new Set(results.map((r) => r.runtime)) : []) {
+    const [a, b] = sizes.map((size) => results.find((r) => r.size === size && r.runtime === runtime))
+    if (!a || !b) continue
+    const ratio = (x: number, y: number): string => (x / y).toFixed(2)
+    console.log(`\npeak RSS ratio ${a.size}/${b.size}, ${runtime}: web ${ratio(a.webPeakMb, b.webPeakMb)}, worker ${ratio(a.workerPeakMb, b.workerPeakMb)}`)
+  }
+  for (const size of sizes) {
+    const compiled = results.find((r) => r.size === size && r.runtime === 'compiled')
+    const tsx = results.find((r) => r.size === size && r.runtime === 'tsx')
+    if (!compiled || !tsx) continue
+    const change = (a: number, b: number): string => `${Math.round(a - b)} (${Math.round(((a - b) / b) * 100)} %)`
+    console.log(
+      `compiled vs tsx, ${size}: web rest ${change(compiled.webRestingMb, tsx.webRestingMb)} MB, ` +
+        `worker rest ${change(compiled.workerRestingMb, tsx.workerRestingMb)} MB, ` +
+        `web peak ${change(compiled.webPeakMb, tsx.webPeakMb)} MB, ` +
+        `worker peak ${change(compiled.workerPeakMb, tsx.workerPeakMb)} MB, ` +
+        `to /api/health ${change(compiled.healthMs, tsx.healthMs)} ms, to worker ready ${change(compiled.readyMs, tsx.readyMs)} ms`,
+    )
   }
 }

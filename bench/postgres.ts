@@ -22,6 +22,7 @@ import { wholeSpanMsdParams } from './lib/bench-databases.ts'
 import { textTable } from './lib/bench-table.ts'
 import { loadSnapshot, machineInfo } from './lib/machine-info.ts'
 import { runJob } from './lib/mode-job.ts'
+import { prepareBuilds } from './lib/product-server.ts'
 import type { RunRecord } from './lib/run-record.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
   const a = args()
   mkdirSync(WORK_ROOT, { recursive: true })
   await ensureSqlite(a.sqlite)
+  await prepareBuilds()
   const machine = machineInfo()
   const start = loadSnapshot()
   console.log(`bench:postgres: ${machine.cores} cores, ${machine.memory_total_mb} MB, Node ${machine.node}; load average ${start.loadavg.join(' ')}`)
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
 
   const rows: string[][] = []
   for (const source of a.order) {
-    const record = await runJob({ size: 'incident', repeat: 1, env: runEnv(source, a), request, workRoot: WORK_ROOT, sampleMs: a.sampleMs, timeoutMs: 2 * 3600_000 })
+    const record = await runJob({ size: 'incident', repeat: 1, env: runEnv(source, a), request, workRoot: WORK_ROOT, sampleMs: a.sampleMs, timeoutMs: 2 * 3600_000, runtime: 'compiled' })
     console.log(`${source}: ${JSON.stringify(record)}`)
     rows.push(row(source, record))
   }

@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes raw,job,baseline] [--baseline-heap-mb MB] [--prepare]`
+ * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes raw,job,baseline] [--baseline-heap-mb MB]
+ *   [--prepare] [--runtime compiled|tsx]`
  * `npm run bench -- --from bench/results/<date>.json` (recompute the verdicts of a results file and print its report)
  *
  * Proves bounded memory and near-database speed, side by side in one run: for each database size, a backward
  * MSD trace of the test station over the whole demo span (MSD default domains upstream_history + materials)
  * is run three ways, alternating so machine noise hits all of them alike:
  *   raw scan       the same statements iterated through the source, rows dropped (the limit);
- *   mes-trace job  a real server with its embedded worker, POST /api/trace/jobs, a client reading the stream;
+ *   mes-trace job  `npm start` with its embedded worker, POST /api/trace/jobs, a client reading the stream
+ *                  (compiled, as `npm start` runs it; `--runtime tsx` as it ran before the server build);
  *   baseline       the buffered way the product replaced (bench/baseline/), rows → objects → one JSON body.
  * Every process's RSS is sampled from /proc every 10 ms. Prints a table per run, the ratios, how memory and
  * time scale with size, and the goals of issue 6; writes bench/results/<date>.json (`<date>-quick.json` for
@@ -25,6 +27,7 @@ import { readResults, reportLines, withVerdicts, writeResults, type BenchRun } f
 import { loadSnapshot, machineInfo, memoryAvailableMb, type LoadSnapshot } from './lib/machine-info.ts'
 import { runBaseline, runRawScan } from './lib/mode-child.ts'
 import { runJob } from './lib/mode-job.ts'
+import { prepareBuilds, RUNTIMES, type Runtime } from './lib/product-server.ts'
 import { BENCH_MODES, type BenchMode, type RunRecord } from './lib/run-record.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -52,6 +55,7 @@ interface Args {
   readonly out: string
   readonly prepareOnly: boolean
   readonly from: string | undefined
+  readonly runtime: Runtime
 }
 
 function args(): Args {
@@ -65,19 +69,23 @@ function args(): Args {
       out: { type: 'string' },
       prepare: { type: 'boolean', default: false },
       from: { type: 'string' },
+      runtime: { type: 'string', default: 'compiled' },
     },
   })
   const sizes = values.sizes?.split(',') ?? (values.quick ? QUICK_SIZES : FULL_SIZES)
   for (const s of sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}; one of ${Object.keys(SIZES).join(', ')}`)
   const modes = (values.modes ?? '').split(',') as BenchMode[]
   for (const m of modes) if (!BENCH_MODES.includes(m)) throw new Error(`unknown mode ${m}; one of ${BENCH_MODES.join(', ')}`)
+  const runtime = values.runtime as Runtime
+  if (!RUNTIMES.includes(runtime)) throw new Error(`unknown runtime ${runtime}; one of ${RUNTIMES.join(', ')}`)
   const repeat = Number(values.repeat)
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat must be a positive integer')
   // The baseline may take most of the machine, but not so much that it pushes other processes out.
   const baselineHeapMb = Number(values['baseline-heap-mb'] ?? Math.min(16_384, Math.floor(memoryAvailableMb() * 0.6)))
   const date = new Date().toISOString().slice(0, 10)
   const out = values.out ?? join(ROOT, 'bench', 'results', `${date}${values.quick ? '-quick' : ''}.json`)
-  return { quick: values.quick ?? false, sizes, repeat, modes, baselineHeapMb, out, prepareOnly: values.prepare ?? false, from: values.from }
+  const prepareOnly = values.prepare ?? false
+  return { quick: values.quick ?? false, sizes, repeat, modes, baselineHeapMb, out, prepareOnly, from: values.from, runtime }
 }
 
 /**
@@ -123,13 +131,19 @@ function runEnv(db: BenchDatabase): Record<string, string> {
 async function runMode(mode: BenchMode, size: string, repeat: number, db: BenchDatabase, request: JobRequest, a: Args): Promise<RunRecord> {
   const common = { size, repeat, env: runEnv(db), request, sampleMs: SAMPLE_MS, timeoutMs: MODE_TIMEOUT_MS }
   if (mode === 'raw') return runRawScan(common)
-  if (mode === 'job') return runJob({ ...common, workRoot: WORK_ROOT })
+  if (mode === 'job') return runJob({ ...common, workRoot: WORK_ROOT, runtime: a.runtime })
   return runBaseline({ ...common, heapMb: a.baselineHeapMb })
 }
 
 function describe(r: RunRecord): string {
   if (!r.ok) return `${r.size} ${r.mode} #${r.repeat}: FAILED (${r.error}), peak ${r.peak_mb.toFixed(0)} MB`
-  const mem = r.mode === 'job' ? `web ${r.peak_web_mb?.toFixed(0)} MB, worker ${r.peak_worker_mb?.toFixed(0)} MB` : `peak ${r.peak_mb.toFixed(0)} MB`
+  const d = r.detail
+  const mem =
+    r.mode === 'job'
+      ? `web ${r.peak_web_mb?.toFixed(0)} MB, worker ${r.peak_worker_mb?.toFixed(0)} MB ` +
+        `(${d.runtime}: resting web ${d.resting_web_mb} MB, worker ${d.resting_worker_mb} MB; ` +
+        `/api/health ${d.health_ms} ms after the start command)`
+      : `peak ${r.peak_mb.toFixed(0)} MB`
   return `${r.size} ${r.mode} #${r.repeat}: ${r.rows.toLocaleString('en-US')} rows of ${r.cids.toLocaleString('en-US')} CIDs in ${r.seconds.toFixed(1)} s (${Math.round(r.rows_per_s).toLocaleString('en-US')} rows/s), ${mem}`
 }
 
@@ -151,6 +165,7 @@ async function main(): Promise<void> {
   }
 
   if (a.prepareOnly) return
+  if (a.modes.includes('job')) await prepareBuilds()
   const records: RunRecord[] = []
   const warmSeconds: Record<string, number> = {}
   const run = (complete: boolean, loadEnd: LoadSnapshot | null): BenchRun => ({
@@ -167,6 +182,7 @@ async function main(): Promise<void> {
       sample_ms: SAMPLE_MS,
       baseline_heap_mb: a.baselineHeapMb,
       incident_size: INCIDENT_SIZE,
+      runtime: a.runtime,
       env: runEnv(dbs.get(a.sizes[0]) as BenchDatabase),
     },
     databases: Object.fromEntries(

@@ -23,7 +23,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import type { EventsResponse } from '../src/shared/responses.ts'
-import { startNodeFlags } from './lib/start-flags.ts'
+import { startNodeFlags, TSX_FLAGS } from './lib/start-flags.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const SAMPLE_MS = 25
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   const { cids: cidCount, lots, warm } = args()
   const dbPath = await ensureDatabase(lots)
   const cids = pickCids(dbPath, cidCount)
-  const nodeFlags = startNodeFlags()
+  const nodeFlags = [...TSX_FLAGS, ...startNodeFlags()]
   const server = await startServer(dbPath, nodeFlags, warm)
   const idleMb = statusKb(server.pid, 'VmRSS') / 1024
   let peakKb = 0

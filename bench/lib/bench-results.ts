@@ -39,6 +39,8 @@ export interface BenchRun {
     readonly sample_ms: number
     readonly baseline_heap_mb: number
     readonly incident_size: string
+    /** How the job mode's server ran: compiled (`npm start`) or through tsx; absent in files before the server build. */
+    readonly runtime?: string
     readonly env: Readonly<Record<string, string>>
   }
   readonly databases: Readonly<Record<string, DatabaseEntry>>

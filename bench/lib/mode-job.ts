@@ -1,7 +1,8 @@
 /**
- * The mes-trace job, the full async path: a fresh server process with its embedded worker, one POST
- * /api/trace/jobs, one client reading the NDJSON stream to `complete`, the RSS of web process and worker
- * sampled from /proc throughout, and the job's status polled to time its stages.
+ * The mes-trace job, the full async path: a fresh `npm start` (compiled, or through tsx as before the server
+ * build) with its embedded worker, one POST /api/trace/jobs, one client reading the NDJSON stream to
+ * `complete`, the RSS of web process and worker sampled from /proc throughout, and the job's status polled to
+ * time its stages.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,9 +10,9 @@ import type { JobAccepted, JobStatusResponse } from '../../src/shared/responses.
 import type { JobRequest } from '../../src/shared/schemas.ts'
 import { readNdjsonStream, type StreamRead } from './ndjson-stream-client.ts'
 import { childPids, cmdline, statusKb } from './proc.ts'
+import { startProductServer, WORKER_CMDLINE, type ProductServer, type Runtime } from './product-server.ts'
 import { startRssSampler } from './rss-sampler.ts'
 import { failedRecord, mb, sampling, type RunRecord } from './run-record.ts'
-import { spawnJobServer, type JobServerProcess } from './spawn-job-server.ts'
 
 export interface JobModeOptions {
   readonly size: string
@@ -23,9 +24,11 @@ export interface JobModeOptions {
   readonly workRoot: string
   readonly sampleMs: number
   readonly timeoutMs: number
+  /** The server compiled (what `npm start` runs) or through tsx. */
+  readonly runtime: Runtime
 }
 
-const WORKER = /worker-main/
+const WORKER = WORKER_CMDLINE
 const STATUS_POLL_MS = 100
 
 /** Runs one job end to end. */
@@ -33,9 +36,10 @@ export async function runJob(options: JobModeOptions): Promise<RunRecord> {
   const work = mkdtempSync(join(options.workRoot, '.job-'))
   const resultDir = join(work, 'results')
   const base = { size: options.size, mode: 'job' as const, repeat: options.repeat }
-  let server: JobServerProcess | undefined
+  let server: ProductServer | undefined
   try {
-    server = await spawnJobServer({ ...options.env, TRACE_JOB_DIR: join(work, 'jobs'), TRACE_RESULT_DIR: resultDir })
+    const env = { ...options.env, TRACE_JOB_DIR: join(work, 'jobs'), TRACE_RESULT_DIR: resultDir }
+    server = await startProductServer(options.runtime, env)
     const sampler = startRssSampler({ pid: server.pid, children: WORKER, intervalMs: options.sampleMs })
     const timeout = AbortSignal.timeout(options.timeoutMs)
     try {
@@ -69,6 +73,12 @@ export async function runJob(options: JobModeOptions): Promise<RunRecord> {
         vm_hwm_mb: hwm,
         sampling: sampling(peaks),
         detail: {
+          runtime: server.runtime,
+          // From the start command: the first answer of /api/health, and the worker ready.
+          health_ms: Math.round(server.healthMs),
+          ready_ms: Math.round(server.readyMs),
+          resting_web_mb: Math.round(server.restingWebMb),
+          resting_worker_mb: Math.round(server.restingWorkerMb),
           records_lines: read.recordsLines,
           // Stages as seen by status polls (every 100 ms), so a boundary may be off by that much.
           worker_peak_mb_by_stage: Object.fromEntries(Object.entries(peaks.childKbByPhase).map(([k, v]) => [k, mb(v)])),

@@ -2,9 +2,10 @@
  * `npm start`: builds the client if dist/ has none, generates the demo database on first start, opens the MES
  * source, starts the job system, and serves API and app until SIGINT/SIGTERM.
  *
- * package.json runs it as `node --import tsx --max-semi-space-size=2 --max-old-space-size=1024`: a small young
- * generation for a process that streams batch after batch, and an old-space cap that makes V8 collect early yet
- * leaves room for several whole-plant lineage requests at once (README, Configuration, has the measurements).
+ * package.json runs it compiled (dist-server/start.js, built by scripts/build-server.mjs when stale) as
+ * `node --enable-source-maps --max-semi-space-size=2 --max-old-space-size=1024`: a small young generation for a
+ * process that streams batch after batch, and an old-space cap that makes V8 collect early yet leaves room for
+ * several whole-plant lineage requests at once (README, Configuration, has the measurements).
  */
 import { resolve } from 'node:path'
 import { loadConfig } from '../config.ts'

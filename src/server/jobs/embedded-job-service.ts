@@ -4,7 +4,6 @@
  * The server writes a record until a worker takes the job, then the worker does until it reports the end;
  * the server writes again only when the worker died (WORKER_DIED, or the verdict of a kill it ordered).
  */
-import { fileURLToPath } from 'node:url'
 import type { JobAccepted, JobStatusResponse } from '../../shared/responses.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
 import type { Config } from '../config.ts'
@@ -19,10 +18,11 @@ import { endRecord, isTerminal, newJobRecord, toStatusResponse, type JobRecord }
 import type { JobService, JobSpec } from './job-service.ts'
 import { startSweeper } from './sweeper.ts'
 import { recordUnfinishedEnd } from './unfinished-end.ts'
+import { WORKER_MAIN } from './worker-entry.ts'
 import { WorkerPool, type KillReason, type WorkerInfo } from './worker-pool.ts'
 
 export interface EmbeddedJobServiceOptions {
-  /** Module the workers run; default worker-main.ts beside this file. */
+  /** Module the workers run; default worker-main beside this file (.js when compiled, .ts otherwise). */
   readonly workerEntry?: string
   /** How often expired jobs are swept; default a quarter of TRACE_JOB_TTL_SECONDS, between 1 s and 60 s. */
   readonly sweepIntervalMs?: number
@@ -37,8 +37,6 @@ export interface EmbeddedJobService extends JobService {
 const CANCEL_GRACE_MS = 1_500
 /** Extra time past TRACE_JOB_TIMEOUT_SECONDS before a worker that ignored its own timeout is killed. */
 const TIMEOUT_BACKSTOP_MS = 10_000
-
-const DEFAULT_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url))
 
 /** Recovers jobs left by a previous server, then starts the workers and the sweeper. */
 export async function createEmbeddedJobService(config: Config, options: EmbeddedJobServiceOptions = {}): Promise<EmbeddedJobService> {
@@ -99,7 +97,7 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
 
   const pool: WorkerPool = new WorkerPool({
     config,
-    entry: options.workerEntry ?? DEFAULT_ENTRY,
+    entry: options.workerEntry ?? WORKER_MAIN,
     hooks: {
       onIdle: () => dispatch(),
       onDone: (jobId, status) => {

@@ -1,8 +1,9 @@
 /**
- * The embedded supervisor's worker processes: TRACE_WORKER_CONCURRENCY forked Node processes (tsx loader,
- * heap capped at TRACE_WORKER_MAX_HEAP_MB), each running one job at a time. A worker that dies is replaced;
- * one that cannot even start backs off, and while every slot is backing off the pool is unavailable, so
- * the service refuses submissions instead of queueing jobs nobody will run.
+ * The embedded supervisor's worker processes: TRACE_WORKER_CONCURRENCY forked Node processes (compiled, or
+ * through tsx when the server runs TypeScript; heap capped at TRACE_WORKER_MAX_HEAP_MB), each running one job
+ * at a time. A worker that dies is replaced; one that cannot even start backs off, and while every slot is
+ * backing off the pool is unavailable, so the service refuses submissions instead of queueing jobs nobody
+ * will run.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import type { JobStatus } from '../../shared/responses.ts'
@@ -10,6 +11,7 @@ import type { Config } from '../config.ts'
 import { log } from '../logger.ts'
 import { configEnv } from './config-env.ts'
 import { describeExit } from './exit-reason.ts'
+import { loaderFlags } from './worker-entry.ts'
 import { EMBEDDED_WORKER_ENV, isFromWorker, type ToWorker } from './worker-protocol.ts'
 
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'backoff' | 'stopped'
@@ -37,7 +39,7 @@ export interface WorkerPoolHooks {
 
 export interface WorkerPoolOptions {
   readonly config: Config
-  /** The worker module to fork (worker-main.ts). */
+  /** The worker module to fork (worker-main.js, or .ts under tsx: see worker-entry.ts). */
   readonly entry: string
   readonly hooks: WorkerPoolHooks
 }
@@ -172,7 +174,7 @@ export class WorkerPool {
     const child = fork(entry, [], {
       // 4 MB semi-spaces instead of V8's 16 MB: measured on bench:job (tenth size), worker peak RSS 170 -> 145
       // MB for 15 % more CPU; 2 MB (as the web process uses) saved 10 MB more for 35 % more CPU.
-      execArgv: ['--import', 'tsx', '--max-semi-space-size=4', `--max-old-space-size=${config.TRACE_WORKER_MAX_HEAP_MB}`],
+      execArgv: [...loaderFlags(entry), '--max-semi-space-size=4', `--max-old-space-size=${config.TRACE_WORKER_MAX_HEAP_MB}`],
       // glibc gives each thread that allocates (the SQLite threads) its own malloc arena, up to 8 per core, and
       // freed batches stay committed in them; two arenas measured 4-10 MB less worker RSS per stage (114k bench).
       env: { MALLOC_ARENA_MAX: '2', ...process.env, ...configEnv(config), [EMBEDDED_WORKER_ENV]: '1' },
