@@ -6,6 +6,11 @@ import { z } from 'zod'
 
 const int = (def: number) => z.coerce.number().int().positive().default(def)
 const optionalString = z.string().trim().min(1).optional().catch(undefined)
+/** A comma-separated list, trimmed, empty entries dropped; unset is the empty list. */
+const list = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
 
 const envSchema = z.object({
   PORT: int(8787),
@@ -26,6 +31,21 @@ const envSchema = z.object({
   RATE_LIMIT_EVENTS: int(60),
   RATE_LIMIT_JOBS: int(30),
   TRUST_PROXY: z.stringbool().default(false),
+  RATE_LIMIT_JOB_READS: int(600),
+  RATE_LIMIT_JOB_CANCEL: int(30),
+  ALLOWED_HOSTS: list,
+  AUTH_PROXY_USER_HEADER: optionalString,
+  AUTH_TRUSTED_PROXIES: list,
+  AUTH_TOKENS: list,
+  AUTH_ADMIN_USERS: list,
+  ALLOW_UNAUTHENTICATED_REMOTE: z.stringbool().default(false),
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000),
+  SEED_RESOLVE_TIMEOUT_SECONDS: int(60),
+  SEED_MAX_PATTERN_TOKENS: int(20),
+  SEED_MAX_TOKEN_LENGTH: int(128),
+  EVENTS_TIMEOUT_SECONDS: int(600),
   LINEAGE_TIMEOUT_SECONDS: int(180),
   LINEAGE_MAX_DEPTH: int(20),
   SEED_PATTERN_MAX_MATCHES: int(50_000),
