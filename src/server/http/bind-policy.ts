@@ -11,7 +11,10 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** Throws (naming the variables to set) when `host` may not be listened on with this configuration. */
-export function assertBindAllowed(config: AuthConfig & { readonly ALLOW_UNAUTHENTICATED_REMOTE: boolean }, host: string): void {
+export function assertBindAllowed(
+  config: AuthConfig & { readonly ALLOW_UNAUTHENTICATED_REMOTE: boolean },
+  host: string,
+): void {
   if (isLoopbackHost(host) || authEnabled(config) || config.ALLOW_UNAUTHENTICATED_REMOTE) return
   throw new Error(
     `refusing to listen on ${host} without authentication: set AUTH_PROXY_USER_HEADER with AUTH_TRUSTED_PROXIES, or ` +

@@ -19,7 +19,10 @@ function hostnameOf(host: string): string {
  * The host names to answer: ALLOWED_HOSTS when set, else the loopback names plus HOST (unless HOST is a
  * wildcard address such as 0.0.0.0, which is no name a client would use).
  */
-export function allowedHostNames(config: { readonly ALLOWED_HOSTS: readonly string[]; readonly HOST: string }): string[] {
+export function allowedHostNames(config: {
+  readonly ALLOWED_HOSTS: readonly string[]
+  readonly HOST: string
+}): string[] {
   if (config.ALLOWED_HOSTS.length > 0) return config.ALLOWED_HOSTS.map(hostnameOf)
   const wildcard = config.HOST === '0.0.0.0' || config.HOST === '::'
   return [...new Set([...LOOPBACK_NAMES, ...(wildcard ? [] : [hostnameOf(config.HOST)])])]

@@ -81,7 +81,9 @@ function tokenTable(entries: readonly string[]): { user: string; digest: Buffer 
     const user = entry.slice(0, i).trim()
     const token = entry.slice(i + 1).trim()
     if (i <= 0 || !user || token.length < MIN_TOKEN_LENGTH) {
-      throw new Error(`invalid configuration: AUTH_TOKENS entries are <user>:<token> with tokens of ${MIN_TOKEN_LENGTH}+ characters`)
+      throw new Error(
+        `invalid configuration: AUTH_TOKENS entries are <user>:<token> with tokens of ${MIN_TOKEN_LENGTH}+ characters`,
+      )
     }
     return { user, digest: digest(token) }
   })
@@ -90,7 +92,10 @@ function tokenTable(entries: readonly string[]): { user: string; digest: Buffer 
 /** Throws at start when the auth settings cannot work as written. */
 function checkAuthConfig(config: AuthConfig): void {
   if (config.AUTH_PROXY_USER_HEADER !== undefined && config.AUTH_TRUSTED_PROXIES.length === 0) {
-    throw new Error('invalid configuration: AUTH_PROXY_USER_HEADER needs AUTH_TRUSTED_PROXIES (the proxy addresses it is believed from)')
+    throw new Error(
+      'invalid configuration: AUTH_PROXY_USER_HEADER needs AUTH_TRUSTED_PROXIES ' +
+        '(the proxy addresses it is believed from)',
+    )
   }
 }
 
@@ -112,7 +117,8 @@ export function identify(config: AuthConfig, isOpenPath: (path: string) => boole
       // Every entry is compared (in constant time each) so the time taken says nothing about which one matched.
       let user: string | undefined
       for (const t of tokens) if (sent && timingSafeEqual(sent, t.digest)) user = t.user
-      if (user === undefined) throw new ApiError(401, 'UNAUTHORIZED', 'the bearer token is not valid', {}, { 'WWW-Authenticate': 'Bearer' })
+      if (user === undefined)
+        throw new ApiError(401, 'UNAUTHORIZED', 'the bearer token is not valid', {}, { 'WWW-Authenticate': 'Bearer' })
       return signedIn(user, 'token')
     }
     if (header !== undefined && inList(proxies, socketAddress(c))) {
@@ -129,9 +135,15 @@ export function identify(config: AuthConfig, isOpenPath: (path: string) => boole
     }
     const identity = resolve(c)
     if (identity === undefined && !isOpenPath(c.req.path)) {
-      throw new ApiError(401, 'UNAUTHORIZED', 'sign in first: this server needs a signed-in user or a bearer token', {}, {
-        'WWW-Authenticate': 'Bearer',
-      })
+      throw new ApiError(
+        401,
+        'UNAUTHORIZED',
+        'sign in first: this server needs a signed-in user or a bearer token',
+        {},
+        {
+          'WWW-Authenticate': 'Bearer',
+        },
+      )
     }
     c.set('identity', identity ?? ANONYMOUS)
     await next()

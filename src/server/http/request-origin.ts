@@ -52,9 +52,14 @@ export function jsonContentType(): MiddlewareHandler {
     if (c.req.method !== 'POST') return next()
     const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
     if (type !== 'application/json') {
-      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'request bodies must be sent as Content-Type: application/json', {
-        field: 'content-type',
-      })
+      throw new ApiError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'request bodies must be sent as Content-Type: application/json',
+        {
+          field: 'content-type',
+        },
+      )
     }
     await next()
   }

@@ -18,10 +18,15 @@ export function checkSeedBounds(seed: SeedParams, config: BoundsConfig): void {
   const maxLength = config.SEED_MAX_TOKEN_LENGTH
   const long = params.values.find((t) => t.length > maxLength)
   if (long !== undefined) {
-    throw new ApiError(400, 'INVALID_PARAMS', `params.values: a value is ${long.length} characters long; at most ${maxLength}`, {
-      field: 'params.values',
-      limit: maxLength,
-    })
+    throw new ApiError(
+      400,
+      'INVALID_PARAMS',
+      `params.values: a value is ${long.length} characters long; at most ${maxLength}`,
+      {
+        field: 'params.values',
+        limit: maxLength,
+      },
+    )
   }
   const maxPatterns = config.SEED_MAX_PATTERN_TOKENS
   const patterns = new Set(params.values.filter(isPatternToken)).size

@@ -12,13 +12,23 @@ import { startJobHarness, wholeTraceBody, type JobHarness } from '../jobs/job-ha
 interface Mode {
   readonly h: JobHarness
   readonly server: RunningServer
-  call(path: string, init?: { method?: string; headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; body: unknown }>
+  call(
+    path: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: unknown },
+  ): Promise<{ status: number; body: unknown }>
   close(): Promise<void>
 }
 
 async function startMode(env: Record<string, string>): Promise<Mode> {
   const h = await startJobHarness({ lots: 2, historyPerLot: 1, env })
-  const server = await startServer({ config: h.config, source: h.source, jobs: h.jobs, port: 0, host: '127.0.0.1', staticRoot: join(h.dir, 'none') })
+  const server = await startServer({
+    config: h.config,
+    source: h.source,
+    jobs: h.jobs,
+    port: 0,
+    host: '127.0.0.1',
+    staticRoot: join(h.dir, 'none'),
+  })
   return {
     h,
     server,
@@ -44,7 +54,11 @@ describe('auth mode: trusted reverse-proxy header', () => {
   let m: Mode
   const as = (user: string) => ({ 'x-remote-user': user })
   beforeAll(async () => {
-    m = await startMode({ AUTH_PROXY_USER_HEADER: 'X-Remote-User', AUTH_TRUSTED_PROXIES: '127.0.0.1/8', AUTH_ADMIN_USERS: 'root' })
+    m = await startMode({
+      AUTH_PROXY_USER_HEADER: 'X-Remote-User',
+      AUTH_TRUSTED_PROXIES: '127.0.0.1/8',
+      AUTH_ADMIN_USERS: 'root',
+    })
   }, 120_000)
   afterAll(() => m?.close())
 
@@ -64,12 +78,14 @@ describe('auth mode: trusted reverse-proxy header', () => {
   })
 
   it('lets only the owner (or an admin) cancel: 403 FORBIDDEN for another user', async () => {
-    const { job_id } = (await m.call('/api/trace/jobs', { body: wholeTraceBody(), headers: as('alice') })).body as JobAccepted
+    const { job_id } = (await m.call('/api/trace/jobs', { body: wholeTraceBody(), headers: as('alice') }))
+      .body as JobAccepted
     const byBob = await m.call(`/api/trace/job/${job_id}`, { method: 'DELETE', headers: as('bob') })
     expect(byBob.status).toBe(403)
     expect(codeOf(byBob.body)).toBe('FORBIDDEN')
     expect((await m.call(`/api/trace/job/${job_id}`, { method: 'DELETE', headers: as('alice') })).status).toBe(200)
-    const other = (await m.call('/api/trace/jobs', { body: wholeTraceBody(), headers: as('alice') })).body as JobAccepted
+    const other = (await m.call('/api/trace/jobs', { body: wholeTraceBody(), headers: as('alice') }))
+      .body as JobAccepted
     expect((await m.call(`/api/trace/job/${other.job_id}`, { method: 'DELETE', headers: as('root') })).status).toBe(200)
   })
 
@@ -118,7 +134,9 @@ describe('auth mode: bearer tokens', () => {
     const submitted = await m.call('/api/trace/jobs', { body: wholeTraceBody(), headers: bearer(TOKEN) })
     expect(submitted.status).toBe(202)
     const { job_id } = submitted.body as JobAccepted
-    expect(((await m.call(`/api/trace/job/${job_id}`, { headers: bearer(OTHER) })).body as JobStatusResponse).owner).toBe('nightly')
+    expect(
+      ((await m.call(`/api/trace/job/${job_id}`, { headers: bearer(OTHER) })).body as JobStatusResponse).owner,
+    ).toBe('nightly')
     expect((await m.call(`/api/trace/job/${job_id}`, { method: 'DELETE', headers: bearer(OTHER) })).status).toBe(403)
     expect((await m.call(`/api/trace/job/${job_id}`, { method: 'DELETE', headers: bearer(TOKEN) })).status).toBe(200)
   })

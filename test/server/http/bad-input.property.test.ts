@@ -17,7 +17,8 @@ const RUNS = 150
 const FINISHED_JOB = `trace-evt-${'f'.repeat(32)}`
 
 /** Text that means a stack trace or a driver's own message reached the client. */
-const LEAK = /\n\s+at |node_modules|\.ts:\d+|SQLITE_|SqliteError|no such (table|column)|syntax error|LIKE or GLOB|pattern too complex|relation "|ORA-\d/i
+const LEAK =
+  /\n\s+at |node_modules|\.ts:\d+|SQLITE_|SqliteError|no such (table|column)|syntax error|LIKE or GLOB|pattern too complex|relation "|ORA-\d/i
 
 let h: Harness
 
@@ -29,7 +30,14 @@ beforeAll(() => {
   const high = '100000'
   h = openHarness(
     ROWS,
-    { RATE_LIMIT_SEED_RESOLVE: high, RATE_LIMIT_LINEAGE: high, RATE_LIMIT_EVENTS: high, RATE_LIMIT_JOBS: high, RATE_LIMIT_JOB_READS: high, RATE_LIMIT_JOB_CANCEL: high },
+    {
+      RATE_LIMIT_SEED_RESOLVE: high,
+      RATE_LIMIT_LINEAGE: high,
+      RATE_LIMIT_EVENTS: high,
+      RATE_LIMIT_JOBS: high,
+      RATE_LIMIT_JOB_READS: high,
+      RATE_LIMIT_JOB_CANCEL: high,
+    },
     { jobs },
   )
 })
@@ -40,10 +48,15 @@ async function expectWellFormed(res: Response): Promise<void> {
   expect(res.status, text).toBeLessThan(500)
   expect(text).not.toMatch(LEAK)
   const type = res.headers.get('content-type') ?? ''
-  if (res.status >= 400 && text !== '' && type.startsWith('application/json')) expect(isErrorEnvelope(JSON.parse(text)), text).toBe(true)
+  if (res.status >= 400 && text !== '' && type.startsWith('application/json'))
+    expect(isErrorEnvelope(JSON.parse(text)), text).toBe(true)
 }
 
-const anyText = fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('%', '_', '*', '\\', "'", '"', '%_%', '\u0000'))
+const anyText = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.constantFrom('%', '_', '*', '\\', "'", '"', '%_%', '\u0000'),
+)
 const hex16 = fc.stringMatching(/^[0-9a-f]{16}$/)
 /** Patterns past what a LIKE matcher takes (SQLite refuses 50,000+ bytes), and ones with many wildcards. */
 const hugePattern = fc.oneof(
@@ -77,14 +90,24 @@ const nearValidBody = fc.record(
   },
   { requiredKeys: [] },
 )
-const rawBody = fc.oneof(nearValidBody.map((b) => JSON.stringify(b)), fc.json(), anyText, fc.anything().map((v) => JSON.stringify(v) ?? 'undefined'))
+const rawBody = fc.oneof(
+  nearValidBody.map((b) => JSON.stringify(b)),
+  fc.json(),
+  anyText,
+  fc.anything().map((v) => JSON.stringify(v) ?? 'undefined'),
+)
 const contentType = fc.oneof(
   fc.constant('application/json'),
   fc.constant('application/json; charset=utf-8'),
   fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', ''),
   anyText.filter((s) => /^[\x21-\x7e ]*$/.test(s)),
 )
-const postPath = fc.constantFrom('/api/trace/seed-resolve', '/api/trace/lineage', '/api/trace/events', '/api/trace/jobs')
+const postPath = fc.constantFrom(
+  '/api/trace/seed-resolve',
+  '/api/trace/lineage',
+  '/api/trace/events',
+  '/api/trace/jobs',
+)
 
 describe('generated bad requests', () => {
   it('POST routes answer any body and content type without a 5xx, a stack or a driver message', async () => {
@@ -99,19 +122,34 @@ describe('generated bad requests', () => {
 
   it('seed-resolve answers any typed values, wildcards included, without a 5xx or a driver message', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('query_tool', 'query_tool_reverse'), fc.constantFrom(...INPUT_TYPES), values, async (profile, type, v) => {
-        await expectWellFormed(await h.post('/api/trace/seed-resolve', { profile, params: { input_type: type, values: v } }))
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('query_tool', 'query_tool_reverse'),
+        fc.constantFrom(...INPUT_TYPES),
+        values,
+        async (profile, type, v) => {
+          await expectWellFormed(
+            await h.post('/api/trace/seed-resolve', { profile, params: { input_type: type, values: v } }),
+          )
+        },
+      ),
       { numRuns: RUNS },
     )
   })
 
   it('job routes answer any id, query string and method without a 5xx, a stack or a driver message', async () => {
-    const id = fc.oneof(fc.constant(FINISHED_JOB), fc.stringMatching(/^trace-evt-[0-9a-f]{32}$/), anyText.map(encodeURIComponent))
+    const id = fc.oneof(
+      fc.constant(FINISHED_JOB),
+      fc.stringMatching(/^trace-evt-[0-9a-f]{32}$/),
+      anyText.map(encodeURIComponent),
+    )
     const tail = fc.constantFrom('', '/stream', '/result', '/export.csv', '/nothing')
     const query = fc.dictionary(
       fc.oneof(fc.constantFrom('offset', 'limit', 'domain', 'from', 'shape'), fc.string({ maxLength: 5 })),
-      fc.oneof(fc.constantFrom(...DOMAINS), fc.constantFrom('0x10', '1e3', ' ', '-1', '9'.repeat(30), 'history:9999999'), anyText),
+      fc.oneof(
+        fc.constantFrom(...DOMAINS),
+        fc.constantFrom('0x10', '1e3', ' ', '-1', '9'.repeat(30), 'history:9999999'),
+        anyText,
+      ),
       { maxKeys: 4 },
     )
     const method = fc.constantFrom('GET', 'GET', 'DELETE', 'PUT', 'PATCH', 'HEAD')
@@ -119,17 +157,25 @@ describe('generated bad requests', () => {
       fc.asyncProperty(id, tail, query, method, async (jobId, suffix, q, m) => {
         const search = new URLSearchParams(q).toString()
         const url = `/api/trace/job/${jobId}${suffix}${search ? `?${search}` : ''}`
-        await expectWellFormed(await h.app.request(url, { method: m }, { incoming: { socket: { remoteAddress: '10.0.0.1' } } }))
+        await expectWellFormed(
+          await h.app.request(url, { method: m }, { incoming: { socket: { remoteAddress: '10.0.0.1' } } }),
+        )
       }),
       { numRuns: RUNS },
     )
   })
 
   it('any header mix on any route (origin, fetch metadata, host, authorization) is answered without a 5xx', async () => {
-    const path = fc.oneof(postPath, fc.constantFrom('/api/health', '/', '/api/nothing', `/api/trace/job/${FINISHED_JOB}`))
+    const path = fc.oneof(
+      postPath,
+      fc.constantFrom('/api/health', '/', '/api/nothing', `/api/trace/job/${FINISHED_JOB}`),
+    )
     const headers = fc.record(
       {
-        origin: fc.oneof(fc.constantFrom('null', 'https://evil.example', 'http://localhost'), anyText.filter((s) => /^[\x21-\x7e]*$/.test(s))),
+        origin: fc.oneof(
+          fc.constantFrom('null', 'https://evil.example', 'http://localhost'),
+          anyText.filter((s) => /^[\x21-\x7e]*$/.test(s)),
+        ),
         'sec-fetch-site': fc.constantFrom('cross-site', 'same-site', 'same-origin', 'none', 'garbage'),
         authorization: fc.constantFrom('Bearer x', 'Basic eA==', 'Bearer'),
         'content-type': fc.constantFrom('application/json', 'text/plain'),
@@ -138,10 +184,21 @@ describe('generated bad requests', () => {
     )
     const host = fc.constantFrom('localhost', '127.0.0.1', '[::1]', 'evil.example', 'localhost.evil.example')
     await fc.assert(
-      fc.asyncProperty(path, headers, host, fc.constantFrom('GET', 'POST', 'DELETE'), rawBody, async (p, hs, hostname, m, body) => {
-        const init: RequestInit = { method: m, headers: hs, ...(m === 'POST' ? { body } : {}) }
-        await expectWellFormed(await h.app.request(`http://${hostname}${p}`, init, { incoming: { socket: { remoteAddress: '10.0.0.1' } } }))
-      }),
+      fc.asyncProperty(
+        path,
+        headers,
+        host,
+        fc.constantFrom('GET', 'POST', 'DELETE'),
+        rawBody,
+        async (p, hs, hostname, m, body) => {
+          const init: RequestInit = { method: m, headers: hs, ...(m === 'POST' ? { body } : {}) }
+          await expectWellFormed(
+            await h.app.request(`http://${hostname}${p}`, init, {
+              incoming: { socket: { remoteAddress: '10.0.0.1' } },
+            }),
+          )
+        },
+      ),
       { numRuns: RUNS },
     )
   })

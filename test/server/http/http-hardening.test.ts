@@ -23,13 +23,21 @@ describe('seed-resolve input the database cannot take', () => {
   afterAll(() => h.close())
 
   it('answers a 100,000-character LIKE pattern with 400 INVALID_PARAMS naming the limit, not the driver message', async () => {
-    const error = await expectError(await h.post('/api/trace/seed-resolve', lookup(`%${'A'.repeat(100_000)}%`)), 400, 'INVALID_PARAMS')
+    const error = await expectError(
+      await h.post('/api/trace/seed-resolve', lookup(`%${'A'.repeat(100_000)}%`)),
+      400,
+      'INVALID_PARAMS',
+    )
     expect(error).toMatchObject({ field: 'params.values', limit: 64 })
     expect(String(error.message)).not.toMatch(/LIKE|GLOB|too complex|SQLITE/i)
   })
 
   it('refuses more wildcard tokens than SEED_MAX_PATTERN_TOKENS with 400 and the limit', async () => {
-    const error = await expectError(await h.post('/api/trace/seed-resolve', lookup(['GA1*', 'GA2*', 'GA3*', 'GA4*'])), 400, 'INVALID_PARAMS')
+    const error = await expectError(
+      await h.post('/api/trace/seed-resolve', lookup(['GA1*', 'GA2*', 'GA3*', 'GA4*'])),
+      400,
+      'INVALID_PARAMS',
+    )
     expect(error).toMatchObject({ field: 'params.values', limit: 3 })
   })
 
@@ -52,27 +60,35 @@ describe('seed-resolve input the database cannot take', () => {
 
 describe('time limits of the synchronous stages', () => {
   it('answers 504 SEED_RESOLVE_TIMEOUT when seed resolution outlasts SEED_RESOLVE_TIMEOUT_SECONDS', async () => {
-    const h = openHarness(ROWS, { SEED_RESOLVE_TIMEOUT_SECONDS: '1' }, {
-      wrapSource: (source) => ({
-        ...source,
-        dialect: source.dialect,
-        stream: (query, options) =>
-          (async function* () {
-            // A statement that takes its time, and stops when told to.
-            await new Promise((resolve, reject) => {
-              const t = setTimeout(resolve, 10_000)
-              options?.signal?.addEventListener('abort', () => {
-                clearTimeout(t)
-                reject(options.signal?.reason)
+    const h = openHarness(
+      ROWS,
+      { SEED_RESOLVE_TIMEOUT_SECONDS: '1' },
+      {
+        wrapSource: (source) => ({
+          ...source,
+          dialect: source.dialect,
+          stream: (query, options) =>
+            (async function* () {
+              // A statement that takes its time, and stops when told to.
+              await new Promise((resolve, reject) => {
+                const t = setTimeout(resolve, 10_000)
+                options?.signal?.addEventListener('abort', () => {
+                  clearTimeout(t)
+                  reject(options.signal?.reason)
+                })
               })
-            })
-            yield* source.stream(query, options)
-          })(),
-      }),
-    })
+              yield* source.stream(query, options)
+            })(),
+        }),
+      },
+    )
     try {
       const started = Date.now()
-      const error = await expectError(await h.post('/api/trace/seed-resolve', lookup('GA1-A01')), 504, 'SEED_RESOLVE_TIMEOUT')
+      const error = await expectError(
+        await h.post('/api/trace/seed-resolve', lookup('GA1-A01')),
+        504,
+        'SEED_RESOLVE_TIMEOUT',
+      )
       expect(error.limit).toBe(1)
       expect(Date.now() - started).toBeLessThan(5000)
     } finally {
@@ -89,31 +105,49 @@ describe('cross-site requests', () => {
   afterAll(() => h.close())
 
   it('refuses a POST sent as text/plain with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    const res = await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), { headers: { 'content-type': 'text/plain' } })
+    const res = await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), {
+      headers: { 'content-type': 'text/plain' },
+    })
     await expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE')
   })
 
   it('refuses form encodings and a missing Content-Type with 415', async () => {
     for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      await expectError(await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), { headers: { 'content-type': type } }), 415, 'UNSUPPORTED_MEDIA_TYPE')
+      await expectError(
+        await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), { headers: { 'content-type': type } }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      )
     }
-    const bare = await h.app.request('/api/trace/seed-resolve', { method: 'POST', body: JSON.stringify(lookup('x')) }, remote)
+    const bare = await h.app.request(
+      '/api/trace/seed-resolve',
+      { method: 'POST', body: JSON.stringify(lookup('x')) },
+      remote,
+    )
     await expectError(bare, 415, 'UNSUPPORTED_MEDIA_TYPE')
   })
 
   it('accepts application/json with a charset', async () => {
-    const res = await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), { headers: { 'content-type': 'application/json; charset=utf-8' } })
+    const res = await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), {
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    })
     expect(res.status).toBe(200)
   })
 
   it('refuses a POST from another site (Sec-Fetch-Site: cross-site) with 403 FORBIDDEN', async () => {
-    const res = await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), { headers: { 'sec-fetch-site': 'cross-site' } })
+    const res = await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), {
+      headers: { 'sec-fetch-site': 'cross-site' },
+    })
     await expectError(res, 403, 'FORBIDDEN')
   })
 
   it('refuses a POST whose Origin is another host with 403 FORBIDDEN', async () => {
     for (const origin of ['https://evil.example', 'null']) {
-      await expectError(await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), { headers: { origin } }), 403, 'FORBIDDEN')
+      await expectError(
+        await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), { headers: { origin } }),
+        403,
+        'FORBIDDEN',
+      )
     }
   })
 
@@ -131,7 +165,10 @@ describe('cross-site requests', () => {
   })
 
   it('accepts the app’s own requests (same-origin, or an Origin naming this host on any port)', async () => {
-    const own: Record<string, string>[] = [{ 'sec-fetch-site': 'same-origin', origin: 'http://localhost' }, { origin: 'http://127.0.0.1:5173' }]
+    const own: Record<string, string>[] = [
+      { 'sec-fetch-site': 'same-origin', origin: 'http://localhost' },
+      { origin: 'http://127.0.0.1:5173' },
+    ]
     for (const headers of own) {
       expect((await h.post('/api/trace/seed-resolve', lookup('GA1-A01'), { headers })).status).toBe(200)
     }
@@ -143,7 +180,11 @@ describe('host names (DNS rebinding)', () => {
     const h = openHarness(ROWS)
     try {
       for (const path of ['/api/health', '/', '/api/trace/job/x']) {
-        await expectError(await h.app.request(`http://rebound.evil.example:8787${path}`, {}, remote), 403, 'HOST_NOT_ALLOWED')
+        await expectError(
+          await h.app.request(`http://rebound.evil.example:8787${path}`, {}, remote),
+          403,
+          'HOST_NOT_ALLOWED',
+        )
       }
       expect((await h.app.request('http://127.0.0.1:8787/api/health', {}, remote)).status).not.toBe(403)
       expect((await h.app.request('http://[::1]:8787/api/health', {}, remote)).status).not.toBe(403)
@@ -198,7 +239,11 @@ describe('security headers', () => {
   })
 
   it('marks job status, result pages and errors Cache-Control: no-store', async () => {
-    for (const path of [`/api/trace/job/${JOB}`, `/api/trace/job/${JOB}/result?domain=history`, '/api/trace/job/nope']) {
+    for (const path of [
+      `/api/trace/job/${JOB}`,
+      `/api/trace/job/${JOB}/result?domain=history`,
+      '/api/trace/job/nope',
+    ]) {
       expect((await h.app.request(path, {}, remote)).headers.get('cache-control')).toBe('no-store')
     }
   })
@@ -214,20 +259,38 @@ describe('strict integers in query strings', () => {
   })
   afterAll(() => h.close())
 
-  it.each(['0x10', '1e3', '%20', '', '-1', '1.5', '+1', '99999999999999999999'])('refuses offset=%s with 400 INVALID_PARAMS', async (bad) => {
-    const error = await expectError(await h.app.request(`/api/trace/job/${JOB}/result?domain=history&offset=${bad}`, {}, remote), 400, 'INVALID_PARAMS')
-    expect(error.field).toBe('offset')
-  })
+  it.each(['0x10', '1e3', '%20', '', '-1', '1.5', '+1', '99999999999999999999'])(
+    'refuses offset=%s with 400 INVALID_PARAMS',
+    async (bad) => {
+      const error = await expectError(
+        await h.app.request(`/api/trace/job/${JOB}/result?domain=history&offset=${bad}`, {}, remote),
+        400,
+        'INVALID_PARAMS',
+      )
+      expect(error.field).toBe('offset')
+    },
+  )
 
   it.each(['0x10', '1e3', '%20', '0', '50001'])('refuses limit=%s with 400 INVALID_PARAMS', async (bad) => {
-    const error = await expectError(await h.app.request(`/api/trace/job/${JOB}/result?domain=history&limit=${bad}`, {}, remote), 400, 'INVALID_PARAMS')
+    const error = await expectError(
+      await h.app.request(`/api/trace/job/${JOB}/result?domain=history&limit=${bad}`, {}, remote),
+      400,
+      'INVALID_PARAMS',
+    )
     expect(error.field).toBe('limit')
   })
 
-  it.each(['history:0x10', 'history:1e3', 'history:%20', 'history:', 'history:-1'])('refuses from=%s with 400 INVALID_PARAMS', async (bad) => {
-    const error = await expectError(await h.app.request(`/api/trace/job/${JOB}/stream?from=${bad}`, {}, remote), 400, 'INVALID_PARAMS')
-    expect(error.field).toBe('from')
-  })
+  it.each(['history:0x10', 'history:1e3', 'history:%20', 'history:', 'history:-1'])(
+    'refuses from=%s with 400 INVALID_PARAMS',
+    async (bad) => {
+      const error = await expectError(
+        await h.app.request(`/api/trace/job/${JOB}/stream?from=${bad}`, {}, remote),
+        400,
+        'INVALID_PARAMS',
+      )
+      expect(error.field).toBe('from')
+    },
+  )
 
   it('takes plain decimal offsets and limits (then the job’s own state answers)', async () => {
     const res = await h.app.request(`/api/trace/job/${JOB}/result?domain=history&offset=16&limit=1000`, {}, remote)
@@ -242,8 +305,13 @@ describe('rate limits of the job routes', () => {
     const h = openHarness(ROWS, { RATE_LIMIT_JOB_READS: '3', RATE_LIMIT_JOB_CANCEL: '1' }, { jobs })
     const from = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } })
     try {
-      for (let i = 0; i < 3; i++) expect((await h.app.request(`/api/trace/job/${JOB}`, {}, from('10.3.3.3'))).status).toBe(200)
-      await expectError(await h.app.request(`/api/trace/job/${JOB}/stream`, {}, from('10.3.3.3')), 429, 'TOO_MANY_REQUESTS')
+      for (let i = 0; i < 3; i++)
+        expect((await h.app.request(`/api/trace/job/${JOB}`, {}, from('10.3.3.3'))).status).toBe(200)
+      await expectError(
+        await h.app.request(`/api/trace/job/${JOB}/stream`, {}, from('10.3.3.3')),
+        429,
+        'TOO_MANY_REQUESTS',
+      )
       expect((await h.app.request(`/api/trace/job/${JOB}`, {}, from('10.4.4.4'))).status).toBe(200)
 
       const del = { method: 'DELETE' }

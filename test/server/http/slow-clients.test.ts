@@ -91,7 +91,9 @@ describe('slow clients', () => {
 describe('listening beyond loopback', () => {
   it('refuses to listen on 0.0.0.0 without authentication, naming the variables to set', async () => {
     const config = loadConfig({ ...env, HOST: '0.0.0.0' })
-    await expect(startServer({ config, source, port: 0 })).rejects.toThrow(/AUTH_PROXY_USER_HEADER.*AUTH_TOKENS.*ALLOW_UNAUTHENTICATED_REMOTE/)
+    await expect(startServer({ config, source, port: 0 })).rejects.toThrow(
+      /AUTH_PROXY_USER_HEADER.*AUTH_TOKENS.*ALLOW_UNAUTHENTICATED_REMOTE/,
+    )
   })
 
   it('listens on 0.0.0.0 when told so explicitly, or with authentication configured', async () => {

@@ -54,7 +54,13 @@ export function stubJobs(): StubJobs {
       submitted.push(spec)
       const jobId = `trace-evt-${String(submitted.length).padStart(32, '0')}`
       statuses.set(jobId, queuedStatus(jobId, spec.owner ?? undefined))
-      return { stage: 'events', async: true, job_id: jobId, status_url: `/api/trace/job/${jobId}`, stream_url: `/api/trace/job/${jobId}/stream` }
+      return {
+        stage: 'events',
+        async: true,
+        job_id: jobId,
+        status_url: `/api/trace/job/${jobId}`,
+        stream_url: `/api/trace/job/${jobId}/stream`,
+      }
     },
     canAccept: async () => true,
     workerCount: async () => 1,
