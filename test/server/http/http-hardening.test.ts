@@ -4,9 +4,13 @@
  * limits on the job routes and the admin-only health details.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../../src/server/app.ts'
+import { loadConfig } from '../../../src/server/config.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
+import type { MesSource } from '../../../src/server/source/mes-source.ts'
 import { expectError, openHarness, type Harness } from '../routes/route-harness.ts'
-import { ROWS } from '../routes/trace-fixture.ts'
+import { slowSource } from '../routes/source-wrappers.ts'
+import { LOT_A, ROWS } from '../routes/trace-fixture.ts'
 import { queuedStatus, stubJobs, type StubJobs } from './stub-jobs.ts'
 
 const JOB = `trace-evt-${'a'.repeat(32)}`
@@ -60,37 +64,27 @@ describe('seed-resolve input the database cannot take', () => {
 
 describe('time limits of the synchronous stages', () => {
   it('answers 504 SEED_RESOLVE_TIMEOUT when seed resolution outlasts SEED_RESOLVE_TIMEOUT_SECONDS', async () => {
-    const h = openHarness(
-      ROWS,
-      { SEED_RESOLVE_TIMEOUT_SECONDS: '1' },
-      {
-        wrapSource: (source) => ({
-          ...source,
-          dialect: source.dialect,
-          stream: (query, options) =>
-            (async function* () {
-              // A statement that takes its time, and stops when told to.
-              await new Promise((resolve, reject) => {
-                const t = setTimeout(resolve, 10_000)
-                options?.signal?.addEventListener('abort', () => {
-                  clearTimeout(t)
-                  reject(options.signal?.reason)
-                })
-              })
-              yield* source.stream(query, options)
-            })(),
-        }),
-      },
-    )
+    const h = openHarness(ROWS, { SEED_RESOLVE_TIMEOUT_SECONDS: '1' }, { wrapSource: (s) => slowSource(s, 10_000) })
     try {
       const started = Date.now()
-      const error = await expectError(
-        await h.post('/api/trace/seed-resolve', lookup('GA1-A01')),
-        504,
-        'SEED_RESOLVE_TIMEOUT',
-      )
+      const res = await h.post('/api/trace/seed-resolve', lookup('GA1-A01'))
+      const error = await expectError(res, 504, 'SEED_RESOLVE_TIMEOUT')
       expect(error.limit).toBe(1)
       expect(Date.now() - started).toBeLessThan(5000)
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('cuts a synchronous events stream at EVENTS_TIMEOUT_SECONDS, its queries cancelled and its body unfinished', async () => {
+    const h = openHarness(ROWS, { EVENTS_TIMEOUT_SECONDS: '1' }, { wrapSource: (s) => slowSource(s, 10_000) })
+    try {
+      const started = Date.now()
+      const res = await h.post('/api/trace/events', { profile: 'query_tool', container_ids: [LOT_A], domains: ['history'] })
+      expect(res.status).toBe(200)
+      const text = await res.text().catch(() => '')
+      expect(Date.now() - started).toBeLessThan(5000)
+      expect(() => JSON.parse(text)).toThrow()
     } finally {
       await h.close()
     }
@@ -336,5 +330,16 @@ describe('health details', () => {
     } finally {
       await h.close()
     }
+  })
+})
+
+describe('authentication settings that cannot work', () => {
+  const source = {} as MesSource
+  it('refuse to build the app: a proxy header without trusted proxies, or a short token', () => {
+    expect(() => createApp({ config: loadConfig({ AUTH_PROXY_USER_HEADER: 'X-Remote-User' }), source })).toThrow(
+      /AUTH_TRUSTED_PROXIES/,
+    )
+    expect(() => createApp({ config: loadConfig({ AUTH_TOKENS: 'ci:short' }), source })).toThrow(/AUTH_TOKENS/)
+    expect(() => createApp({ config: loadConfig({ AUTH_TOKENS: 'no-user-here' }), source })).toThrow(/AUTH_TOKENS/)
   })
 })
