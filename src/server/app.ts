@@ -8,8 +8,12 @@ import type { Config } from './config.ts'
 import { errorBody } from './http/api-error.ts'
 import { clientKey } from './http/client-key.ts'
 import { handleError } from './http/error-handler.ts'
+import { allowedHostNames, hostCheck } from './http/host-check.ts'
+import { identify } from './http/identity.ts'
 import { jsonBodyLimit } from './http/json-body.ts'
 import { rateLimit } from './http/rate-limit.ts'
+import { jsonContentType, sameOriginOnly } from './http/request-origin.ts'
+import { noStoreByDefault, securityHeaders } from './http/security-headers.ts'
 import { mountClient } from './http/static-files.ts'
 import type { JobService } from './jobs/job-service.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -36,6 +40,15 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(handleError)
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404))
 
+  const ownHosts = allowedHostNames(config)
+  app.use('*', hostCheck(ownHosts))
+  app.use('*', securityHeaders())
+  app.use('/api/*', noStoreByDefault())
+  // The health status stays open to load balancers; its details need an admin (health.ts).
+  app.use('/api/*', identify(config, (path) => path === '/api/health'))
+  app.use('/api/*', sameOriginOnly(ownHosts))
+  app.use('/api/*', jsonContentType())
+
   // Each POST route has its own bucket, counted before the body is read so a refused client costs nothing.
   const keyOf = (c: Parameters<typeof clientKey>[0]): string => clientKey(c, config.TRUST_PROXY)
   const guard = (path: string, name: string, limit: number): void => {
@@ -46,6 +59,9 @@ export function createApp(deps: AppDeps): Hono {
   guard('/api/trace/lineage', 'lineage', config.RATE_LIMIT_LINEAGE)
   guard('/api/trace/events', 'events', config.RATE_LIMIT_EVENTS)
   guard('/api/trace/jobs', 'jobs', config.RATE_LIMIT_JOBS)
+  const windowSeconds = config.RATE_LIMIT_WINDOW_SECONDS
+  app.on('GET', '/api/trace/job/*', rateLimit({ name: 'job read', limit: config.RATE_LIMIT_JOB_READS, windowSeconds, keyOf }))
+  app.on('DELETE', '/api/trace/job/*', rateLimit({ name: 'job cancel', limit: config.RATE_LIMIT_JOB_CANCEL, windowSeconds, keyOf }))
 
   app.route('/api/health', healthRoutes(deps))
   app.route('/api/trace/seed-resolve', seedResolveRoutes(deps))

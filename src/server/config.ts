@@ -6,6 +6,11 @@ import { z } from 'zod'
 
 const int = (def: number) => z.coerce.number().int().positive().default(def)
 const optionalString = z.string().trim().min(1).optional().catch(undefined)
+/** A comma-separated list, trimmed, empty entries dropped; unset is the empty list. */
+const list = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
 
 const envSchema = z.object({
   PORT: int(8787),
@@ -31,6 +36,36 @@ const envSchema = z.object({
   RATE_LIMIT_EVENTS: int(60),
   RATE_LIMIT_JOBS: int(30),
   TRUST_PROXY: z.stringbool().default(false),
+  /** GET /api/trace/job/... per client per window (status polls, streams, pages, exports). */
+  RATE_LIMIT_JOB_READS: int(600),
+  /** DELETE /api/trace/job/<id> per client per window. */
+  RATE_LIMIT_JOB_CANCEL: int(30),
+  /** Host names answered (DNS rebinding); empty: loopback names plus HOST. */
+  ALLOWED_HOSTS: list,
+  /** Header carrying the user name set by the trusted reverse proxy (e.g. X-Remote-User); unset: no proxy auth. */
+  AUTH_PROXY_USER_HEADER: optionalString,
+  /** Addresses or CIDR ranges the proxy user header is believed from. */
+  AUTH_TRUSTED_PROXIES: list,
+  /** `<user>:<token>` pairs for `Authorization: Bearer`. */
+  AUTH_TOKENS: list,
+  /** Users who see health details and may cancel any job. */
+  AUTH_ADMIN_USERS: list,
+  /** Serve anonymously on a non-loopback HOST anyway (default false: refuse to start). */
+  ALLOW_UNAUTHENTICATED_REMOTE: z.stringbool().default(false),
+  /** Node's headersTimeout: time to receive the request headers. */
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000),
+  /** Node's requestTimeout: time to receive the whole request; not the response. */
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000),
+  /** Node's keepAliveTimeout: how long an idle keep-alive connection stays open. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000),
+  /** Time limit of a synchronous seed-resolve request (504 SEED_RESOLVE_TIMEOUT). */
+  SEED_RESOLVE_TIMEOUT_SECONDS: int(60),
+  /** Most wildcard values per seed request (400 with `limit`). */
+  SEED_MAX_PATTERN_TOKENS: int(20),
+  /** Longest typed value in characters (400 with `limit`). */
+  SEED_MAX_TOKEN_LENGTH: int(128),
+  /** Time limit of a synchronous events stream. */
+  EVENTS_TIMEOUT_SECONDS: int(600),
   LINEAGE_TIMEOUT_SECONDS: int(180),
   LINEAGE_MAX_DEPTH: int(20),
   SEED_PATTERN_MAX_MATCHES: int(50_000),

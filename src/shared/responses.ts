@@ -120,6 +120,8 @@ export interface JobStatusResponse {
   finished_at: string | null
   elapsed_seconds: number
   error: { code: ErrorCode; message: string } | null
+  /** The signed-in user who submitted the job; absent when the server runs without authentication. */
+  owner?: string
 }
 
 /** GET /api/trace/job/<id>/result: one page of a finished job's domain, rows as arrays in `columns` order. */
@@ -162,7 +164,8 @@ export interface HealthResponse {
   }
   /** Present when REDIS_URL is set. */
   redis: { reachable: boolean; latency_ms: number | null; error: string | null } | null
-  process: {
+  /** Only for an admin (AUTH_ADMIN_USERS; without authentication, a client on loopback). */
+  process?: {
     pid: number
     /** Resident set size of this web process (process.memoryUsage().rss). */
     rss_bytes: number

@@ -144,21 +144,5 @@ export function partitionDomains(names: readonly string[]): { known: (typeof DOM
   return { known, unknown }
 }
 
-/** GET /api/trace/job/:id/stream query. `from` is `<domain>:<batch>`: resume after that batch. */
-export const streamQuerySchema = z.object({
-  from: z.string().regex(/^[a-z_]+:\d+$/, 'from is <domain>:<batch>').optional(),
-  shape: z.enum(['rows', 'objects']).default('rows'),
-})
-
-/** GET /api/trace/job/:id/result query. */
-export const resultQuerySchema = z.object({
-  domain: z.enum(DOMAINS),
-  offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(50_000).default(1000),
-})
-
-/** GET /api/trace/job/:id/export.csv query. */
-export const exportQuerySchema = z.object({ domain: z.enum(DOMAINS) })
-
 /** Job ids: `trace-evt-` and 32 hex characters. */
 export const jobIdSchema = z.string().regex(/^trace-evt-[0-9a-f]{32}$/)

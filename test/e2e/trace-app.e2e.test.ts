@@ -24,6 +24,8 @@ let context: BrowserContext
 let page: Page
 let cdp: CDPSession
 const workerUrls: string[] = []
+/** Content-Security-Policy violations the browser reported while the tests ran. */
+const cspViolations: string[] = []
 
 /** Slows the page's downloads so a small demo job still streams for a few seconds (rows visible mid-run). */
 async function throttle(bytesPerSecond: number | null): Promise<void> {
@@ -118,6 +120,9 @@ describe.skipIf(!haveChromium)('the browser app against the real server on the d
     cdp = await context.newCDPSession(page)
     page.on('pageerror', (err) => process.stderr.write(`[page error] ${err.message}\n`))
     page.on('worker', (worker) => workerUrls.push(worker.url()))
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text())
+    })
     await page.goto(server.url)
   }, 300_000)
 
@@ -177,4 +182,15 @@ describe.skipIf(!haveChromium)('the browser app against the real server on the d
     expect(rows).toBeGreaterThan(0)
     expect(await page.getByTestId('results-table').getAttribute('aria-rowcount')).toBe(String(rows + 1))
   }, 180_000)
+
+  it('runs the whole app under its Content-Security-Policy without a violation (workers included)', async () => {
+    const res = await page.request.get(server.url)
+    const csp = res.headers()['content-security-policy'] ?? ''
+    expect(csp).toContain("default-src 'self'")
+    expect(csp).toContain("worker-src 'self'")
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(res.headers()['x-content-type-options']).toBe('nosniff')
+    expect(workerUrls.some((u) => u.includes('stream-parser'))).toBe(true)
+    expect(cspViolations).toEqual([])
+  })
 })

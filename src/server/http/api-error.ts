@@ -1,7 +1,7 @@
 /** The one error type routes throw; `app.onError` maps it to the shared envelope. */
 import type { ErrorCode } from '../../shared/errors.ts'
 
-export type HttpStatus = 400 | 404 | 409 | 410 | 413 | 429 | 500 | 503 | 504
+export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 503 | 504
 
 export class ApiError extends Error {
   constructor(

@@ -8,6 +8,12 @@ interface NodeBindings {
 /** Key used when the runtime exposes no socket (in-process `app.request()` calls). */
 export const LOCAL_CLIENT_KEY = 'local'
 
+/** The address of the connection's other end (the client, or the reverse proxy); undefined in-process. */
+export function socketAddress(c: Context): string | undefined {
+  const env = c.env as NodeBindings | undefined
+  return env?.incoming?.socket?.remoteAddress
+}
+
 /**
  * The client's address. With `trustProxy`, the last X-Forwarded-For entry wins: it is the one the (single,
  * trusted) reverse proxy appended, while earlier entries are whatever the client chose to send.
@@ -18,6 +24,5 @@ export function clientKey(c: Context, trustProxy: boolean): string {
     const last = forwarded?.split(',').map((s) => s.trim()).filter(Boolean).at(-1)
     if (last) return last
   }
-  const env = c.env as NodeBindings | undefined
-  return env?.incoming?.socket?.remoteAddress ?? LOCAL_CLIENT_KEY
+  return socketAddress(c) ?? LOCAL_CLIENT_KEY
 }

@@ -23,6 +23,8 @@ export interface JobRecord {
   readonly worker: string | null
   /** What seed resolution found, once a whole-trace job ran it. */
   readonly seed_summary?: SeedSummary | null
+  /** Who submitted it (absent or null without authentication). */
+  readonly owner?: string | null
 }
 
 /** The progress of a job nobody has started. */
@@ -46,6 +48,7 @@ export function newJobRecord(jobId: string, spec: JobSpec, now: Date = new Date(
     error: null,
     attempt: 1,
     worker: null,
+    owner: spec.owner ?? null,
   }
 }
 
@@ -69,6 +72,7 @@ export function toStatusResponse(record: JobRecord, now: Date = new Date()): Job
   const end = record.finished_at ? Date.parse(record.finished_at) : now.getTime()
   return {
     ...(record.seed_summary ? { seed_summary: record.seed_summary } : {}),
+    ...(record.owner ? { owner: record.owner } : {}),
     job_id: record.job_id,
     status: record.status,
     profile: record.profile,

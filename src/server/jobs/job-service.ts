@@ -24,6 +24,8 @@ export interface JobSpec {
   readonly input: JobInput
   /** Number of CIDs when known up front (0 for a whole-trace job until lineage ran). */
   readonly cid_count: number
+  /** The signed-in user submitting it (null without authentication): only they may cancel it. */
+  readonly owner?: string | null
 }
 
 export interface JobService {

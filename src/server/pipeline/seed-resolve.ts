@@ -9,6 +9,7 @@ import { ApiError } from '../http/api-error.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import { INPUT_LOOKUPS, SERIAL_LOOKUPS, type SerialSource } from './seed-inputs.ts'
 import { lookupTokens, type LookupMatch } from './seed-lookup.ts'
+import { checkSeedBounds } from './seed-bounds.ts'
 import { resolveMsdDateRange } from './seed-msd.ts'
 import { compareSeeds } from './seed-order.ts'
 import type { StageOptions } from './stage-options.ts'
@@ -96,10 +97,12 @@ function isDateRange(params: SeedParams['params']): params is MsdDateRangeParams
 /**
  * Resolves seed params to seed CIDs: de-duplicated, sorted by container name then CID. Throws ApiError 400
  * INVALID_PARAMS for input the rules refuse (GD orders on work_order, non-GD values on the GD types, an
- * unknown station, an input type the profile does not take), 500 SEED_RESOLVE_FAILED when a query fails.
+ * unknown station, an input type the profile does not take, values past the bounds of seed-bounds.ts), 500
+ * SEED_RESOLVE_FAILED when a query fails.
  */
 export async function resolveSeeds(source: MesSource, input: SeedParams, opts: StageOptions): Promise<SeedResolveResponse> {
   try {
+    checkSeedBounds(input, opts.config)
     const { params } = input
     if (isDateRange(params)) return await resolveMsdDateRange(source, params, opts)
     const { input_type: inputType, values } = params

@@ -1,6 +1,10 @@
 /** How stages turn a failure into the error they throw: ApiErrors and aborts pass through unchanged. */
 import type { ErrorCode } from '../../shared/errors.ts'
 import { ApiError, type HttpStatus } from '../http/api-error.ts'
+import { log } from '../logger.ts'
+
+/** What a client is told in place of a database's own message, which stays in the server log. */
+export const SEE_SERVER_LOG = 'the database reported an error; the server log has the details'
 
 /** The message of anything thrown, never its stack. */
 export function errorMessage(err: unknown): string {
@@ -9,10 +13,12 @@ export function errorMessage(err: unknown): string {
 
 /**
  * The error a stage rethrows: an ApiError as is; the caller's abort reason when its signal aborted (a
- * cancel is not a failure); anything else wrapped as `status code` with the cause's message only.
+ * cancel is not a failure); anything else wrapped as `status code`. The cause's message is logged, never put
+ * in the error: a driver's text (SQL fragments, table names, limits) is not for clients.
  */
 export function stageError(err: unknown, signal: AbortSignal | undefined, status: HttpStatus, code: ErrorCode, what: string): unknown {
   if (err instanceof ApiError) return err
   if (signal?.aborted) return signal.reason
-  return new ApiError(status, code, `${what}: ${errorMessage(err)}`)
+  log.warn(what, { code, error: errorMessage(err) })
+  return new ApiError(status, code, `${what}: ${SEE_SERVER_LOG}`)
 }

@@ -1,6 +1,7 @@
 /** The errors every job route raises the same way. */
 import type { JobStatusResponse } from '../../shared/responses.ts'
 import { ApiError } from '../http/api-error.ts'
+import type { Identity } from '../http/identity.ts'
 
 /** 404 JOB_NOT_FOUND for an unknown or expired id. */
 export function jobNotFound(jobId: string): ApiError {
@@ -23,5 +24,13 @@ export function assertFinished(status: JobStatusResponse): void {
   throw new ApiError(409, 'JOB_NOT_COMPLETE', `job ${status.job_id} is ${status.status}; its result is readable once it finished`, {
     ...details,
     progress: status.progress,
+  })
+}
+
+/** Cancel is the owner's (or an admin's): 403 FORBIDDEN for anyone else. A job without owner anyone may cancel. */
+export function assertMayCancel(identity: Identity, status: JobStatusResponse): void {
+  if (!status.owner || identity.admin || identity.user === status.owner) return
+  throw new ApiError(403, 'FORBIDDEN', `job ${status.job_id} was started by ${status.owner}; only they (or an admin) may cancel it`, {
+    job_id: status.job_id,
   })
 }

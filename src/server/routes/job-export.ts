@@ -6,7 +6,7 @@
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import { CSV_BOM, csvRow } from '../../shared/csv.ts'
-import { exportQuerySchema } from '../../shared/schemas.ts'
+import { exportQuerySchema } from '../../shared/query-schemas.ts'
 import { ApiError } from '../http/api-error.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'

@@ -5,7 +5,7 @@
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
-import { resultQuerySchema } from '../../shared/schemas.ts'
+import { resultQuerySchema } from '../../shared/query-schemas.ts'
 import { ApiError } from '../http/api-error.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'

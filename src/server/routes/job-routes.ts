@@ -3,9 +3,10 @@
  * export and the defect analysis of one job. Submission is POST /api/trace/jobs (job-submit.ts).
  */
 import { Hono } from 'hono'
+import { identityOf } from '../http/identity.ts'
 import type { JobService } from '../jobs/job-service.ts'
-import { jobNotFound } from './job-errors.ts'
 import { jobAnalysisHandlers } from './job-analysis.ts'
+import { assertMayCancel, jobNotFound } from './job-errors.ts'
 import { exportJobCsv } from './job-export.ts'
 import { jobResultPage } from './job-result.ts'
 import { streamJob } from './job-stream.ts'
@@ -22,6 +23,9 @@ export function jobRoutes(deps: { readonly jobs: JobService }): Hono {
     })
     .delete('/:id', async (c) => {
       const id = c.req.param('id')
+      const before = await jobs.status(id)
+      if (!before) throw jobNotFound(id)
+      assertMayCancel(identityOf(c), before)
       if (!(await jobs.cancel(id))) throw jobNotFound(id)
       const status = await jobs.status(id)
       if (!status) throw jobNotFound(id)

@@ -6,7 +6,8 @@
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import type { Domain } from '../../shared/domains.ts'
-import { jobIdSchema, streamQuerySchema } from '../../shared/schemas.ts'
+import { streamQuerySchema } from '../../shared/query-schemas.ts'
+import { jobIdSchema } from '../../shared/schemas.ts'
 import type { JobStatusResponse } from '../../shared/responses.ts'
 import { ApiError } from '../http/api-error.ts'
 import { parseOrThrow } from '../http/validation.ts'
@@ -18,7 +19,7 @@ import { jobNotFound } from './job-errors.ts'
 /** Headers of the NDJSON stream; `no-transform` also makes Hono's compress middleware leave it alone. */
 export const NDJSON_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'application/x-ndjson',
-  'Cache-Control': 'no-cache, no-transform',
+  'Cache-Control': 'no-store, no-transform',
   'X-Accel-Buffering': 'no',
 }
 
@@ -29,7 +30,7 @@ export async function streamJob(c: Context, jobs: JobService): Promise<Response>
   const status = await jobs.status(jobId)
   const legacy = await legacyLine(jobs, jobId, status)
   if (!status && !legacy) throw jobNotFound(jobId)
-  const from = query.from ? parseFrom(query.from, status) : undefined
+  const from = query.from ? await checkFrom(jobs, jobId, query.from, status) : undefined
 
   for (const [k, v] of Object.entries(NDJSON_HEADERS)) c.header(k, v)
   return stream(c, async (s) => {
@@ -57,13 +58,28 @@ export async function streamJob(c: Context, jobs: JobService): Promise<Response>
   })
 }
 
-/** `from=<domain>:<batch>` checked against the job's domains. */
-function parseFrom(from: string, status: JobStatusResponse | undefined): { domain: Domain; batch: number } {
-  const [domain, batch] = from.split(':')
+/**
+ * `from=<domain>:<batch>` checked against the job: the domain must be one of its domains, and once the domain
+ * is fully written the batch must be one of its batches (a batch past the end would skip the domain silently).
+ */
+async function checkFrom(
+  jobs: JobService,
+  jobId: string,
+  from: { domain: string; batch: number },
+  status: JobStatusResponse | undefined,
+): Promise<{ domain: Domain; batch: number }> {
+  const { domain, batch } = from
   if (!status?.domains.includes(domain as Domain)) {
     throw new ApiError(400, 'INVALID_PARAMS', `from: ${domain} is not a domain of this job (${status?.domains.join(', ') ?? 'none'})`, { field: 'from' })
   }
-  return { domain: domain as Domain, batch: Number(batch) }
+  const written = (await jobs.results.readMeta(jobId))?.domains[domain as Domain]
+  if (written?.done && batch >= written.chunks) {
+    throw new ApiError(400, 'INVALID_PARAMS', `from: ${domain} has batches 0 to ${written.chunks - 1}; there is no batch ${batch}`, {
+      field: 'from',
+      batches: written.chunks,
+    })
+  }
+  return { domain: domain as Domain, batch }
 }
 
 /**

@@ -41,7 +41,8 @@ type FailedDomain = NonNullable<EventsResponse['failed_domains']>[number]
 
 function failure(domain: Domain, err: unknown): FailedDomain {
   if (err instanceof ApiError) return { domain, code: err.code, message: err.message }
-  return { domain, code: 'EVENTS_FAILED', message: err instanceof Error ? err.message : String(err) }
+  log.warn('events domain failed', { domain, error: err instanceof Error ? err.message : String(err) })
+  return { domain, code: 'EVENTS_FAILED', message: `${domain} failed; the server log has the details` }
 }
 
 /** Streams the events body through `write`; rejects with the abort reason when the client went away. */

@@ -8,6 +8,7 @@ import { stream } from 'hono/streaming'
 import { profileDirection } from '../../shared/domains.ts'
 import { eventsRequestSchema } from '../../shared/schemas.ts'
 import type { AppDeps } from '../app.ts'
+import { identityOf } from '../http/identity.ts'
 import { readJsonBody } from '../http/json-body.ts'
 import type { JobInput } from '../jobs/job-service.ts'
 import { log } from '../logger.ts'
@@ -25,6 +26,7 @@ export function eventsRoutes(deps: AppDeps): Hono {
     const direction = profileDirection(profile, body.params?.direction)
     const domains = resolveDomains(profile, direction, body.domains)
     const requestSignal = c.req.raw.signal
+    const owner = identityOf(c).user
 
     let cids: string[]
     let input: JobInput
@@ -38,13 +40,13 @@ export function eventsRoutes(deps: AppDeps): Hono {
       input = { kind: 'lineage_ref', lineage_query_id: lineageQueryId, seed_container_ids: seeds, direction }
       // A lineage holds at least its seeds: when they alone pass the async threshold, the worker computes it.
       if (deps.jobs && seeds.length > config.TRACE_ASYNC_CID_THRESHOLD) {
-        const outcome = await trySubmitJob(deps.jobs, { profile, domains, input, cid_count: 0 })
+        const outcome = await trySubmitJob(deps.jobs, { profile, domains, input, cid_count: 0, owner })
         if (outcome.status === 'accepted') return c.json(outcome.accepted, 202)
       }
       cids = await lineageCids(source, { profile, direction, seeds }, { config, signal: requestSignal })
     }
 
-    const accepted = await admitEvents(deps, { profile, domains, input, cid_count: cids.length })
+    const accepted = await admitEvents(deps, { profile, domains, input, cid_count: cids.length, owner })
     if (accepted) return c.json(accepted, 202)
 
     c.header('Content-Type', 'application/json; charset=utf-8')
@@ -53,13 +55,19 @@ export function eventsRoutes(deps: AppDeps): Hono {
     return stream(c, async (s) => {
       const disconnected = new AbortController()
       s.onAbort(() => disconnected.abort(new Error('client disconnected')))
-      const signal = AbortSignal.any([disconnected.signal, requestSignal])
+      // The time limit of the synchronous stage: past it the queries are cancelled and the body ends unfinished,
+      // which the client reports as a failed request (the 200 is already out).
+      const deadline = AbortSignal.timeout(config.EVENTS_TIMEOUT_SECONDS * 1000)
+      const signal = AbortSignal.any([disconnected.signal, requestSignal, deadline])
       const started = Date.now()
       try {
         await writeEventsBody((chunk) => s.write(chunk), { source, config, profile, direction, domains, cids, signal })
         log.info('events streamed', { profile, cid_count: cids.length, domains, ms: Date.now() - started })
       } catch (err) {
-        if (signal.aborted) log.info('events stream aborted by the client', { profile, cid_count: cids.length })
+        if (deadline.aborted) {
+          log.warn('events stream cut at EVENTS_TIMEOUT_SECONDS', { profile, cid_count: cids.length, limit: config.EVENTS_TIMEOUT_SECONDS })
+          s.abort()
+        } else if (signal.aborted) log.info('events stream aborted by the client', { profile, cid_count: cids.length })
         else log.error('events stream failed', { profile, error: err instanceof Error ? err.message : String(err) })
       }
     })

@@ -3,9 +3,11 @@ import { Hono } from 'hono'
 import { parseSeedParams, seedResolveRequestSchema } from '../../shared/schemas.ts'
 import type { SeedResolveResponse } from '../../shared/responses.ts'
 import type { AppDeps } from '../app.ts'
+import { ApiError } from '../http/api-error.ts'
 import { readJsonBody } from '../http/json-body.ts'
 import { validationError } from '../http/validation.ts'
 import { resolveSeeds } from '../pipeline/seed-resolve.ts'
+import { withStageDeadline } from '../pipeline/stage-deadline.ts'
 
 /** The seed-resolve router, mounted at /api/trace/seed-resolve. */
 export function seedResolveRoutes(deps: AppDeps): Hono {
@@ -13,10 +15,11 @@ export function seedResolveRoutes(deps: AppDeps): Hono {
     const body = await readJsonBody(c, seedResolveRequestSchema)
     const parsed = parseSeedParams(body.profile, body.params)
     if (!parsed.success) throw validationError(parsed.error, ['params'])
-    const response: SeedResolveResponse = await resolveSeeds(deps.source, parsed.data, {
-      config: deps.config,
-      signal: c.req.raw.signal,
-    })
+    const seconds = deps.config.SEED_RESOLVE_TIMEOUT_SECONDS
+    const timedOut = (): ApiError =>
+      new ApiError(504, 'SEED_RESOLVE_TIMEOUT', `seed resolution did not finish within ${seconds} s`, { limit: seconds })
+    const opts = { config: deps.config, signal: c.req.raw.signal }
+    const response: SeedResolveResponse = await withStageDeadline(opts, seconds, timedOut, (o) => resolveSeeds(deps.source, parsed.data, o))
     return c.json(response)
   })
 }

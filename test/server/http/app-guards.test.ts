@@ -30,7 +30,8 @@ describe('request body limit', () => {
         controller.close()
       },
     })
-    const res = await h.app.request('/api/trace/events', { method: 'POST', body, duplex: 'half' } as RequestInit)
+    const init = { method: 'POST', body, duplex: 'half', headers: { 'content-type': 'application/json' } }
+    const res = await h.app.request('/api/trace/events', init as RequestInit)
     await expectError(res, 413, 'PAYLOAD_TOO_LARGE')
   })
 

@@ -254,7 +254,7 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       expect((err as ApiError).code).toBe('LINEAGE_TIMEOUT')
     })
 
-    it('answers 500 LINEAGE_FAILED with the database message and no stack', async () => {
+    it('answers 500 LINEAGE_FAILED without the database message or a stack', async () => {
       const broken = await openFixture(dialect, ROWS)
       await broken.exec('DROP TABLE DW_MES_PJ_COMBINEDASSYLOTS')
       try {
@@ -262,7 +262,7 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
         expect(err).toBeInstanceOf(ApiError)
         expect((err as ApiError).status).toBe(500)
         expect((err as ApiError).code).toBe('LINEAGE_FAILED')
-        expect((err as ApiError).message).toMatch(/^lineage failed: .*(no such table: DW_MES_PJ_COMBINEDASSYLOTS|relation "dw_mes_pj_combinedassylots" does not exist)/)
+        expect((err as ApiError).message).toBe('lineage failed: the database reported an error; the server log has the details')
         expect((err as ApiError).message).not.toMatch(/\n\s+at /)
       } finally {
         await broken.close()

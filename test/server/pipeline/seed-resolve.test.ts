@@ -200,7 +200,7 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
   })
 
   describe('resolveSeeds failures', () => {
-    it('turns a database failure into 500 SEED_RESOLVE_FAILED without a stack', async () => {
+    it('turns a database failure into 500 SEED_RESOLVE_FAILED without a stack or the driver message', async () => {
       const broken: MesSource = {
         ...fx.source,
         stream: async function* () {
@@ -210,7 +210,7 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const err = await refusal(resolveSeeds(broken, qt('lot_id', ['X']), { config: fx.config }))
       expect(err.status).toBe(500)
       expect(err.code).toBe('SEED_RESOLVE_FAILED')
-      expect(err.message).toBe('seed resolution failed: disk I/O error')
+      expect(err.message).toBe('seed resolution failed: the database reported an error; the server log has the details')
     })
 
     it('rejects with the abort reason when the caller aborts', async () => {

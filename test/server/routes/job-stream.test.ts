@@ -105,7 +105,7 @@ describe('job stream and result routes', () => {
   it('uses the exact NDJSON headers', async () => {
     const res = await h.app.request(`/api/trace/job/${finishedId}/stream`, { headers: { 'Accept-Encoding': 'gzip' } })
     expect(res.headers.get('Content-Type')).toBe('application/x-ndjson')
-    expect(res.headers.get('Cache-Control')).toBe('no-cache, no-transform')
+    expect(res.headers.get('Cache-Control')).toBe('no-store, no-transform')
     expect(res.headers.get('X-Accel-Buffering')).toBe('no')
     expect(res.headers.get('Content-Encoding')).toBeNull()
     await res.body?.cancel()
@@ -118,8 +118,12 @@ describe('job stream and result routes', () => {
     expect(lines[0].type).toBe('meta')
     expect(lines.slice(1)).toEqual(finishedLines.slice(at + 1))
 
-    const fromLast = await readNdjson(await h.app.request(`/api/trace/job/${finishedId}/stream?from=rejects:999`))
+    const lastBatch = Math.max(...recordsOf(finishedLines, 'rejects').map((r) => r.batch))
+    const fromLast = await readNdjson(await h.app.request(`/api/trace/job/${finishedId}/stream?from=rejects:${lastBatch}`))
     expect(fromLast.map((l) => l.type)).toEqual(['meta', 'domain_end', 'complete'])
+    const beyond = await h.app.request(`/api/trace/job/${finishedId}/stream?from=rejects:${lastBatch + 1}`)
+    expect(beyond.status).toBe(400)
+    expect(await beyond.json()).toMatchObject({ error: { code: 'INVALID_PARAMS', field: 'from', batches: lastBatch + 1 } })
     const bad = await h.app.request(`/api/trace/job/${finishedId}/stream?from=holds:1`)
     expect(bad.status).toBe(400)
   })

@@ -63,7 +63,14 @@ describe('events admission with a job system', () => {
         stream_url: `/api/trace/job/${JOB_ID}/stream`,
       })
       expect(jobs.submitted).toEqual([
-        { profile: 'query_tool', domains: ['history'], input: { kind: 'container_ids', container_ids: [LOT_A, LOT_B, ASSY] }, cid_count: 3 },
+        {
+          profile: 'query_tool',
+          domains: ['history'],
+          input: { kind: 'container_ids', container_ids: [LOT_A, LOT_B, ASSY] },
+          cid_count: 3,
+          // No authentication configured: nobody owns the job.
+          owner: null,
+        },
       ])
     } finally {
       await h.close()

@@ -155,7 +155,7 @@ describe('events failures', () => {
     try {
       const body = await events(await broken.post(PATH, { profile: 'query_tool', container_ids: FAMILY }))
       expect(body.code).toBe('EVENTS_PARTIAL_FAILURE')
-      expect(body.failed_domains).toEqual([{ domain: 'holds', code: 'EVENTS_FAILED', message: expect.stringMatching(/no such table/i) }])
+      expect(body.failed_domains).toEqual([{ domain: 'holds', code: 'EVENTS_FAILED', message: expect.not.stringMatching(/no such table|DW_MES/i) }])
       expect(body.results.holds).toEqual({ columns: DOMAIN_COLUMNS.holds, data: [], count: 0 })
       expect(body.results.jobs?.count).toBe(2)
       expect(JSON.stringify(body)).not.toMatch(/\n\s+at |\.ts:\d+/)
@@ -172,7 +172,7 @@ describe('events failures', () => {
       expect(body.results.history?.count).toBe(2)
       expect(body.results.history?.data).toHaveLength(2)
       expect(body.results.materials?.count).toBe(1)
-      expect(body.failed_domains).toEqual([{ domain: 'history', code: 'EVENTS_FAILED', message: expect.stringContaining('disk I/O error') }])
+      expect(body.failed_domains).toEqual([{ domain: 'history', code: 'EVENTS_FAILED', message: expect.not.stringContaining('disk I/O error') }])
     } finally {
       await broken.close()
     }

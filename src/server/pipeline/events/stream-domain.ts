@@ -6,7 +6,8 @@
 import type { Domain } from '../../../shared/domains.ts'
 import type { Batch, MesSource } from '../../source/mes-source.ts'
 import type { SqlQuery } from '../../source/sql.ts'
-import { errorMessage } from '../stage-errors.ts'
+import { log } from '../../logger.ts'
+import { errorMessage, SEE_SERVER_LOG } from '../stage-errors.ts'
 import type { StageOptions } from '../stage-options.ts'
 import { DOMAIN_QUERIES } from './domain-queries.ts'
 import { DomainEventsError } from './domain-error.ts'
@@ -19,7 +20,8 @@ export interface StreamDomainOptions extends StageOptions {
 function failure(domain: Domain, err: unknown, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return signal.reason
   if (err instanceof DomainEventsError) return err
-  return new DomainEventsError(domain, `${domain} query failed: ${errorMessage(err)}`)
+  log.warn('events query failed', { domain, error: errorMessage(err) })
+  return new DomainEventsError(domain, `${domain} query failed: ${SEE_SERVER_LOG}`)
 }
 
 /** One statement's rows, mapped batch by batch; empty batches are skipped. */

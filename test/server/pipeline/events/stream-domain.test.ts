@@ -122,11 +122,11 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       expect(received).toBe(1000)
       expect(err).toBeInstanceOf(DomainEventsError)
       expect(err).toMatchObject({ domain: 'history', code: 'EVENTS_FAILED', status: 500 })
-      expect((err as Error).message).toBe('history query failed: ORA-03113: end-of-file on communication channel')
+      expect((err as Error).message).toBe('history query failed: the database reported an error; the server log has the details')
       expect(state.open).toBe(0)
     })
 
-    it('surfaces a real SQL error of the database', async () => {
+    it('turns a real SQL error of the database into the domain failing, its text kept for the server log', async () => {
       const broken = await openFixture(dialect, {})
       await broken.exec('DROP TABLE DW_MES_HOLDRELEASEHISTORY')
       try {
@@ -135,7 +135,7 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
         })().catch((e: unknown) => e)
         expect(err).toBeInstanceOf(DomainEventsError)
         expect((err as DomainEventsError).domain).toBe('holds')
-        expect((err as Error).message).toMatch(/^holds query failed: .*(no such table: DW_MES_HOLDRELEASEHISTORY|relation "dw_mes_holdreleasehistory" does not exist)/)
+        expect((err as Error).message).toBe('holds query failed: the database reported an error; the server log has the details')
       } finally {
         await broken.close()
       }
