@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { DEMO_DEFAULTS, DEMO_SCALES, demoDateSpan, type DemoOptions } from '../src/server/demo/demo-options.ts'
+import { COMPACT_ACCEPT_NDJSON } from '../src/shared/row-shape.ts'
 import { childPids, rssKb } from './lib/proc.ts'
 import { startNodeFlags } from './lib/start-flags.ts'
 
@@ -198,7 +199,7 @@ async function readyLine(server: ChildProcess): Promise<{ url: string; pid: numb
 
 /** Reads one stream to its end, counting rows from each records line's `count` without parsing its rows. */
 async function readStream(url: string, t0: number): Promise<{ rows: number; bytes: number; firstRecordsMs: number; complete: boolean }> {
-  const res = await fetch(url)
+  const res = await fetch(url, { headers: { accept: COMPACT_ACCEPT_NDJSON } })
   if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`)
   const decoder = new TextDecoder()
   let buffered = ''

@@ -67,6 +67,10 @@ export interface BackwardLineageResponse extends LineageCommon {
 }
 export type LineageResponse = ForwardLineageResponse | BackwardLineageResponse
 
+/**
+ * One domain of an events answer in the compact shape (rows as arrays in `columns` order), which this app asks
+ * for; callers that do not ask get `data` as objects keyed by column name (row-shape.ts).
+ */
 export interface DomainResult {
   columns: string[]
   data: unknown[][]
@@ -122,7 +126,10 @@ export interface JobStatusResponse {
   error: { code: ErrorCode; message: string } | null
 }
 
-/** GET /api/trace/job/<id>/result: one page of a finished job's domain, rows as arrays in `columns` order. */
+/**
+ * GET /api/trace/job/<id>/result: one page of a finished job's domain, compact (rows as arrays in `columns`
+ * order); without `?shape=compact` (or the Accept parameter) `data` holds objects keyed by column name.
+ */
 export interface JobResultPage {
   job_id: string
   domain: Domain

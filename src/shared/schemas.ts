@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { DOMAINS, INPUT_TYPES, PROFILE_INPUT_TYPES, PROFILES } from './domains.ts'
+import { rowShapeQuerySchema } from './row-shape.ts'
 import { splitTokens } from './tokens.ts'
 
 /** A CID: 16 lowercase hex characters. */
@@ -179,10 +180,13 @@ export function partitionDomains(names: readonly string[]): { known: (typeof DOM
   return { known, unknown }
 }
 
+/** POST /api/trace/events query: the row shape (row-shape.ts). */
+export const eventsQuerySchema = z.object({ shape: rowShapeQuerySchema.optional() })
+
 /** GET /api/trace/job/:id/stream query. `from` is `<domain>:<batch>`: resume after that batch. */
 export const streamQuerySchema = z.object({
   from: z.string().regex(/^[a-z_]+:\d+$/, 'from is <domain>:<batch>').optional(),
-  shape: z.enum(['rows', 'objects']).default('rows'),
+  shape: rowShapeQuerySchema.optional(),
 })
 
 /** GET /api/trace/job/:id/result query. */
@@ -190,6 +194,7 @@ export const resultQuerySchema = z.object({
   domain: z.enum(DOMAINS),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(50_000).default(1000),
+  shape: rowShapeQuerySchema.optional(),
 })
 
 /** GET /api/trace/job/:id/export.csv query. */

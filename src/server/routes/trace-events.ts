@@ -6,9 +6,11 @@
 import { Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import { profileDirection } from '../../shared/domains.ts'
-import { eventsRequestSchema } from '../../shared/schemas.ts'
+import { negotiateRowShape } from '../../shared/row-shape.ts'
+import { eventsQuerySchema, eventsRequestSchema } from '../../shared/schemas.ts'
 import type { AppDeps } from '../app.ts'
 import { readJsonBody } from '../http/json-body.ts'
+import { parseOrThrow } from '../http/validation.ts'
 import type { JobInput } from '../jobs/job-service.ts'
 import { log } from '../logger.ts'
 import { resolveDomains } from '../pipeline/events.ts'
@@ -20,6 +22,7 @@ import { checkLineageRef, lineageCids, uniqueIds } from './trace-events-input.ts
 export function eventsRoutes(deps: AppDeps): Hono {
   const { config, source } = deps
   return new Hono().post('/', async (c) => {
+    const shape = negotiateRowShape(parseOrThrow(eventsQuerySchema, c.req.query()).shape, c.req.header('accept'))
     const body = await readJsonBody(c, eventsRequestSchema)
     const { profile } = body
     const direction = profileDirection(profile, body.params?.direction)
@@ -50,13 +53,15 @@ export function eventsRoutes(deps: AppDeps): Hono {
     c.header('Content-Type', 'application/json; charset=utf-8')
     c.header('Cache-Control', 'no-cache, no-transform')
     c.header('X-Accel-Buffering', 'no')
+    c.header('Vary', 'Accept')
     return stream(c, async (s) => {
       const disconnected = new AbortController()
       s.onAbort(() => disconnected.abort(new Error('client disconnected')))
       const signal = AbortSignal.any([disconnected.signal, requestSignal])
       const started = Date.now()
       try {
-        await writeEventsBody((chunk) => s.write(chunk), { source, config, profile, direction, domains, cids, signal })
+        const input = { source, config, profile, direction, domains, cids, shape, signal }
+        await writeEventsBody((chunk) => s.write(chunk), input)
         log.info('events streamed', { profile, cid_count: cids.length, domains, ms: Date.now() - started })
       } catch (err) {
         if (signal.aborted) log.info('events stream aborted by the client', { profile, cid_count: cids.length })
