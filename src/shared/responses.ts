@@ -26,6 +26,11 @@ export interface SeedResolveResponse {
   seed_count: number
   not_found: string[]
   expansion_info: ExpansionInfo[]
+  /**
+   * POST /api/trace/seed-resolve only: `trace:seed:<profile>:<digest>`, an id of the parsed query in the old
+   * system's form (its pages send it back with lineage and events, which ignore it).
+   */
+  cache_key?: string
 }
 
 export type NodeType = 'WAFER' | 'GD' | 'GC' | 'GA' | 'LOT' | 'UNKNOWN'

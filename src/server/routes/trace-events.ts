@@ -14,6 +14,7 @@ import { parseOrThrow } from '../http/validation.ts'
 import type { JobInput } from '../jobs/job-service.ts'
 import { log } from '../logger.ts'
 import { resolveDomains } from '../pipeline/events.ts'
+import { lineageQueryId as lineageQueryIdOf } from '../pipeline/lineage.ts'
 import { admitEvents, trySubmitJob } from './trace-events-admission.ts'
 import { writeEventsBody } from './trace-events-body.ts'
 import { checkLineageRef, lineageCids, uniqueIds } from './trace-events-input.ts'
@@ -31,12 +32,16 @@ export function eventsRoutes(deps: AppDeps): Hono {
 
     let cids: string[]
     let input: JobInput
-    if (body.container_ids && body.container_ids.length > 0) {
+    const seeds = uniqueIds(body.seed_container_ids ?? [])
+    // The old defect-investigation page sends its seeds as container_ids and seed_container_ids without a
+    // lineage reference, and its server traced their family: so does this one, rather than answer for seeds only.
+    const oldMsdForm = profile === 'mid_section_defect' && !body.lineage_query_id && seeds.length > 0
+    const byRef = (Boolean(body.lineage_query_id) && seeds.length > 0) || oldMsdForm
+    if (body.container_ids && body.container_ids.length > 0 && !byRef) {
       cids = uniqueIds(body.container_ids)
       input = { kind: 'container_ids', container_ids: cids }
     } else {
-      const seeds = uniqueIds(body.seed_container_ids ?? [])
-      const lineageQueryId = body.lineage_query_id ?? ''
+      const lineageQueryId = oldMsdForm ? lineageQueryIdOf(profile, direction, seeds) : (body.lineage_query_id ?? '')
       checkLineageRef(profile, direction, lineageQueryId, seeds)
       input = { kind: 'lineage_ref', lineage_query_id: lineageQueryId, seed_container_ids: seeds, direction }
       // A lineage holds at least its seeds: when they alone pass the async threshold, the worker computes it.
