@@ -142,7 +142,7 @@ export async function* jobStreamLines(options: JobStreamOptions, first: JobStatu
 }
 
 /** Re-encodes a stored `records` line with `data` objects instead of `rows` (the old clients' shape). */
-function toObjectsLine(chunk: Buffer, columns: readonly string[]): string {
+export function toObjectsLine(chunk: Buffer, columns: readonly string[]): string {
   const line = decodeRecordsLine(chunk)
   const data = rowsToObjects(columns, line.rows)
   return encodeLine({ type: 'records', domain: line.domain, batch: line.batch, count: line.count, data })
