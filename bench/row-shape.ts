@@ -21,8 +21,21 @@ function historyRow(i: number): unknown[] {
   const cid = (0x4881000381000000 + i).toString(16).slice(-16)
   const day = String(1 + (i % 28)).padStart(2, '0')
   return [
-    cid, `GA2601${String(i % 9999).padStart(4, '0')}-A00-001`, '焊接_DB', `48800000a100${String(i % 9999).padStart(4, '0')}`, `DB-${i % 40}`,
-    'DB-SPEC', `2026-01-${day}T08:00:00`, `2026-01-${day}T09:30:00`, 1000, 990, null, `RC-${i % 77}`, 'DFN1006-2', 'BOP-1', 'W2601-0001',
+    cid,
+    `GA2601${String(i % 9999).padStart(4, '0')}-A00-001`,
+    '焊接_DB',
+    `48800000a100${String(i % 9999).padStart(4, '0')}`,
+    `DB-${i % 40}`,
+    'DB-SPEC',
+    `2026-01-${day}T08:00:00`,
+    `2026-01-${day}T09:30:00`,
+    1000,
+    990,
+    null,
+    `RC-${i % 77}`,
+    'DFN1006-2',
+    'BOP-1',
+    'W2601-0001',
   ]
 }
 
@@ -61,6 +74,7 @@ const streamObjects = best('job stream, chunk re-encoded with objects', total, (
   for (const c of chunks) sink += toObjectsLine(c, columns).length
 })
 const bytes = (shape: 'compact' | 'objects'): number =>
-  JSON.stringify(shape === 'compact' ? rows.slice(0, SLICE) : rowsToObjects(columns, rows.slice(0, SLICE))).length / SLICE
+  JSON.stringify(shape === 'compact' ? rows.slice(0, SLICE) : rowsToObjects(columns, rows.slice(0, SLICE))).length /
+  SLICE
 console.log(`bytes per row: compact ${Math.round(bytes('compact'))}, objects ${Math.round(bytes('objects'))}`)
 console.log(JSON.stringify({ rows: total, eventsCompact, eventsObjects, streamCompact, streamObjects, sink: sink > 0 }))

@@ -35,7 +35,10 @@ export function negotiateRowShape(query: RowShape | undefined, accept: string | 
 }
 
 /** Rows as objects keyed by `columns` (the old shape); one object per row, built per batch only. */
-export function rowsToObjects(columns: readonly string[], rows: readonly (readonly unknown[])[]): Record<string, unknown>[] {
+export function rowsToObjects(
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): Record<string, unknown>[] {
   const out = new Array<Record<string, unknown>>(rows.length)
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]

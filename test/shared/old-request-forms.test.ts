@@ -10,7 +10,11 @@ describe('the old request forms', () => {
   })
 
   it('lets input_type win when both names are sent', () => {
-    const r = parseSeedParams('query_tool_reverse', { input_type: 'serial_number', resolve_type: 'lot_id', values: 'SN1' })
+    const r = parseSeedParams('query_tool_reverse', {
+      input_type: 'serial_number',
+      resolve_type: 'lot_id',
+      values: 'SN1',
+    })
     expect(r.success && r.data.params).toEqual({ input_type: 'serial_number', values: ['SN1'] })
   })
 
@@ -22,15 +26,27 @@ describe('the old request forms', () => {
     ['', []],
     ['A,B', ['A', 'B']],
     [' A , ,B ', ['A', 'B']],
-    [['A', ' B '], ['A', 'B']],
+    [
+      ['A', ' B '],
+      ['A', 'B'],
+    ],
     [[], []],
   ])('reads loss_reasons %j as %j', (lossReasons, expected) => {
-    const r = parseSeedParams('mid_section_defect', { mode: 'date_range', start_date: '2026-01-01', end_date: '2026-01-31', loss_reasons: lossReasons })
+    const r = parseSeedParams('mid_section_defect', {
+      mode: 'date_range',
+      start_date: '2026-01-01',
+      end_date: '2026-01-31',
+      loss_reasons: lossReasons,
+    })
     expect(r.success && r.data.profile === 'mid_section_defect' && r.data.params.loss_reasons).toEqual(expected)
   })
 
   it('reads date_range [start, end] and the old date-range params without a mode', () => {
-    const r = parseSeedParams('mid_section_defect', { date_range: ['2026-01-01', '2026-01-31'], station: '測試', loss_reasons: 'A' })
+    const r = parseSeedParams('mid_section_defect', {
+      date_range: ['2026-01-01', '2026-01-31'],
+      station: '測試',
+      loss_reasons: 'A',
+    })
     expect(r.success && r.data.params).toEqual({
       mode: 'date_range',
       station: '測試',
@@ -47,9 +63,18 @@ describe('the old request forms', () => {
   })
 
   it('drops what the old client sends beside the params instead of refusing it', () => {
-    const r = parseSeedParams('query_tool', { resolve_type: 'lot_id', values: 'X', cache_key: 'trace:seed:query_tool:1' })
+    const r = parseSeedParams('query_tool', {
+      resolve_type: 'lot_id',
+      values: 'X',
+      cache_key: 'trace:seed:query_tool:1',
+    })
     expect(r.success && r.data.params).toEqual({ input_type: 'lot_id', values: ['X'] })
-    const lineage = lineageRequestSchema.safeParse({ profile: 'query_tool', container_ids: [CID], cache_key: null, params: { resolve_type: 'lot_id' } })
+    const lineage = lineageRequestSchema.safeParse({
+      profile: 'query_tool',
+      container_ids: [CID],
+      cache_key: null,
+      params: { resolve_type: 'lot_id' },
+    })
     expect(lineage.success).toBe(true)
     const events = eventsRequestSchema.safeParse({
       profile: 'query_tool',

@@ -3,12 +3,7 @@
  * `detail_total_count`), built from the MSD aggregator's counts. Bars name what was counted: a machine or a
  * loss reason counted per workcenter group is named with its group, never merged into a figure not counted.
  */
-import type {
-  MsdAggregation,
-  MsdChartItem,
-  MsdDailyTrendItem,
-  MsdOldSummary,
-} from '../../shared/msd-aggregation.ts'
+import type { MsdAggregation, MsdChartItem, MsdDailyTrendItem, MsdOldSummary } from '../../shared/msd-aggregation.ts'
 
 /** What the aggregator counted beyond its ranked lists. */
 export interface OldSummaryCounts {
