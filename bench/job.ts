@@ -20,6 +20,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEMO_DEFAULTS, DEMO_SCALES, demoDateSpan, type DemoOptions } from '../src/server/demo/demo-options.ts'
+import { COMPACT_ACCEPT_NDJSON } from '../src/shared/row-shape.ts'
 import { benchDemoOptions, ensureBenchDatabase, wholeSpanMsdParams } from './lib/bench-databases.ts'
 import { childPids, rssKb } from './lib/proc.ts'
 import { prepareBuilds, RUNTIMES, startProductServer, type ProductServer, type Runtime } from './lib/product-server.ts'
@@ -224,7 +225,7 @@ async function fetchJson(url: string): Promise<unknown> {
 
 /** Reads one stream to its end, counting rows from each records line's `count` without parsing its rows. */
 async function readStream(url: string, t0: number): Promise<{ rows: number; bytes: number; firstRecordsMs: number; complete: boolean }> {
-  const res = await fetch(url)
+  const res = await fetch(url, { headers: { accept: COMPACT_ACCEPT_NDJSON } })
   if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`)
   const decoder = new TextDecoder()
   let buffered = ''

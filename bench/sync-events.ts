@@ -1,5 +1,5 @@
 /**
- * `npm run bench:sync -- [--cids 20000] [--lots 3000] [--warm]`
+ * `npm run bench:sync -- [--cids 20000] [--lots 3000] [--warm] [--shape compact|objects]`
  *
  * The synchronous events path at its largest: one POST /api/trace/events for `--cids` containers and every
  * query_tool domain (history, materials, rejects, holds, jobs), streamed from a real server running alone in a
@@ -10,6 +10,8 @@
  *
  * By default the server is freshly started (SQLite threads start on demand, as after `npm start`); `--warm`
  * starts every DB_POOL_SIZE thread first, the state of a server that has served concurrent requests.
+ * `--shape` picks the row shape asked for: `compact` (arrays, what the app asks for; the default) or `objects`
+ * (rows keyed by column name, what the old clients get).
  *
  * `tsx bench/sync-events.ts --serve` is the server role the bench starts: the same bootstrap as `npm start`
  * without the client build and demo steps, no job system (so every request streams here), one JSON line
@@ -23,6 +25,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import type { EventsResponse } from '../src/shared/responses.ts'
+import { ROW_SHAPES, type RowShape } from '../src/shared/row-shape.ts'
 import { startNodeFlags, TSX_FLAGS } from './lib/start-flags.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -56,21 +59,23 @@ async function serve(): Promise<void> {
   })
 }
 
-function args(): { cids: number; lots: number; warm: boolean } {
+function args(): { cids: number; lots: number; warm: boolean; shape: RowShape } {
   const { values } = parseArgs({
     options: {
       cids: { type: 'string', default: '20000' },
       lots: { type: 'string', default: '3000' },
       warm: { type: 'boolean', default: false },
+      shape: { type: 'string', default: 'compact' },
     },
   })
   const cids = Number(values.cids)
   const lots = Number(values.lots)
-  if (!Number.isInteger(cids) || cids < 1 || !Number.isInteger(lots) || lots < 1) {
-    console.error('usage: npm run bench:sync -- [--cids N] [--lots N] [--warm]')
+  const shape = ROW_SHAPES.find((s) => s === values.shape)
+  if (!Number.isInteger(cids) || cids < 1 || !Number.isInteger(lots) || lots < 1 || !shape) {
+    console.error('usage: npm run bench:sync -- [--cids N] [--lots N] [--warm] [--shape compact|objects]')
     process.exit(2)
   }
-  return { cids, lots, warm: values.warm }
+  return { cids, lots, warm: values.warm, shape }
 }
 
 async function ensureDatabase(lots: number): Promise<string> {
@@ -148,7 +153,7 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 async function main(): Promise<void> {
-  const { cids: cidCount, lots, warm } = args()
+  const { cids: cidCount, lots, warm, shape } = args()
   const dbPath = await ensureDatabase(lots)
   const cids = pickCids(dbPath, cidCount)
   const nodeFlags = [...TSX_FLAGS, ...startNodeFlags()]
@@ -164,7 +169,7 @@ async function main(): Promise<void> {
   let hwmMb: number
   try {
     const started = performance.now()
-    const res = await fetch(`${server.url}/api/trace/events`, {
+    const res = await fetch(`${server.url}/api/trace/events?shape=${shape}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ profile: 'query_tool', container_ids: cids, domains: DOMAINS }),
@@ -192,6 +197,7 @@ async function main(): Promise<void> {
     const rows = Object.values(counts).reduce((a, b) => a + b, 0)
     result = {
       cids: cids.length,
+      shape,
       rows,
       counts,
       seconds: Math.round(seconds * 100) / 100,
@@ -211,7 +217,7 @@ async function main(): Promise<void> {
     if (result) Object.assign(result, loop)
   }
   const r = result as Record<string, number | string> & { counts: Record<string, number> }
-  console.log(`cids            ${r.cids}`)
+  console.log(`cids            ${r.cids}  (rows as ${r.shape})`)
   console.log(`rows            ${r.rows}  (${DOMAINS.map((d) => `${d} ${r.counts[d]}`).join(', ')})`)
   console.log(`seconds         ${r.seconds}  (first byte after ${r.first_byte_ms} ms, ${r.mb_streamed} MB streamed)`)
   console.log(`rows/s          ${r.rows_per_second}`)

@@ -7,6 +7,7 @@
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { COMPACT_ACCEPT_NDJSON } from '../../src/shared/row-shape.ts'
 
 async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = body.getReader()
@@ -19,7 +20,9 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
 
 /** The job's whole stream, as the real server sends it from the start. */
 export async function recordStream(serverUrl: string, jobId: string): Promise<Buffer[]> {
-  const res = await fetch(`${serverUrl}/api/trace/job/${encodeURIComponent(jobId)}/stream`)
+  const res = await fetch(`${serverUrl}/api/trace/job/${encodeURIComponent(jobId)}/stream`, {
+    headers: { accept: COMPACT_ACCEPT_NDJSON },
+  })
   if (!res.ok || !res.body) throw new Error(`recording the stream: HTTP ${res.status}`)
   const chunks: Buffer[] = []
   for await (const chunk of chunksOf(res.body)) chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))

@@ -1,7 +1,9 @@
 /**
  * A bench client for a job's NDJSON stream: reads it to its end like a browser would, counting rows from each
- * records line's `count` (rows are not parsed: the client's own parsing is not what is measured).
+ * records line's `count` (rows are not parsed: the client's own parsing is not what is measured). Asks for
+ * the compact rows the app asks for.
  */
+import { COMPACT_ACCEPT_NDJSON } from '../../src/shared/row-shape.ts'
 
 /** What one client saw. */
 export interface StreamRead {
@@ -21,7 +23,7 @@ export interface StreamRead {
 
 /** Reads the stream at `url` to its end; throws on a non-200 answer or an `error` line. */
 export async function readNdjsonStream(url: string, signal?: AbortSignal): Promise<StreamRead> {
-  const res = await fetch(url, { signal })
+  const res = await fetch(url, { signal, headers: { accept: COMPACT_ACCEPT_NDJSON } })
   if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}: ${await res.text()}`)
   const decoder = new TextDecoder()
   let pending = ''

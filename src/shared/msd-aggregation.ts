@@ -32,7 +32,7 @@ export interface MsdRejectMachineCount {
   reject_qty: number
 }
 
-export interface MsdAggregation {
+export interface MsdAggregation extends MsdOldSummary {
   direction: Direction
   /** Entries kept per list (the largest first). */
   top_n: number
@@ -50,3 +50,55 @@ export interface MsdAggregation {
    */
   analysis?: AttributionResult
 }
+
+/** One bar of an old chart: a machine, material lot, loss reason or reject machine, and its lots. */
+export interface MsdChartItem {
+  name: string
+  lot_count: number
+  /** Reject charts only: the rejected quantity (REJECT_TOTAL_QTY). */
+  defect_qty?: number
+}
+
+/** One day of downstream rejects (forward traces; the TXNDATE day). */
+export interface MsdDailyTrendItem {
+  date: string
+  lot_count: number
+  defect_qty: number
+}
+
+/**
+ * The keys the old system's defect-investigation page reads, built from the counts of this aggregation
+ * (see the README's compatible contract): what the events of a trace can tell, nothing estimated.
+ */
+export interface MsdOldSummary {
+  kpi: {
+    /** Lots with upstream history rows. */
+    lot_count: number
+    /** Distinct machines (upstream history) and material lots (materials) counted. */
+    machine_count: number
+    material_lot_count: number
+    /** Forward: REJECT_TOTAL_QTY summed over every downstream reject row; backward: 0. */
+    defect_qty: number
+  }
+  charts: {
+    by_machine: MsdChartItem[]
+    by_material: MsdChartItem[]
+    by_downstream_loss_reason: MsdChartItem[]
+    by_downstream_machine: MsdChartItem[]
+  }
+  /** Forward: per day of downstream rejects, oldest first; backward: empty (no dated defects in its events). */
+  daily_trend: MsdDailyTrendItem[]
+  /** Forward: every loss reason seen downstream, sorted; backward: empty. */
+  available_loss_reasons: string[]
+  /** The old per-lot detail table's row count: lots with upstream history rows. */
+  detail_total_count: number
+}
+
+/** The old summary's key names (our own page shows the lists above instead). */
+export const MSD_OLD_SUMMARY_KEYS = [
+  'kpi',
+  'charts',
+  'daily_trend',
+  'available_loss_reasons',
+  'detail_total_count',
+] as const

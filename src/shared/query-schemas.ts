@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { DOMAINS } from './domains.ts'
+import { rowShapeQuerySchema } from './row-shape.ts'
 
 /** Digits only, at most 15 of them, so every accepted value is a safe integer. */
 const DECIMAL = /^(0|[1-9]\d{0,14})$/
@@ -24,7 +25,7 @@ export const streamQuerySchema = z.object({
       return { domain, batch: Number(batch) }
     })
     .optional(),
-  shape: z.enum(['rows', 'objects']).default('rows'),
+  shape: rowShapeQuerySchema.optional(),
 })
 
 /** Most rows one result page may ask for. */
@@ -37,6 +38,7 @@ export const resultQuerySchema = z.object({
   limit: queryIntSchema
     .refine((n) => n >= 1 && n <= RESULT_PAGE_MAX_LIMIT, `must be between 1 and ${RESULT_PAGE_MAX_LIMIT}`)
     .default(1000),
+  shape: rowShapeQuerySchema.optional(),
 })
 
 /** GET /api/trace/job/:id/export.csv query. */

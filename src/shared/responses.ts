@@ -26,6 +26,11 @@ export interface SeedResolveResponse {
   seed_count: number
   not_found: string[]
   expansion_info: ExpansionInfo[]
+  /**
+   * POST /api/trace/seed-resolve only: `trace:seed:<profile>:<digest>`, an id of the parsed query in the old
+   * system's form (its pages send it back with lineage and events, which ignore it).
+   */
+  cache_key?: string
 }
 
 export type NodeType = 'WAFER' | 'GD' | 'GC' | 'GA' | 'LOT' | 'UNKNOWN'
@@ -67,6 +72,10 @@ export interface BackwardLineageResponse extends LineageCommon {
 }
 export type LineageResponse = ForwardLineageResponse | BackwardLineageResponse
 
+/**
+ * One domain of an events answer in the compact shape (rows as arrays in `columns` order), which this app asks
+ * for; callers that do not ask get `data` as objects keyed by column name (row-shape.ts).
+ */
 export interface DomainResult {
   columns: string[]
   data: unknown[][]
@@ -124,7 +133,10 @@ export interface JobStatusResponse {
   owner?: string
 }
 
-/** GET /api/trace/job/<id>/result: one page of a finished job's domain, rows as arrays in `columns` order. */
+/**
+ * GET /api/trace/job/<id>/result: one page of a finished job's domain, compact (rows as arrays in `columns`
+ * order); without `?shape=compact` (or the Accept parameter) `data` holds objects keyed by column name.
+ */
 export interface JobResultPage {
   job_id: string
   domain: Domain

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { DOMAINS, INPUT_TYPES, PROFILE_INPUT_TYPES, PROFILES } from './domains.ts'
+import { rowShapeQuerySchema } from './row-shape.ts'
 import { splitTokens } from './tokens.ts'
 
 /** A CID: 16 lowercase hex characters. */
@@ -25,6 +26,36 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are YYYY-MM-DD')
 /** The longest MSD date range, in days. */
 export const MSD_MAX_RANGE_DAYS = 365
 
+/** Loss reasons as a list or as the old page's comma-separated string (`''` = none); blanks dropped. */
+export const lossReasonsSchema = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((r) => r.trim()).filter((r) => r.length > 0))
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/**
+ * The old system's request forms, rewritten into the current ones before validation: `resolve_type` (the old
+ * name of `input_type`), `date_range: [start, end]` (beside `start_date`/`end_date`), and MSD params without a
+ * `mode` (the old page sent none for a date range). The current field wins when both are given.
+ */
+export function normaliseOldParams(params: unknown, profile?: z.infer<typeof profileSchema>): unknown {
+  if (!isPlainObject(params)) return params
+  const out: Record<string, unknown> = { ...params }
+  if (out.input_type === undefined && out.resolve_type !== undefined) out.input_type = out.resolve_type
+  delete out.resolve_type
+  if (Array.isArray(out.date_range)) {
+    out.start_date ??= out.date_range[0]
+    out.end_date ??= out.date_range[1]
+  }
+  delete out.date_range
+  if (profile === 'mid_section_defect' && out.mode === undefined) {
+    out.mode = out.start_date !== undefined || out.end_date !== undefined ? 'date_range' : 'container'
+  }
+  return out
+}
+
 /** Seed params of the forward and reverse query tools. */
 export const lookupParamsSchema = z.object({
   input_type: inputTypeSchema,
@@ -39,7 +70,7 @@ export const msdDateRangeParamsSchema = z
     start_date: isoDate,
     end_date: isoDate,
     direction: directionSchema.default('backward'),
-    loss_reasons: z.array(z.string().trim().min(1)).optional(),
+    loss_reasons: lossReasonsSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const days = (Date.parse(p.end_date) - Date.parse(p.start_date)) / 86_400_000
@@ -55,7 +86,7 @@ export const msdContainerParamsSchema = z.object({
   values: valuesSchema,
   direction: directionSchema.default('backward'),
   station: z.string().trim().min(1).default('測試'),
-  loss_reasons: z.array(z.string().trim().min(1)).optional(),
+  loss_reasons: lossReasonsSchema.optional(),
 })
 
 export const msdParamsSchema = z.discriminatedUnion('mode', [msdDateRangeParamsSchema, msdContainerParamsSchema])
@@ -76,11 +107,16 @@ export type SeedParams =
   | { profile: 'query_tool' | 'query_tool_reverse'; params: LookupParams }
   | { profile: 'mid_section_defect'; params: MsdParams }
 
-/** Validates `params` for a profile; returns zod's result so callers map issues to their own error. */
+/**
+ * Validates `params` for a profile (old request forms included, see normaliseOldParams); returns zod's result
+ * so callers map issues to their own error. The parsed value holds only the known fields: store that, never
+ * the raw params.
+ */
 export function parseSeedParams(
   profile: z.infer<typeof profileSchema>,
-  params: unknown,
+  rawParams: unknown,
 ): { success: true; data: SeedParams } | { success: false; error: z.ZodError } {
+  const params = normaliseOldParams(rawParams, profile)
   if (profile === 'mid_section_defect') {
     const r = msdParamsSchema.safeParse(params)
     return r.success ? { success: true, data: { profile, params: r.data } } : { success: false, error: r.error }
@@ -143,6 +179,9 @@ export function partitionDomains(names: readonly string[]): { known: (typeof DOM
   }
   return { known, unknown }
 }
+
+/** POST /api/trace/events query: the row shape (row-shape.ts). */
+export const eventsQuerySchema = z.object({ shape: rowShapeQuerySchema.optional() })
 
 /** Job ids: `trace-evt-` and 32 hex characters. */
 export const jobIdSchema = z.string().regex(/^trace-evt-[0-9a-f]{32}$/)

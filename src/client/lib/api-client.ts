@@ -3,6 +3,7 @@
  * error envelope turned into ApiRequestError, and the caller's AbortSignal honoured throughout.
  */
 import { isErrorEnvelope } from '../../shared/errors.ts'
+import { COMPACT_ACCEPT_JSON, COMPACT_ACCEPT_NDJSON } from '../../shared/row-shape.ts'
 import { ApiRequestError } from './trace-errors.ts'
 
 export interface ApiOptions {
@@ -88,7 +89,11 @@ export async function requestJson<T>(
   try {
     const res = await (options.fetch ?? globalThis.fetch)(apiUrl(path, options.baseUrl), {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      // Event rows come compact (arrays), not as the old clients' objects; other answers ignore the parameter.
+      headers:
+        body === undefined
+          ? { accept: COMPACT_ACCEPT_JSON }
+          : { accept: COMPACT_ACCEPT_JSON, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: pending.signal,
     })
@@ -118,7 +123,7 @@ export async function openStream(path: string, options: ApiOptions = {}): Promis
   const pending = withTimeout(options.signal, timeoutMs)
   try {
     const res = await (options.fetch ?? globalThis.fetch)(apiUrl(path, options.baseUrl), {
-      headers: { accept: 'application/x-ndjson' },
+      headers: { accept: COMPACT_ACCEPT_NDJSON },
       signal: pending.signal,
     })
     if (!res.ok) throw await errorFromResponse(res, path)

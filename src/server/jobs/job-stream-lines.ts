@@ -1,7 +1,7 @@
 /**
  * The lines of GET /api/trace/job/<id>/stream, produced while the worker writes them: stored chunks are sent
- * as stored (no JSON work unless `shape=objects`), the framing lines come from the result meta, and the
- * reader polls the store while it waits for the worker. It ends after `complete`, or with one `error` line
+ * as stored (no JSON work unless rows go out as objects, re-encoded one chunk at a time), the framing lines
+ * come from the result meta, and the reader polls the store while it waits for the worker. It ends after `complete`, or with one `error` line
  * when the job failed, was cancelled, restarted or expired. Aborting `signal` stops it between reads.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -9,6 +9,7 @@ import type { Domain } from '../../shared/domains.ts'
 import type { ErrorCode } from '../../shared/errors.ts'
 import type { StreamLine } from '../../shared/ndjson-lines.ts'
 import type { JobStatusResponse } from '../../shared/responses.ts'
+import { rowsToObjects, type RowShape } from '../../shared/row-shape.ts'
 import type { ResultMeta, ResultStore } from '../storage/result-store.ts'
 import { decodeRecordsLine } from './records-codec.ts'
 
@@ -19,7 +20,8 @@ export interface JobStreamOptions {
   readonly jobId: string
   /** Resume after this batch (the client already has everything up to and including it). */
   readonly from?: { readonly domain: Domain; readonly batch: number }
-  readonly shape: 'rows' | 'objects'
+  /** `compact` sends the stored chunks as they are; `objects` re-encodes each one (see row-shape.ts). */
+  readonly shape: RowShape
   readonly signal: AbortSignal
   /** Wait between polls while the worker has nothing new; default 100 ms. */
   readonly pollMs?: number
@@ -97,7 +99,7 @@ export async function* jobStreamLines(options: JobStreamOptions, first: JobStatu
         signal.throwIfAborted()
         const chunk = await results.readChunk(jobId, domain, idx)
         if (chunk) {
-          yield options.shape === 'rows' ? chunk : toObjectsLine(chunk, columns)
+          yield options.shape === 'compact' ? chunk : toObjectsLine(chunk, columns)
           idx += 1
           missesAfterDone = 0
           continue
@@ -139,15 +141,9 @@ export async function* jobStreamLines(options: JobStreamOptions, first: JobStatu
   }
 }
 
-/** Re-encodes a stored `records` line with `data` objects instead of `rows` (older consumers). */
-function toObjectsLine(chunk: Buffer, columns: readonly string[]): string {
+/** Re-encodes a stored `records` line with `data` objects instead of `rows` (the old clients' shape). */
+export function toObjectsLine(chunk: Buffer, columns: readonly string[]): string {
   const line = decodeRecordsLine(chunk)
-  const data = (line.rows ?? []).map((row) => {
-    const obj: Record<string, unknown> = {}
-    columns.forEach((c, i) => {
-      obj[c] = row[i]
-    })
-    return obj
-  })
+  const data = rowsToObjects(columns, line.rows)
   return encodeLine({ type: 'records', domain: line.domain, batch: line.batch, count: line.count, data })
 }

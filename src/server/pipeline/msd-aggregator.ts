@@ -8,6 +8,7 @@ import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
 import type { MsdAggregation } from '../../shared/msd-aggregation.ts'
 import { findWorkcenterGroup } from '../../shared/workcenter-groups.ts'
 import { num, text } from './batching.ts'
+import { oldSummary } from './msd-old-summary.ts'
 
 export interface MsdAggregatorOptions {
   /** Entries kept per list in the result; default 50. */
@@ -64,6 +65,16 @@ class KeyedCounter {
     }
   }
 
+  /** Distinct keys counted (up to the cap). */
+  get size(): number {
+    return this.counters.size
+  }
+
+  /** Every counter, in no particular order. */
+  all(): IterableIterator<Counter> {
+    return this.counters.values()
+  }
+
   /** The `n` largest by lots, then quantity, then workcenter-group order and names (stable everywhere). */
   top(n: number): Counter[] {
     const groupOrder = (g: string | null) => (this.groupFirst && g !== null ? (findWorkcenterGroup(g)?.order ?? 999) : 999)
@@ -107,6 +118,7 @@ const REJ = {
   reason: col('downstream_rejects', 'LOSSREASONNAME'),
   equipment: col('downstream_rejects', 'EQUIPMENTNAME'),
   qty: col('downstream_rejects', 'REJECT_TOTAL_QTY'),
+  date: col('downstream_rejects', 'TXNDATE'),
 }
 
 /** Creates an aggregator for one MSD trace; its memory depends on distinct keys (capped), not on rows. */
@@ -117,6 +129,8 @@ export function createMsdAggregator(direction: Direction, options: MsdAggregator
   const materials = new KeyedCounter(maxKeys, false)
   const reasons = new KeyedCounter(maxKeys, true)
   const rejectMachines = new KeyedCounter(maxKeys, true)
+  const rejectDays = new KeyedCounter(maxKeys, false)
+  let defectQty = 0
   const lots: Partial<Record<Domain, LotCounter>> = {}
 
   return {
@@ -136,15 +150,18 @@ export function createMsdAggregator(direction: Direction, options: MsdAggregator
         } else {
           const qty = num(row[REJ.qty]) ?? 0
           const equipment = text(row[REJ.equipment])
+          defectQty += qty
           reasons.add(cid, [text(row[REJ.group]), text(row[REJ.reason])], qty)
           if (equipment !== null) rejectMachines.add(cid, [text(row[REJ.group]), equipment], qty)
+          const day = text(row[REJ.date])?.slice(0, 10) ?? null
+          if (day !== null) rejectDays.add(cid, [day], qty)
         }
       }
     },
     result() {
       const lotCounts: Partial<Record<Domain, number>> = {}
       for (const [d, c] of Object.entries(lots) as [Domain, LotCounter][]) lotCounts[d] = c.count
-      return {
+      const ranked = {
         direction,
         top_n: topN,
         lots: lotCounts,
@@ -152,8 +169,16 @@ export function createMsdAggregator(direction: Direction, options: MsdAggregator
         materials: materials.top(topN).map((c) => ({ material_part: c.parts[0], material_lot: c.parts[1], lots: c.lots })),
         reject_reasons: reasons.top(topN).map((c) => ({ workcenter_group: c.parts[0], loss_reason: c.parts[1] ?? '', lots: c.lots, reject_qty: c.qty })),
         reject_machines: rejectMachines.top(topN).map((c) => ({ workcenter_group: c.parts[0], equipment_name: c.parts[1], lots: c.lots, reject_qty: c.qty })),
-        truncated: [machines, materials, reasons, rejectMachines].some((k) => k.truncated),
+        truncated: [machines, materials, reasons, rejectMachines, rejectDays].some((k) => k.truncated),
       }
+      const days = [...rejectDays.all()]
+        .map((c) => ({ date: c.parts[0] ?? '', lot_count: c.lots, defect_qty: c.qty }))
+        .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+      const lossReasons = [...new Set([...reasons.all()].map((c) => c.parts[1] ?? ''))]
+        .filter((r) => r !== '')
+        .sort()
+      const counts = { machineKeys: machines.size, materialKeys: materials.size, defectQty, days, lossReasons }
+      return { ...ranked, ...oldSummary(ranked, counts) }
     },
   }
 }

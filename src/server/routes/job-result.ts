@@ -1,11 +1,13 @@
 /**
  * GET /api/trace/job/<id>/result?domain=&offset=&limit=: one page of a finished job's domain, read from the
- * chunks it needs only and written chunk by chunk.
+ * chunks it needs only and written chunk by chunk, `data` rows as objects (the default) or compact arrays
+ * (row-shape.ts).
  */
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
 import { resultQuerySchema } from '../../shared/query-schemas.ts'
+import { negotiateRowShape, rowsToObjects } from '../../shared/row-shape.ts'
 import { ApiError } from '../http/api-error.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
@@ -20,6 +22,7 @@ export async function jobResultPage(c: Context, jobs: JobService): Promise<Respo
   const query = parseOrThrow(resultQuerySchema, c.req.query())
   const { meta } = await finishedResult(jobs, jobId)
   const { domain, offset, limit } = query
+  const shape = negotiateRowShape(query.shape, c.req.header('accept'))
   const dm = meta.domains[domain]
   if (!dm) throw new ApiError(400, 'INVALID_PARAMS', `domain ${domain} is not part of this job (${meta.order.join(', ')})`, { field: 'domain' })
   const total = dm.count
@@ -34,14 +37,17 @@ export async function jobResultPage(c: Context, jobs: JobService): Promise<Respo
     throw err
   }
 
-  const head = JSON.stringify({ job_id: jobId, domain, columns: DOMAIN_COLUMNS[domain], offset, limit, total, count }).slice(0, -1)
+  const columns = DOMAIN_COLUMNS[domain]
+  const head = JSON.stringify({ job_id: jobId, domain, columns, offset, limit, total, count }).slice(0, -1)
   c.header('Content-Type', 'application/json; charset=utf-8')
+  c.header('Vary', 'Accept')
   return stream(c, async (s) => {
-    let written = 0
+    let written = false
     const writeRows = async (rows: unknown[][]): Promise<void> => {
-      let text = ''
-      for (const row of rows) text += (written++ > 0 ? ',' : '') + JSON.stringify(row)
-      await s.write(text)
+      if (rows.length === 0) return
+      const text = JSON.stringify(shape === 'compact' ? rows : rowsToObjects(columns, rows))
+      await s.write((written ? ',' : '') + text.slice(1, -1))
+      written = true
     }
     try {
       await s.write(`${head},"data":[`)

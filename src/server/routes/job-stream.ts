@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import type { Domain } from '../../shared/domains.ts'
 import { streamQuerySchema } from '../../shared/query-schemas.ts'
+import { negotiateRowShape } from '../../shared/row-shape.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
 import type { JobStatusResponse } from '../../shared/responses.ts'
 import { ApiError } from '../http/api-error.ts'
@@ -27,12 +28,14 @@ export const NDJSON_HEADERS: Readonly<Record<string, string>> = {
 export async function streamJob(c: Context, jobs: JobService): Promise<Response> {
   const jobId = c.req.param('id') ?? ''
   const query = parseOrThrow(streamQuerySchema, c.req.query())
+  const shape = negotiateRowShape(query.shape, c.req.header('accept'))
   const status = await jobs.status(jobId)
   const legacy = await legacyLine(jobs, jobId, status)
   if (!status && !legacy) throw jobNotFound(jobId)
   const from = query.from ? await checkFrom(jobs, jobId, query.from, status) : undefined
 
   for (const [k, v] of Object.entries(NDJSON_HEADERS)) c.header(k, v)
+  c.header('Vary', 'Accept')
   return stream(c, async (s) => {
     const disconnected = new AbortController()
     s.onAbort(() => disconnected.abort(new Error('client disconnected')))
@@ -41,7 +44,7 @@ export async function streamJob(c: Context, jobs: JobService): Promise<Response>
       return
     }
     const lines = jobStreamLines(
-      { results: jobs.results, status: () => jobs.status(jobId), jobId, from, shape: query.shape, signal: disconnected.signal },
+      { results: jobs.results, status: () => jobs.status(jobId), jobId, from, shape, signal: disconnected.signal },
       status,
     )
     try {

@@ -32,8 +32,10 @@ export function jobSubmitRoutes(deps: { readonly jobs?: JobService; readonly con
     checkSeedBounds(seed, deps.config)
     const direction = seed.profile === 'mid_section_defect' ? profileDirection(seed.profile, seed.params.direction) : profileDirection(body.profile)
     const domains = resolveDomains(body.profile, direction, body.domains)
+    // The parsed params, never the raw ones: unknown keys (of any size or depth) are not the job's business.
+    const params: Record<string, unknown> = { ...seed.params }
     const owner = identityOf(c).user
-    const accepted = await deps.jobs.submit({ profile: body.profile, domains, input: { kind: 'trace', params: body.params }, cid_count: 0, owner })
+    const accepted = await deps.jobs.submit({ profile: body.profile, domains, input: { kind: 'trace', params }, cid_count: 0, owner })
     return c.json(accepted, 202)
   })
 }

@@ -1,6 +1,7 @@
 /**
  * Writes the POST /api/trace/events response body while rows arrive: `{"stage":"events","results":{<domain>:
- * {"columns":[…],"data":[[…],…],"count":N},…},"aggregation":…}`, domains one after another, each batch
+ * {"columns":[…],"data":[…],"count":N},…},"aggregation":…}` with `data` rows as objects keyed by column name
+ * (the default) or as arrays in `columns` order (compact, see row-shape.ts), domains one after another, each batch
  * serialised and written (awaited) before the next is fetched, so the server never holds more than one batch.
  *
  * The status (200) is sent before the first row, so a domain that fails part-way cannot change it: its JSON is
@@ -10,6 +11,7 @@
 import type { Direction, Domain, Profile } from '../../shared/domains.ts'
 import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
 import type { EventsResponse } from '../../shared/responses.ts'
+import { rowsToObjects, type RowShape } from '../../shared/row-shape.ts'
 import type { Config } from '../config.ts'
 import { ApiError } from '../http/api-error.ts'
 import { log } from '../logger.ts'
@@ -24,6 +26,8 @@ export interface EventsBodyInput {
   readonly direction: Direction
   readonly domains: readonly Domain[]
   readonly cids: readonly string[]
+  /** Rows as objects (the old clients') or compact arrays. */
+  readonly shape: RowShape
   /** Aborted when the client disconnects: stops fetching and writing. */
   readonly signal: AbortSignal
 }
@@ -57,7 +61,8 @@ export async function writeEventsBody(write: (chunk: string) => Promise<unknown>
 
   await emit('{"stage":"events","results":{')
   for (const [i, domain] of input.domains.entries()) {
-    await emit(`${i > 0 ? ',' : ''}${JSON.stringify(domain)}:{"columns":${JSON.stringify(DOMAIN_COLUMNS[domain])},"data":[`)
+    const columns = DOMAIN_COLUMNS[domain]
+    await emit(`${i > 0 ? ',' : ''}${JSON.stringify(domain)}:{"columns":${JSON.stringify(columns)},"data":[`)
     let count = 0
     try {
       for await (const rows of streamDomain(input.source, domain, input.cids, { config: input.config, signal })) {
@@ -66,7 +71,7 @@ export async function writeEventsBody(write: (chunk: string) => Promise<unknown>
         for (let start = 0; start < rows.length; start += ROWS_PER_WRITE) {
           const slice = rows.slice(start, start + ROWS_PER_WRITE)
           // One stringify of the slice without its brackets: far less garbage than a string per row.
-          const text = JSON.stringify(slice)
+          const text = JSON.stringify(input.shape === 'compact' ? slice : rowsToObjects(columns, slice))
           await emit((count > 0 ? ',' : '') + text.slice(1, -1))
           count += slice.length
         }

@@ -6,13 +6,16 @@
 import { Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import { profileDirection } from '../../shared/domains.ts'
-import { eventsRequestSchema } from '../../shared/schemas.ts'
+import { negotiateRowShape } from '../../shared/row-shape.ts'
+import { eventsQuerySchema, eventsRequestSchema } from '../../shared/schemas.ts'
 import type { AppDeps } from '../app.ts'
 import { identityOf } from '../http/identity.ts'
 import { readJsonBody } from '../http/json-body.ts'
+import { parseOrThrow } from '../http/validation.ts'
 import type { JobInput } from '../jobs/job-service.ts'
 import { log } from '../logger.ts'
 import { resolveDomains } from '../pipeline/events.ts'
+import { lineageQueryId as lineageQueryIdOf } from '../pipeline/lineage.ts'
 import { admitEvents, trySubmitJob } from './trace-events-admission.ts'
 import { writeEventsBody } from './trace-events-body.ts'
 import { checkLineageRef, lineageCids, uniqueIds } from './trace-events-input.ts'
@@ -21,6 +24,7 @@ import { checkLineageRef, lineageCids, uniqueIds } from './trace-events-input.ts
 export function eventsRoutes(deps: AppDeps): Hono {
   const { config, source } = deps
   return new Hono().post('/', async (c) => {
+    const shape = negotiateRowShape(parseOrThrow(eventsQuerySchema, c.req.query()).shape, c.req.header('accept'))
     const body = await readJsonBody(c, eventsRequestSchema)
     const { profile } = body
     const direction = profileDirection(profile, body.params?.direction)
@@ -30,12 +34,16 @@ export function eventsRoutes(deps: AppDeps): Hono {
 
     let cids: string[]
     let input: JobInput
-    if (body.container_ids && body.container_ids.length > 0) {
+    const seeds = uniqueIds(body.seed_container_ids ?? [])
+    // The old defect-investigation page sends its seeds as container_ids and seed_container_ids without a
+    // lineage reference, and its server traced their family: so does this one, rather than answer for seeds only.
+    const oldMsdForm = profile === 'mid_section_defect' && !body.lineage_query_id && seeds.length > 0
+    const byRef = (Boolean(body.lineage_query_id) && seeds.length > 0) || oldMsdForm
+    if (body.container_ids && body.container_ids.length > 0 && !byRef) {
       cids = uniqueIds(body.container_ids)
       input = { kind: 'container_ids', container_ids: cids }
     } else {
-      const seeds = uniqueIds(body.seed_container_ids ?? [])
-      const lineageQueryId = body.lineage_query_id ?? ''
+      const lineageQueryId = oldMsdForm ? lineageQueryIdOf(profile, direction, seeds) : (body.lineage_query_id ?? '')
       checkLineageRef(profile, direction, lineageQueryId, seeds)
       input = { kind: 'lineage_ref', lineage_query_id: lineageQueryId, seed_container_ids: seeds, direction }
       // A lineage holds at least its seeds: when they alone pass the async threshold, the worker computes it.
@@ -52,6 +60,7 @@ export function eventsRoutes(deps: AppDeps): Hono {
     c.header('Content-Type', 'application/json; charset=utf-8')
     c.header('Cache-Control', 'no-cache, no-transform')
     c.header('X-Accel-Buffering', 'no')
+    c.header('Vary', 'Accept')
     return stream(c, async (s) => {
       const disconnected = new AbortController()
       s.onAbort(() => disconnected.abort(new Error('client disconnected')))
@@ -61,7 +70,8 @@ export function eventsRoutes(deps: AppDeps): Hono {
       const signal = AbortSignal.any([disconnected.signal, requestSignal, deadline])
       const started = Date.now()
       try {
-        await writeEventsBody((chunk) => s.write(chunk), { source, config, profile, direction, domains, cids, signal })
+        const input = { source, config, profile, direction, domains, cids, shape, signal }
+        await writeEventsBody((chunk) => s.write(chunk), input)
         log.info('events streamed', { profile, cid_count: cids.length, domains, ms: Date.now() - started })
       } catch (err) {
         if (deadline.aborted) {

@@ -1,6 +1,7 @@
 /** POST /api/trace/seed-resolve: what the engineer typed (or an MSD station and dates) → seed CIDs. */
+import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
-import { parseSeedParams, seedResolveRequestSchema } from '../../shared/schemas.ts'
+import { parseSeedParams, seedResolveRequestSchema, type SeedParams } from '../../shared/schemas.ts'
 import type { SeedResolveResponse } from '../../shared/responses.ts'
 import type { AppDeps } from '../app.ts'
 import { ApiError } from '../http/api-error.ts'
@@ -8,6 +9,15 @@ import { readJsonBody } from '../http/json-body.ts'
 import { validationError } from '../http/validation.ts'
 import { resolveSeeds } from '../pipeline/seed-resolve.ts'
 import { withStageDeadline } from '../pipeline/stage-deadline.ts'
+
+/**
+ * `trace:seed:<profile>:<digest of the parsed params>`, the form of the old system's key. The old pages send it
+ * back with lineage and events; nothing is cached under it here, so those routes ignore it.
+ */
+export function seedCacheKey(seed: SeedParams): string {
+  const digest = createHash('sha256').update(JSON.stringify(seed.params)).digest('hex').slice(0, 32)
+  return `trace:seed:${seed.profile}:${digest}`
+}
 
 /** The seed-resolve router, mounted at /api/trace/seed-resolve. */
 export function seedResolveRoutes(deps: AppDeps): Hono {
@@ -19,7 +29,8 @@ export function seedResolveRoutes(deps: AppDeps): Hono {
     const timedOut = (): ApiError =>
       new ApiError(504, 'SEED_RESOLVE_TIMEOUT', `seed resolution did not finish within ${seconds} s`, { limit: seconds })
     const opts = { config: deps.config, signal: c.req.raw.signal }
-    const response: SeedResolveResponse = await withStageDeadline(opts, seconds, timedOut, (o) => resolveSeeds(deps.source, parsed.data, o))
+    const resolved = await withStageDeadline(opts, seconds, timedOut, (o) => resolveSeeds(deps.source, parsed.data, o))
+    const response: SeedResolveResponse = { ...resolved, cache_key: seedCacheKey(parsed.data) }
     return c.json(response)
   })
 }

@@ -95,11 +95,11 @@ describe.skipIf(await requireRedis())('BullMQ job service on Redis', () => {
     await waitUntil(() => jobs.canAccept(), 60_000, 'the worker to connect')
 
     const { job_id, stream_url } = await submitTrace(app)
-    const lines = await readNdjson(await app.request(stream_url))
+    const lines = await readNdjson(await app.request(`${stream_url}?shape=compact`))
     expect(lines[0]).toEqual({ type: 'meta', job_id, profile: 'query_tool', domains: ['history', 'materials', 'rejects'] })
     expect(lines.at(-1)).toEqual({ type: 'complete', total_records: 21209, counts: { history: 20000, materials: 800, rejects: 409 } })
     const history = lines.filter((l): l is RecordsLine => l.type === 'records' && l.domain === 'history').flatMap((l) => l.rows ?? [])
-    const page = (await (await app.request(`/api/trace/job/${job_id}/result?domain=history&offset=1990&limit=20`)).json()) as JobResultPage
+    const page = (await (await app.request(`/api/trace/job/${job_id}/result?domain=history&offset=1990&limit=20&shape=compact`)).json()) as JobResultPage
     expect(page.data).toEqual(history.slice(1990, 2010))
     const status = await waitForStatus(app, job_id, ended)
     expect(status.status).toBe('finished')

@@ -42,7 +42,7 @@ async function writeChunk(results: ResultStore, jobId: string, idx: number): Pro
 
 async function collect(results: ResultStore, jobId: string, status: () => Promise<JobStatusResponse | undefined>): Promise<StreamLine[]> {
   const lines: StreamLine[] = []
-  const options = { results, status, jobId, shape: 'rows' as const, signal: new AbortController().signal, pollMs: 1 }
+  const options = { results, status, jobId, shape: 'compact' as const, signal: new AbortController().signal, pollMs: 1 }
   for await (const line of jobStreamLines(options, statusOf(jobId, 'started'))) {
     lines.push(JSON.parse(typeof line === 'string' ? line : Buffer.from(line).toString('utf8')) as StreamLine)
   }

@@ -61,6 +61,45 @@ describe('createMsdAggregator', () => {
     ])
   })
 
+  it('answers the old page\'s summary keys from its counts in a forward trace', () => {
+    const agg = createMsdAggregator('forward')
+    const dated = (r: unknown[], day: string): unknown[] => {
+      r[DOMAIN_COLUMNS.downstream_rejects.indexOf('TXNDATE')] = `${day}T10:00:00`
+      return r
+    }
+    agg.add('upstream_history', [up('a', '焊接_DB', 'DB-01'), up('b', '焊接_DB', 'DB-01'), up('b', '成型', 'MD-02')])
+    agg.add('downstream_rejects', [
+      dated(rej('a', '測試', 'OPEN', 'T1', 3), '2026-01-02'),
+      dated(rej('a', '測試', 'SHORT', 'T1', 2), '2026-01-01'),
+      dated(rej('b', '測試', 'OPEN', 'T2', 1), '2026-01-02'),
+    ])
+    const r = agg.result()
+    expect(r.kpi).toEqual({ lot_count: 2, machine_count: 2, material_lot_count: 0, defect_qty: 6 })
+    expect(r.detail_total_count).toBe(2)
+    expect(r.available_loss_reasons).toEqual(['OPEN', 'SHORT'])
+    expect(r.daily_trend).toEqual([
+      { date: '2026-01-01', lot_count: 1, defect_qty: 2 },
+      { date: '2026-01-02', lot_count: 2, defect_qty: 4 },
+    ])
+    expect(r.charts.by_machine).toEqual([
+      { name: '焊接_DB · DB-01', lot_count: 2 },
+      { name: '成型 · MD-02', lot_count: 1 },
+    ])
+    expect(r.charts.by_downstream_loss_reason[0]).toEqual({ name: '測試 · OPEN', lot_count: 2, defect_qty: 4 })
+    expect(r.charts.by_material).toEqual([])
+  })
+
+  it('leaves the dated and reject keys empty in a backward trace, whose events carry no defects', () => {
+    const agg = createMsdAggregator('backward')
+    agg.add('upstream_history', [up('a', '焊接_DB', 'DB-01')])
+    agg.add('materials', [mat('a', 'WIRE', 'W-1'), mat('b', 'WIRE', 'W-2')])
+    const r = agg.result()
+    expect(r.kpi).toEqual({ lot_count: 1, machine_count: 1, material_lot_count: 2, defect_qty: 0 })
+    expect(r.charts.by_material.map((m) => m.name)).toEqual(['WIRE · W-1', 'WIRE · W-2'])
+    expect(r.daily_trend).toEqual([])
+    expect(r.available_loss_reasons).toEqual([])
+  })
+
   it('stays bounded: top N entries and a key cap, whatever the number of rows', () => {
     const agg = createMsdAggregator('backward', { topN: 3, maxKeys: 10 })
     for (let cid = 0; cid < 2000; cid++) {

@@ -31,7 +31,7 @@ function recordsOf(lines: StreamLine[], domain: Domain): RecordsLine[] {
 async function allPages(h: JobHarness, jobId: string, domain: Domain, limit: number): Promise<unknown[][]> {
   const rows: unknown[][] = []
   for (let offset = 0; ; offset += limit) {
-    const res = await h.app.request(`/api/trace/job/${jobId}/result?domain=${domain}&offset=${offset}&limit=${limit}`)
+    const res = await h.app.request(`/api/trace/job/${jobId}/result?domain=${domain}&offset=${offset}&limit=${limit}&shape=compact`)
     expect(res.status).toBe(200)
     const page = (await res.json()) as JobResultPage
     rows.push(...page.data)
@@ -53,7 +53,7 @@ describe('job stream and result routes', () => {
   it('sends meta, each domain framed by domain_start and domain_end, then complete, with the rows /result pages return', async () => {
     const { job_id, stream_url } = await submitTrace(h.app)
     // Opened while the job is queued: the stream follows the worker until the job ends.
-    const res = await h.app.request(stream_url)
+    const res = await h.app.request(`${stream_url}?shape=compact`)
     expect(res.status).toBe(200)
     const lines = await readNdjson(res)
     finishedId = job_id
@@ -112,7 +112,7 @@ describe('job stream and result routes', () => {
   })
 
   it('resumes after the given batch with from=<domain>:<batch>', async () => {
-    const res = await h.app.request(`/api/trace/job/${finishedId}/stream?from=history:3`)
+    const res = await h.app.request(`/api/trace/job/${finishedId}/stream?from=history:3&shape=compact`)
     const lines = await readNdjson(res)
     const at = finishedLines.findIndex((l) => l.type === 'records' && l.domain === 'history' && l.batch === 3)
     expect(lines[0].type).toBe('meta')
@@ -128,8 +128,12 @@ describe('job stream and result routes', () => {
     expect(bad.status).toBe(400)
   })
 
-  it('sends rows as objects keyed by column with shape=objects', async () => {
-    const lines = await readNdjson(await h.app.request(`/api/trace/job/${finishedId}/stream?shape=objects`))
+  it('sends rows as objects keyed by column unless the caller asks for the compact shape', async () => {
+    const lines = await readNdjson(await h.app.request(`/api/trace/job/${finishedId}/stream`))
+    expect(await readNdjson(await h.app.request(`/api/trace/job/${finishedId}/stream?shape=objects`))).toEqual(lines)
+    const byAccept = await h.app.request(`/api/trace/job/${finishedId}/stream`, { headers: { Accept: 'application/x-ndjson; shape=compact' } })
+    expect(byAccept.headers.get('Vary')).toBe('Accept')
+    expect(await readNdjson(byAccept)).toEqual(finishedLines)
     const arrays = recordsOf(finishedLines, 'materials')
     const objects = recordsOf(lines, 'materials')
     expect(objects.length).toBe(arrays.length)
@@ -207,9 +211,12 @@ describe('job stream and result routes', () => {
 
   it('pages /result across chunk boundaries, refuses a running job with 409 and an expired result with 404', async () => {
     const rows = recordsOf(finishedLines, 'history').flatMap((r) => r.rows ?? [])
-    const page = (await (await h.app.request(`/api/trace/job/${finishedId}/result?domain=history&offset=45&limit=10`)).json()) as JobResultPage
+    const pagePath = `/api/trace/job/${finishedId}/result?domain=history&offset=45&limit=10`
+    const page = (await (await h.app.request(`${pagePath}&shape=compact`)).json()) as JobResultPage
     expect(page).toMatchObject({ job_id: finishedId, domain: 'history', offset: 45, limit: 10, total: 4000, count: 10, columns: DOMAIN_COLUMNS.history })
     expect(page.data).toEqual(rows.slice(45, 55))
+    const objects = (await (await h.app.request(pagePath)).json()) as { data: Record<string, unknown>[] }
+    expect(objects.data).toEqual(rows.slice(45, 55).map((row) => Object.fromEntries(DOMAIN_COLUMNS.history.map((c, j) => [c, row[j]]))))
     const past = (await (await h.app.request(`/api/trace/job/${finishedId}/result?domain=history&offset=4000`)).json()) as JobResultPage
     expect(past.data).toEqual([])
     expect((await h.app.request(`/api/trace/job/${finishedId}/result?domain=holds`)).status).toBe(400)

@@ -3,6 +3,7 @@ import type { AggregationLine, StreamLine } from '../../../src/shared/ndjson-lin
 import type { JobAccepted } from '../../../src/shared/responses.ts'
 import { jobIdSchema } from '../../../src/shared/schemas.ts'
 import { createApp } from '../../../src/server/app.ts'
+import { createFileJobStore } from '../../../src/server/jobs/file-job-store.ts'
 import { fixtureCids } from '../jobs/job-fixture.ts'
 import { getStatus, readNdjson, startJobHarness, waitForStatus, type JobHarness } from '../jobs/job-harness.ts'
 
@@ -74,6 +75,29 @@ describe('job submission', () => {
     expect((await getStatus(h.app, accepted.job_id)).cid_count).toBe(8)
     const done = await waitForStatus(h.app, accepted.job_id, (s) => s.status === 'finished')
     expect(done.progress.rows).toBe(32)
+  })
+
+  it('stores only the parsed params, so 9000 levels of nested JSON under an unknown key are no 5xx', async () => {
+    const deep = '{"a":'.repeat(9000) + '"x"' + '}'.repeat(9000)
+    const body = `{"profile":"query_tool","params":{"input_type":"lot_id","values":"GA2401-00001","junk":${deep}}}`
+    const res = await h.app.request('/api/trace/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+    expect(res.status).toBe(202)
+    const { job_id } = (await res.json()) as JobAccepted
+    expect(await createFileJobStore(h.config.TRACE_JOB_DIR).readInput(job_id)).toEqual({ kind: 'trace', params: { input_type: 'lot_id', values: ['GA2401-00001'] } })
+    expect((await waitForStatus(h.app, job_id, (s) => s.status === 'finished' || s.status === 'failed')).status).toBe('finished')
+  })
+
+  it('stores the old request forms rewritten into the current ones', async () => {
+    const res = await post(h, '/api/trace/jobs', {
+      profile: 'mid_section_defect',
+      params: { date_range: ['2024-01-01', '2024-01-31'], loss_reasons: 'A, B,', cache_key: 'trace:seed:x' },
+    })
+    expect(res.status).toBe(202)
+    const { job_id } = (await res.json()) as JobAccepted
+    expect(await createFileJobStore(h.config.TRACE_JOB_DIR).readInput(job_id)).toEqual({
+      kind: 'trace',
+      params: { mode: 'date_range', station: '測試', start_date: '2024-01-01', end_date: '2024-01-31', direction: 'backward', loss_reasons: ['A', 'B'] },
+    })
   })
 
   it('answers 503 SERVICE_UNAVAILABLE when the server runs without a job system', async () => {

@@ -24,7 +24,7 @@ afterAll(() => h.close())
 
 describe('the events body as a stream', () => {
   it('is written in many pieces that join into one valid document with every row in order', async () => {
-    const res = await h.post(PATH, { profile: 'query_tool', container_ids: cids, domains: ['history'] })
+    const res = await h.post(`${PATH}?shape=compact`, { profile: 'query_tool', container_ids: cids, domains: ['history'] })
     expect(res.status).toBe(200)
     const reader = res.body!.getReader()
     const decoder = new TextDecoder()

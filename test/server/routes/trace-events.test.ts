@@ -24,7 +24,7 @@ const events = async (res: Response): Promise<EventsResponse> => {
 
 describe('POST /api/trace/events', () => {
   it('streams every default domain of the query tool with columns, rows and counts', async () => {
-    const res = await h.post(PATH, { profile: 'query_tool', container_ids: FAMILY })
+    const res = await h.post(`${PATH}?shape=compact`, { profile: 'query_tool', container_ids: FAMILY })
     expect(res.headers.get('content-type')).toMatch(/^application\/json/)
     const body = await events(res)
     expect(Object.keys(body)).toEqual(['stage', 'results', 'aggregation'])
@@ -49,6 +49,19 @@ describe('POST /api/trace/events', () => {
     expect(body.results.holds?.data).toEqual([
       [LOT_A, 'GA1-A01', '切割', '2026-01-01T12:00:00', 'E1', null, 'QC', null, '2026-01-01T14:00:00', 'E2', null, null, 'RELEASED', 2],
     ])
+  })
+
+  it('answers rows as objects keyed by column unless the caller asks for the compact shape', async () => {
+    const request = { profile: 'query_tool', container_ids: FAMILY, domains: ['holds'] }
+    const objects = await events(await h.post(PATH, request))
+    const holds = objects.results.holds as unknown as { columns: string[]; data: Record<string, unknown>[]; count: number }
+    expect(holds.columns).toEqual(DOMAIN_COLUMNS.holds)
+    expect(holds.count).toBe(1)
+    expect(holds.data[0]).toMatchObject({ CONTAINERID: LOT_A, CONTAINERNAME: 'GA1-A01', HOLD_STATUS: 'RELEASED', HOLD_HOURS: 2 })
+    const byAccept = await events(await h.post(PATH, request, { headers: { accept: 'application/json; shape=compact' } }))
+    expect(byAccept.results.holds?.data[0]).toEqual(DOMAIN_COLUMNS.holds.map((c) => holds.data[0][c]))
+    expect(await events(await h.post(`${PATH}?shape=compact`, request))).toEqual(byAccept)
+    await expectError(await h.post(`${PATH}?shape=table`, request), 400, 'INVALID_PARAMS')
   })
 
   it('fetches only the requested domains, de-duplicated, in request order', async () => {

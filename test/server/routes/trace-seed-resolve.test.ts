@@ -27,7 +27,19 @@ describe('POST /api/trace/seed-resolve', () => {
       seed_count: 4,
       not_found: ['NOPE'],
       expansion_info: [],
+      cache_key: expect.stringMatching(/^trace:seed:query_tool:[0-9a-f]{32}$/),
     })
+  })
+
+  it('accepts the old resolve_type and answers a cache_key that depends on the query only', async () => {
+    const keyOf = async (params: unknown): Promise<string> => {
+      const res = await h.post(PATH, { profile: 'query_tool', params })
+      expect(res.status).toBe(200)
+      return ((await readJson(res)) as { cache_key: string }).cache_key
+    }
+    const old = await keyOf({ resolve_type: 'wafer_lot', values: 'W1', cache_key: null })
+    expect(await keyOf({ input_type: 'wafer_lot', values: ['W1'] })).toBe(old)
+    expect(await keyOf({ input_type: 'wafer_lot', values: ['W2'] })).not.toBe(old)
   })
 
   it('reports what a wildcard token expanded to', async () => {
