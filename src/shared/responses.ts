@@ -50,12 +50,18 @@ interface LineageCommon {
   nodes: LineageNode[]
   edges: LineageEdge[]
   total_nodes: number
+  /**
+   * Serial numbers (FINISHEDNAME of the merge rows whose target is the node) of every node of the family
+   * that carries one, by CID: an assembly lot later reworked or merged again keeps the serial it shipped.
+   */
+  serials: Record<string, string[]>
   lineage_query_id: string
 }
 export interface ForwardLineageResponse extends LineageCommon {
   direction: 'forward'
   roots: string[]
   children_map: Record<string, string[]>
+  /** The serials of the nodes without children only (see `serials` for every node). */
   leaf_serials: Record<string, string[]>
 }
 export interface BackwardLineageResponse extends LineageCommon {

@@ -27,6 +27,7 @@ const family: ForwardLineageResponse = {
   roots: [SEEDS[0]],
   children_map: { [SEEDS[0]]: [SEEDS[1]] },
   leaf_serials: {},
+  serials: {},
   names: {},
   nodes: [],
   edges: [{ from: SEEDS[0], to: SEEDS[1], type: 'split_from' }],
