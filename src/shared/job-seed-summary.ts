@@ -9,6 +9,8 @@ export interface SeedSummary {
   seed_count: number
   not_found: string[]
   expansion_info: ExpansionInfo[]
+  /** Why no seed was found; present exactly when `seed_count` is 0 (see SeedResolveResponse). */
+  no_seeds_reason?: string
 }
 
 /** `GET /api/trace/job/<id>` with the optional seed summary. */

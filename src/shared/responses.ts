@@ -26,6 +26,18 @@ export interface SeedResolveResponse {
   seed_count: number
   not_found: string[]
   expansion_info: ExpansionInfo[]
+  /**
+   * Present exactly when no seed was found: why, in one sentence (the names that matched nothing, or that no
+   * lot was at the station in the range and which days the data holds).
+   */
+  no_seeds_reason?: string
+}
+
+/** GET /api/trace/data-span?station=: the days a detection station has track-ins for (null when none). */
+export interface StationDataSpan {
+  station: string
+  first_day: string | null
+  last_day: string | null
 }
 
 export type NodeType = 'WAFER' | 'GD' | 'GC' | 'GA' | 'LOT' | 'UNKNOWN'

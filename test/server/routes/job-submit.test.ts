@@ -47,6 +47,24 @@ describe('job submission', () => {
     expect((lines.find((l) => l.type === 'aggregation') as AggregationLine).data).not.toBeNull()
   })
 
+  it('ends a job whose input matched nothing as finished with no rows and the reason in its seed summary', async () => {
+    const cases = [
+      [{ profile: 'query_tool', params: { input_type: 'lot_id', values: 'NOPE-1\nNOPE-2*' } }, 'no lot name matched NOPE-1, NOPE-2* (patterns included)'],
+      [
+        { profile: 'mid_section_defect', params: { mode: 'date_range', station: '測試', start_date: '2020-01-01', end_date: '2020-01-31' } },
+        /^no lot was at 測試 between 2020-01-01 and 2020-01-31; the data holds /,
+      ],
+    ] as const
+    for (const [body, reason] of cases) {
+      const { job_id } = (await (await post(h, '/api/trace/jobs', body)).json()) as JobAccepted
+      const done = await waitForStatus(h.app, job_id, (s) => s.status !== 'queued' && s.status !== 'started')
+      expect(done).toMatchObject({ status: 'finished', cid_count: 0, progress: { rows: 0 } })
+      const summary = (done as { seed_summary?: { seed_count: number; no_seeds_reason?: string } }).seed_summary
+      expect(summary?.seed_count).toBe(0)
+      expect(summary?.no_seeds_reason).toMatch(reason)
+    }
+  })
+
   it('refuses a bad profile, bad params and unknown domains with 400 before queueing anything', async () => {
     const bad = [
       [{ profile: 'nope', params: { input_type: 'lot_id', values: 'x' } }, 'INVALID_PROFILE'],
