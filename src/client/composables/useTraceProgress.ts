@@ -108,13 +108,23 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     stop(r, 'failed')
   }
 
+  const foundNothing = (): boolean => seeds.value?.seed_count === 0
+
   function succeed(r: Run): void {
     if (!live(r)) return
     completed_stages.value = [...TRACE_STAGES]
     current_stage.value = null
     if (progress.value) progress.value = { ...progress.value, status: 'finished', stage: 'done', pct: 100 }
-    stop(r, 'finished')
+    stop(r, foundNothing() ? 'empty' : 'finished')
     if (r.jobId !== null) refreshFinalStatus(r.jobId)
+  }
+
+  /** No seed: the run ends after seed resolution, neither failed nor a finished trace with empty tables. */
+  function endEmpty(r: Run): void {
+    if (!live(r)) return
+    completed_stages.value = ['seed-resolve']
+    current_stage.value = null
+    stop(r, 'empty')
   }
 
   /**
@@ -129,6 +139,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
         if (mine !== epoch || status.job_id !== jobId) return
         progress.value = progressOf(status, Date.now())
         if (status.seed_summary) seeds.value = { ...status.seed_summary, seeds: seeds.value?.seeds }
+        // The stream can complete before any poll carried the seed summary: only now is "nothing found" known.
+        if (run_status.value === 'finished' && foundNothing()) run_status.value = 'empty'
       },
       () => undefined,
     )
@@ -228,7 +240,7 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     })
     if (!live(r)) return
     if (outcome.kind === 'no_seeds') {
-      fail(r, { code: 'NOT_FOUND', message: `no container matched (${outcome.not_found} not found)` })
+      endEmpty(r)
       return
     }
     if (outcome.kind === 'job') {

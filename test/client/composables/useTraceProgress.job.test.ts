@@ -59,6 +59,20 @@ describe('useTraceProgress on the job path', () => {
     expect(trace.seeds.value).toMatchObject(summary)
   })
 
+  it('ends a job that found no seeds as "empty", like the staged path, with the reason of its seed summary', async () => {
+    const summary = { seed_count: 0, not_found: [], expansion_info: [], no_seeds_reason: 'no lot was at 測試 between 2020-01-01 and 2020-01-31' }
+    const empty = { cid_count: 0, seed_summary: summary, progress: { stage: 'done' as const, pct: 100, cids_done: 0, cids_total: 0, rows: 0, chunks: 0 } }
+    jobServer([jobStatus('finished', 'done', empty)], [
+      line({ type: 'meta', job_id: JOB_ID, profile: 'query_tool', domains: ['history'] }),
+      line({ type: 'complete', total_records: 0, counts: {} }),
+    ])
+    const { trace } = startTrace({ pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 })
+    await trace.execute(REQUEST)
+    await vi.waitFor(() => expect(trace.run_status.value).toBe('empty'))
+    expect(trace.seeds.value?.no_seeds_reason).toBe(summary.no_seeds_reason)
+    expect(trace.stage_errors.value).toEqual({ seed: null, lineage: null, events: null })
+  })
+
   it('reassembles a line split across reads, even inside a multi-byte character', async () => {
     const [meta, start, rec0, rec1, end, complete] = typicalLines()
     const bytes = new TextEncoder().encode(rec0)
