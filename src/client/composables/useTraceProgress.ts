@@ -59,6 +59,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
   const started_at = shallowRef<number | null>(null)
   const finished_at = shallowRef<number | null>(null)
   const pollTarget = shallowRef<PollTarget | null>(null)
+  const job_request = shallowRef<JobRequest | null>(null)
+  const read_at = shallowRef<string | null>(null)
 
   const batcher = createFrameBatcher(
     () => {
@@ -119,6 +121,15 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     if (r.jobId !== null) refreshFinalStatus(r.jobId)
   }
 
+  /**
+   * A job cancelled (here, elsewhere, or before it was reopened) ends `cancelled` whatever told us first,
+   * the poll or the stream, keeping the rows received: one state, live and reopened.
+   */
+  function endCancelled(r: Run): void {
+    if (!live(r)) return
+    stop(r, 'cancelled')
+  }
+
   /** No seed: the run ends after seed resolution, neither failed nor a finished trace with empty tables. */
   function endEmpty(r: Run): void {
     if (!live(r)) return
@@ -162,7 +173,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
           warnings.value = [...warnings.value, ...o.failed_domains]
           break
         case 'error':
-          fail(r, { code: o.code, message: o.message }, stageOfErrorCode(o.code) ?? current_stage.value ?? 'events')
+          if (o.code === 'JOB_CANCELLED') endCancelled(r)
+          else fail(r, { code: o.code, message: o.message }, stageOfErrorCode(o.code) ?? current_stage.value ?? 'events')
           return
         case 'complete':
           if (o.mismatches.length > 0) fail(r, { code: 'COUNT_MISMATCH', message: describeMismatches(o.mismatches) }, 'streaming')
@@ -210,13 +222,15 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     if (!r || !status || status.job_id !== r.jobId || !live(r)) return
     progress.value = progressOf(status, Date.now())
     if (status.seed_summary) seeds.value = { ...status.seed_summary, seeds: seeds.value?.seeds }
+    if (status.request) job_request.value = status.request
+    if (status.started_at) read_at.value = status.started_at
     const stage = stageOfJob(status.status, status.progress.stage)
     if (stage) advance(stage)
     if (status.status === 'failed') {
       const error = status.error ?? { code: 'JOB_FAILED', message: 'the job failed' }
       fail(r, error, stageOfErrorCode(error.code) ?? stage ?? current_stage.value ?? 'events')
     }
-    else if (status.status === 'cancelled') fail(r, { code: 'JOB_CANCELLED', message: 'the job was cancelled on the server' })
+    else if (status.status === 'cancelled') endCancelled(r)
   })
 
   watch(poll.error, (err) => {
@@ -262,6 +276,7 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     run = r
     run_status.value = 'running'
     started_at.value = Date.now()
+    read_at.value = new Date(started_at.value).toISOString()
     return r
   }
 
@@ -327,6 +342,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     resumes.value = 0
     started_at.value = null
     finished_at.value = null
+    job_request.value = null
+    read_at.value = null
     rows_received.value = 0
     version.value++
   }
@@ -354,6 +371,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     resumes,
     started_at,
     finished_at,
+    job_request,
+    read_at,
     store,
     execute,
     attach,

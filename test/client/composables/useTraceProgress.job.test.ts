@@ -193,6 +193,26 @@ describe('useTraceProgress on the job path', () => {
     expect(trace.progress.value).toMatchObject({ status: 'failed' })
   })
 
+  it('shows a job cancelled on the server as cancelled, not failed, keeping the rows it had sent', async () => {
+    const cancelled = jobStatus('cancelled', 'events', { error: { code: 'JOB_CANCELLED', message: 'cancelled by a user' } })
+    const lines = typicalLines()
+    jobServer([jobStatus('started', 'events'), cancelled], [...lines.slice(0, 3), line({ type: 'error', code: 'JOB_CANCELLED', message: 'the job was cancelled' })])
+    const { trace } = startTrace()
+    await trace.execute(REQUEST)
+    await vi.waitFor(() => expect(trace.run_status.value).toBe('cancelled'))
+    expect(trace.stage_errors.value).toEqual({ seed: null, lineage: null, events: null })
+    expect(trace.store.get('history')!.length).toBe(2)
+  })
+
+  it('tells the query a job answers and when its data was read, from its status', async () => {
+    const request = { profile: 'query_tool' as const, params: { input_type: 'lot_id', values: 'GA1' }, domains: ['history'] }
+    jobServer([jobStatus('finished', 'done', { request })], typicalLines())
+    const { trace } = startTrace()
+    trace.attach(JOB_ID)
+    await vi.waitFor(() => expect(trace.job_request.value).toEqual(request))
+    expect(trace.read_at.value).toBe('2024-03-05T07:00:01Z')
+  })
+
   it('shows an unknown or expired job as JOB_NOT_FOUND', async () => {
     const notFound = { success: false, error: { code: 'JOB_NOT_FOUND', message: 'no such job' }, meta: { timestamp: '2024-03-05T07:00:00Z' } }
     server.use(

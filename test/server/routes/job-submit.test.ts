@@ -28,6 +28,12 @@ describe('job submission', () => {
     expect(done.domains).toEqual(['history', 'materials', 'rejects', 'holds', 'jobs'])
     expect(done.cid_count).toBe(9)
     expect((done as { seed_summary?: { not_found: string[] } }).seed_summary?.not_found).toEqual(['NOPE-1'])
+    // The status names the query it answers, so a job opened from a link can show it and refill the form.
+    expect((done as { request?: unknown }).request).toEqual({
+      profile: 'query_tool',
+      params: { input_type: 'lot_id', values: 'GA2401-00001\nGA2401-0000*\nNOPE-1' },
+      domains: ['history', 'materials', 'rejects', 'holds', 'jobs'],
+    })
     const lines = await readNdjson(await h.app.request(accepted.stream_url))
     expect(lines.at(-1)).toMatchObject({ type: 'complete', counts: { history: 36, materials: 18, holds: 0, jobs: 0 } })
   })
