@@ -6,6 +6,7 @@
  * `stage_errors` under the stage it belongs to; nothing is swallowed, and nothing fires after cancel/reset.
  */
 import { computed, onScopeDispose, shallowRef, watch } from 'vue'
+import type { JobStatusWithSeeds } from '../../shared/job-seed-summary.ts'
 import type { LineageResponse } from '../../shared/responses.ts'
 import type { JobRequest } from '../../shared/schemas.ts'
 import type { ApiOptions } from '../lib/api-client.ts'
@@ -148,13 +149,20 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     fetchJobStatus(jobId, api).then(
       (status) => {
         if (mine !== epoch || status.job_id !== jobId) return
-        progress.value = progressOf(status, Date.now())
-        if (status.seed_summary) seeds.value = { ...status.seed_summary, seeds: seeds.value?.seeds }
+        applyStatus(status)
         // The stream can complete before any poll carried the seed summary: only now is "nothing found" known.
         if (run_status.value === 'finished' && foundNothing()) run_status.value = 'empty'
       },
       () => undefined,
     )
+  }
+
+  /** What a status answer tells beyond the run's state: progress, seeds, the query and when data was read. */
+  function applyStatus(status: JobStatusWithSeeds): void {
+    progress.value = progressOf(status, Date.now())
+    if (status.seed_summary) seeds.value = { ...status.seed_summary, seeds: seeds.value?.seeds }
+    if (status.request) job_request.value = status.request
+    if (status.started_at) read_at.value = status.started_at
   }
 
   function onOutcomes(r: Run, outcomes: readonly IngestOutcome[]): void {
@@ -220,10 +228,7 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
   watch(poll.status, (status) => {
     const r = run
     if (!r || !status || status.job_id !== r.jobId || !live(r)) return
-    progress.value = progressOf(status, Date.now())
-    if (status.seed_summary) seeds.value = { ...status.seed_summary, seeds: seeds.value?.seeds }
-    if (status.request) job_request.value = status.request
-    if (status.started_at) read_at.value = status.started_at
+    applyStatus(status)
     const stage = stageOfJob(status.status, status.progress.stage)
     if (stage) advance(stage)
     if (status.status === 'failed') {
