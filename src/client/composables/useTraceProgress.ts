@@ -115,7 +115,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
 
   function succeed(r: Run): void {
     if (!live(r)) return
-    completed_stages.value = [...TRACE_STAGES]
+    // With no seed, only seed resolution ran, whichever path: the stepper reads the same for both.
+    completed_stages.value = foundNothing() ? ['seed-resolve'] : [...TRACE_STAGES]
     current_stage.value = null
     if (progress.value) progress.value = { ...progress.value, status: 'finished', stage: 'done', pct: 100 }
     stop(r, foundNothing() ? 'empty' : 'finished')
@@ -151,7 +152,10 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
         if (mine !== epoch || status.job_id !== jobId) return
         applyStatus(status)
         // The stream can complete before any poll carried the seed summary: only now is "nothing found" known.
-        if (run_status.value === 'finished' && foundNothing()) run_status.value = 'empty'
+        if (run_status.value === 'finished' && foundNothing()) {
+          run_status.value = 'empty'
+          completed_stages.value = ['seed-resolve']
+        }
       },
       () => undefined,
     )

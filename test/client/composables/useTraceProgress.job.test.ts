@@ -69,6 +69,7 @@ describe('useTraceProgress on the job path', () => {
     const { trace } = startTrace({ pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 })
     await trace.execute(REQUEST)
     await vi.waitFor(() => expect(trace.run_status.value).toBe('empty'))
+    expect(trace.completed_stages.value).toEqual(['seed-resolve'])
     expect(trace.seeds.value?.no_seeds_reason).toBe(summary.no_seeds_reason)
     expect(trace.stage_errors.value).toEqual({ seed: null, lineage: null, events: null })
   })
