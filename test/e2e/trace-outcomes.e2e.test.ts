@@ -117,6 +117,15 @@ describe.skipIf(!chromiumAvailable())('the outcome screens against the real serv
     expect(await page.getByTestId('type-wafer_lot').getAttribute('aria-pressed')).toBe('true')
     expect(await page.getByTestId('id-paste-box').inputValue()).toBe('W2601-0001')
     await shot('reopened-from-link')
+
+    // "Check ids" after the run shows its own answer, not the run's seeds.
+    const runSeeds = await page.getByTestId('seed-count').textContent()
+    await page.getByTestId('id-paste-box').fill('W2601-0001\nW2601-0002\nW-NOPE')
+    await page.getByTestId('check-ids').click()
+    await expect.poll(() => page.getByTestId('seed-summary').locator('h3').textContent()).toBe('Check')
+    await expect.poll(() => page.getByTestId('not-found-count').count()).toBe(1)
+    expect(await page.getByTestId('seed-count').textContent()).not.toBe(runSeeds)
+    await shot('check-after-run')
   }, 180_000)
 
   it('shows a cancelled job the same live and reopened: cancelled, partial data, no export', async () => {
