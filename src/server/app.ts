@@ -19,6 +19,7 @@ import type { JobService } from './jobs/job-service.ts'
 import { healthRoutes } from './routes/health.ts'
 import { jobRoutes } from './routes/job-routes.ts'
 import { jobSubmitRoutes } from './routes/job-submit.ts'
+import { dataSpanRoutes } from './routes/trace-data-span.ts'
 import { eventsRoutes } from './routes/trace-events.ts'
 import { lineageRoutes } from './routes/trace-lineage.ts'
 import { seedResolveRoutes } from './routes/trace-seed-resolve.ts'
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/api/health', healthRoutes(deps))
   app.route('/api/trace/seed-resolve', seedResolveRoutes(deps))
+  app.route('/api/trace/data-span', dataSpanRoutes(deps))
   app.route('/api/trace/lineage', lineageRoutes(deps))
   app.route('/api/trace/events', eventsRoutes(deps))
   app.route('/api/trace/jobs', jobSubmitRoutes(deps))

@@ -4,12 +4,18 @@
  * treat it as optional (older servers omit it).
  */
 import type { ExpansionInfo, JobStatusResponse } from './responses.ts'
+import type { JobRequest } from './schemas.ts'
 
 export interface SeedSummary {
   seed_count: number
   not_found: string[]
   expansion_info: ExpansionInfo[]
+  /** Why no seed was found; present exactly when `seed_count` is 0 (see SeedResolveResponse). */
+  no_seeds_reason?: string
 }
 
-/** `GET /api/trace/job/<id>` with the optional seed summary. */
-export type JobStatusWithSeeds = JobStatusResponse & { seed_summary?: SeedSummary | null }
+/**
+ * `GET /api/trace/job/<id>` with the optional seed summary and, for a whole-trace job submitted with a small
+ * input, the `request` it answers (so a job opened from a link shows its query and refills the form).
+ */
+export type JobStatusWithSeeds = JobStatusResponse & { seed_summary?: SeedSummary | null; request?: JobRequest }

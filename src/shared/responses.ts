@@ -31,6 +31,18 @@ export interface SeedResolveResponse {
    * system's form (its pages send it back with lineage and events, which ignore it).
    */
   cache_key?: string
+  /**
+   * Present exactly when no seed was found: why, in one sentence (the names that matched nothing, or that no
+   * lot was at the station in the range and which days the data holds).
+   */
+  no_seeds_reason?: string
+}
+
+/** GET /api/trace/data-span?station=: the days a detection station has track-ins for (null when none). */
+export interface StationDataSpan {
+  station: string
+  first_day: string | null
+  last_day: string | null
 }
 
 export type NodeType = 'WAFER' | 'GD' | 'GC' | 'GA' | 'LOT' | 'UNKNOWN'
@@ -55,12 +67,18 @@ interface LineageCommon {
   nodes: LineageNode[]
   edges: LineageEdge[]
   total_nodes: number
+  /**
+   * Serial numbers (FINISHEDNAME of the merge rows whose target is the node) of every node of the family
+   * that carries one, by CID: an assembly lot later reworked or merged again keeps the serial it shipped.
+   */
+  serials: Record<string, string[]>
   lineage_query_id: string
 }
 export interface ForwardLineageResponse extends LineageCommon {
   direction: 'forward'
   roots: string[]
   children_map: Record<string, string[]>
+  /** The serials of the nodes without children only (see `serials` for every node). */
   leaf_serials: Record<string, string[]>
 }
 export interface BackwardLineageResponse extends LineageCommon {

@@ -62,6 +62,10 @@ export interface TraceProgress {
   readonly resumes: Ro<number>
   readonly started_at: Ro<number | null>
   readonly finished_at: Ro<number | null>
+  /** The query a followed job answers, as its status tells it (whole-trace jobs with a small input). */
+  readonly job_request: Ro<JobRequest | null>
+  /** When the data was read: the job's start on the server, or the staged run's start (ISO 8601). */
+  readonly read_at: Ro<string | null>
   /** The rows, per domain (not reactive: read it when `version` changes). */
   readonly store: RowStore
   /** Starts a trace (stopping any current one without cancelling its job). */

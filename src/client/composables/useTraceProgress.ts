@@ -6,6 +6,7 @@
  * `stage_errors` under the stage it belongs to; nothing is swallowed, and nothing fires after cancel/reset.
  */
 import { computed, onScopeDispose, shallowRef, watch } from 'vue'
+import type { JobStatusWithSeeds } from '../../shared/job-seed-summary.ts'
 import type { LineageResponse } from '../../shared/responses.ts'
 import type { JobRequest } from '../../shared/schemas.ts'
 import type { ApiOptions } from '../lib/api-client.ts'
@@ -59,6 +60,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
   const started_at = shallowRef<number | null>(null)
   const finished_at = shallowRef<number | null>(null)
   const pollTarget = shallowRef<PollTarget | null>(null)
+  const job_request = shallowRef<JobRequest | null>(null)
+  const read_at = shallowRef<string | null>(null)
 
   const batcher = createFrameBatcher(
     () => {
@@ -108,13 +111,33 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     stop(r, 'failed')
   }
 
+  const foundNothing = (): boolean => seeds.value?.seed_count === 0
+
   function succeed(r: Run): void {
     if (!live(r)) return
-    completed_stages.value = [...TRACE_STAGES]
+    // With no seed, only seed resolution ran, whichever path: the stepper reads the same for both.
+    completed_stages.value = foundNothing() ? ['seed-resolve'] : [...TRACE_STAGES]
     current_stage.value = null
     if (progress.value) progress.value = { ...progress.value, status: 'finished', stage: 'done', pct: 100 }
-    stop(r, 'finished')
+    stop(r, foundNothing() ? 'empty' : 'finished')
     if (r.jobId !== null) refreshFinalStatus(r.jobId)
+  }
+
+  /**
+   * A job cancelled (here, elsewhere, or before it was reopened) ends `cancelled` whatever told us first,
+   * the poll or the stream, keeping the rows received: one state, live and reopened.
+   */
+  function endCancelled(r: Run): void {
+    if (!live(r)) return
+    stop(r, 'cancelled')
+  }
+
+  /** No seed: the run ends after seed resolution, neither failed nor a finished trace with empty tables. */
+  function endEmpty(r: Run): void {
+    if (!live(r)) return
+    completed_stages.value = ['seed-resolve']
+    current_stage.value = null
+    stop(r, 'empty')
   }
 
   /**
@@ -127,11 +150,23 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     fetchJobStatus(jobId, api).then(
       (status) => {
         if (mine !== epoch || status.job_id !== jobId) return
-        progress.value = progressOf(status, Date.now())
-        if (status.seed_summary) seeds.value = { ...status.seed_summary, seeds: seeds.value?.seeds }
+        applyStatus(status)
+        // The stream can complete before any poll carried the seed summary: only now is "nothing found" known.
+        if (run_status.value === 'finished' && foundNothing()) {
+          run_status.value = 'empty'
+          completed_stages.value = ['seed-resolve']
+        }
       },
       () => undefined,
     )
+  }
+
+  /** What a status answer tells beyond the run's state: progress, seeds, the query and when data was read. */
+  function applyStatus(status: JobStatusWithSeeds): void {
+    progress.value = progressOf(status, Date.now())
+    if (status.seed_summary) seeds.value = { ...status.seed_summary, seeds: seeds.value?.seeds }
+    if (status.request) job_request.value = status.request
+    if (status.started_at) read_at.value = status.started_at
   }
 
   function onOutcomes(r: Run, outcomes: readonly IngestOutcome[]): void {
@@ -150,7 +185,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
           warnings.value = [...warnings.value, ...o.failed_domains]
           break
         case 'error':
-          fail(r, { code: o.code, message: o.message }, stageOfErrorCode(o.code) ?? current_stage.value ?? 'events')
+          if (o.code === 'JOB_CANCELLED') endCancelled(r)
+          else fail(r, { code: o.code, message: o.message }, stageOfErrorCode(o.code) ?? current_stage.value ?? 'events')
           return
         case 'complete':
           if (o.mismatches.length > 0) fail(r, { code: 'COUNT_MISMATCH', message: describeMismatches(o.mismatches) }, 'streaming')
@@ -196,15 +232,14 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
   watch(poll.status, (status) => {
     const r = run
     if (!r || !status || status.job_id !== r.jobId || !live(r)) return
-    progress.value = progressOf(status, Date.now())
-    if (status.seed_summary) seeds.value = { ...status.seed_summary, seeds: seeds.value?.seeds }
+    applyStatus(status)
     const stage = stageOfJob(status.status, status.progress.stage)
     if (stage) advance(stage)
     if (status.status === 'failed') {
       const error = status.error ?? { code: 'JOB_FAILED', message: 'the job failed' }
       fail(r, error, stageOfErrorCode(error.code) ?? stage ?? current_stage.value ?? 'events')
     }
-    else if (status.status === 'cancelled') fail(r, { code: 'JOB_CANCELLED', message: 'the job was cancelled on the server' })
+    else if (status.status === 'cancelled') endCancelled(r)
   })
 
   watch(poll.error, (err) => {
@@ -228,7 +263,7 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     })
     if (!live(r)) return
     if (outcome.kind === 'no_seeds') {
-      fail(r, { code: 'NOT_FOUND', message: `no container matched (${outcome.not_found} not found)` })
+      endEmpty(r)
       return
     }
     if (outcome.kind === 'job') {
@@ -250,6 +285,7 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     run = r
     run_status.value = 'running'
     started_at.value = Date.now()
+    read_at.value = new Date(started_at.value).toISOString()
     return r
   }
 
@@ -315,6 +351,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     resumes.value = 0
     started_at.value = null
     finished_at.value = null
+    job_request.value = null
+    read_at.value = null
     rows_received.value = 0
     version.value++
   }
@@ -342,6 +380,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     resumes,
     started_at,
     finished_at,
+    job_request,
+    read_at,
     store,
     execute,
     attach,

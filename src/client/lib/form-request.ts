@@ -76,6 +76,19 @@ export function initialFormState(today = new Date()): TraceFormState {
   }
 }
 
+/** Days in the default MSD range: a month, ending on the last day the station has data for. */
+const DEFAULT_RANGE_DAYS = 31
+
+/**
+ * The most recent month of a station's data (`null` when it has none): the default MSD range, so an older
+ * copy of the warehouse does not open on an empty last month.
+ */
+export function recentMonthOf(span: { first_day: string | null; last_day: string | null }): { startDate: string; endDate: string } | null {
+  if (!span.first_day || !span.last_day) return null
+  const start = isoDay(new Date(Date.parse(`${span.last_day}T00:00:00Z`) - (DEFAULT_RANGE_DAYS - 1) * 86_400_000))
+  return { startDate: start < span.first_day ? span.first_day : start, endDate: span.last_day }
+}
+
 /** The unique pasted ids, in first-seen order. */
 export function uniqueTokens(text: string): string[] {
   return [...new Set(splitTokens(text))]

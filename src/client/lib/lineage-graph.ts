@@ -13,7 +13,7 @@ export interface GraphNode {
   readonly name: string
   readonly type: NodeType
   readonly seed: boolean
-  /** Serial numbers a leaf ended in (forward trace). */
+  /** Serial numbers the container carries (any node of the family, not only leaves). */
   readonly serials: readonly string[]
 }
 
@@ -49,7 +49,8 @@ export function buildLineageGraph(lineage: LineageResponse, seedIds: readonly st
       }
     }
   }
-  const serials = lineage.direction === 'forward' ? lineage.leaf_serials : {}
+  // Answers of servers that looked serials up on leaves only carry leaf_serials alone.
+  const serials = lineage.serials ?? (lineage.direction === 'forward' ? lineage.leaf_serials : {})
   const nodes = new Map<string, GraphNode>()
   const add = (id: string, name?: string, type: NodeType = 'UNKNOWN'): void => {
     if (nodes.has(id)) return
@@ -68,6 +69,13 @@ export function buildLineageGraph(lineage: LineageResponse, seedIds: readonly st
     push(parents, e.to, e.from)
   }
   return { nodes, edges, children, parents }
+}
+
+/** Whether a node's name, id or one of its serials contains `query` (case-insensitive); blank matches nothing. */
+export function nodeMatches(node: GraphNode, query: string): boolean {
+  const q = query.trim().toLowerCase()
+  if (!q) return false
+  return node.name.toLowerCase().includes(q) || node.id.includes(q) || node.serials.some((s) => s.toLowerCase().includes(q))
 }
 
 export interface PlacedNode {

@@ -15,7 +15,7 @@ export interface StagedHooks {
 }
 
 export type StagedOutcome =
-  | { readonly kind: 'no_seeds'; readonly not_found: number }
+  | { readonly kind: 'no_seeds' }
   | { readonly kind: 'job'; readonly jobId: string }
   | { readonly kind: 'rows'; readonly body: EventsResponse }
 
@@ -29,7 +29,7 @@ export async function runStagedTrace(request: JobRequest, api: ApiOptions, hooks
   const resolved = await resolveSeeds({ profile: request.profile, params: request.params }, api)
   checkAborted(api.signal)
   hooks.onSeeds(resolved)
-  if (resolved.seeds.length === 0) return { kind: 'no_seeds', not_found: resolved.not_found.length }
+  if (resolved.seeds.length === 0) return { kind: 'no_seeds' }
   const seedIds = resolved.seeds.map((s) => s.container_id)
   const family = await fetchLineage({ profile: request.profile, container_ids: seedIds, params: { direction } }, api)
   checkAborted(api.signal)

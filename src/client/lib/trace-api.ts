@@ -1,6 +1,6 @@
 /** The trace routes the browser calls (staged API and job API), with their shared request/response types. */
 import type { JobStatusWithSeeds } from '../../shared/job-seed-summary.ts'
-import type { EventsResponse, JobAccepted, LineageResponse, SeedResolveResponse } from '../../shared/responses.ts'
+import type { EventsResponse, JobAccepted, LineageResponse, SeedResolveResponse, StationDataSpan } from '../../shared/responses.ts'
 import type { EventsRequest, JobRequest, LineageRequest, SeedResolveRequest } from '../../shared/schemas.ts'
 import { requestJson, type ApiOptions } from './api-client.ts'
 import { ApiRequestError } from './trace-errors.ts'
@@ -54,6 +54,12 @@ export async function deleteJob(jobId: string, api: ApiOptions): Promise<void> {
 export async function resolveSeeds(request: SeedResolveRequest, api: ApiOptions): Promise<SeedResolveResponse> {
   const { body } = await requestJson<unknown>('POST', '/api/trace/seed-resolve', request, api)
   return expect<SeedResolveResponse>(body, (b) => Array.isArray(b.seeds) && Array.isArray(b.not_found), 'seed-resolve')
+}
+
+/** GET /api/trace/data-span: the days a detection station has data for. */
+export async function fetchDataSpan(station: string, api: ApiOptions): Promise<StationDataSpan> {
+  const { body } = await requestJson<unknown>('GET', `/api/trace/data-span?station=${encodeURIComponent(station)}`, undefined, api)
+  return expect<StationDataSpan>(body, (b) => typeof b.station === 'string' && 'last_day' in b, 'data-span')
 }
 
 /** POST /api/trace/lineage. */

@@ -38,8 +38,11 @@ export function stagesBefore(stage: TraceStage): TraceStage[] {
   return TRACE_STAGES.slice(0, TRACE_STAGES.indexOf(stage))
 }
 
-/** Run outcome, one value instead of a pile of booleans. */
-export type RunStatus = 'idle' | 'running' | 'finished' | 'failed' | 'cancelled'
+/**
+ * Run outcome, one value instead of a pile of booleans. `empty`: the input matched no container (typed names,
+ * a pattern, an MSD range without lots), whichever path ran; the seed outcome's `no_seeds_reason` says why.
+ */
+export type RunStatus = 'idle' | 'running' | 'finished' | 'empty' | 'failed' | 'cancelled'
 
 /** A job's progress as the progress bar shows it. */
 export interface JobProgressView {

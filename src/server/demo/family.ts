@@ -134,7 +134,11 @@ function rework(s: FamilyState, finals: readonly Lot[]): void {
   const { rng, ctx } = s.run
   // The showcase family gets one rework lot of each link kind: ORIGINALCONTAINERID, and SPLITFROMID only.
   const owed: ('original' | 'split')[] = s.spec.showcase ? ['original', 'split'] : []
-  for (const source of finals) {
+  // The showcase's ORIGINALCONTAINERID rework takes a merge-of-merge assembly lot first: a reworked lot that
+  // shipped a serial, so the GD lot is the family's leaf while the serial sits on its parent.
+  const reworkedAssembly = (l: Lot) => l.kind === 'assembly' && l.level === 1 && l.serial !== null
+  const order = s.spec.showcase ? [...finals].sort((a, b) => Number(reworkedAssembly(b)) - Number(reworkedAssembly(a))) : finals
+  for (const source of order) {
     const forced = owed.shift()
     if (!forced && !rng.chance(source.lastTestLoss > source.qty * 0.01 ? 0.3 : 0.025)) continue
     const byOriginal = forced ? forced === 'original' : rng.chance(0.7)
@@ -168,7 +172,7 @@ function emitContainers(s: FamilyState): void {
   for (const lot of s.lots) {
     ctx.emit(TABLE.container, [
       lot.cid, lot.name, lot.order, lot.firstName, lot.splitFrom, lot.original, 'LOT', lot.lastSpec, lot.qty,
-      s.product.type, s.product.bop, s.product.line,
+      s.product.type, s.product.bop, s.product.line, s.product.product, s.product.function,
     ])
   }
   for (const [source, target] of s.mergedInto) {
@@ -181,7 +185,9 @@ function emitContainers(s: FamilyState): void {
 /** Generates one family and emits all its rows (containers last, once their final state is known). */
 export function generateFamily(ctx: PlantContext, spec: FamilySpec): void {
   const rng = createRng(ctx.seed, spec.index + 1)
-  const product = rng.weighted(PRODUCTS, PRODUCT_WEIGHTS)
+  const drawn = rng.weighted(PRODUCTS, PRODUCT_WEIGHTS)
+  // Families 1…N take each product once, so even a small database holds every flow variant.
+  const product = spec.index >= 1 && spec.index <= PRODUCTS.length ? PRODUCTS[spec.index - 1] : drawn
   const s: FamilyState = {
     run: { ctx, rng, visits: [] },
     spec,

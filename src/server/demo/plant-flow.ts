@@ -46,6 +46,10 @@ export interface Product {
   readonly bop: string
   /** PRODUCTLINENAME. */
   readonly line: string
+  /** PRODUCTNAME. */
+  readonly product: string
+  /** PJ_FUNCTION: what the device does. */
+  readonly function: string
   /** SPECNAME prefix. */
   readonly code: string
   readonly weight: number
@@ -59,25 +63,30 @@ interface ProductShape {
   type: string
   bop: string
   line: string
+  product: string
+  function: string
   code: string
   weight: number
   dies: [number, number]
   wire: string | null
   clip: boolean
   waterJet: boolean
-  plating: '滾鍍' | '掛鍍' | '條鍍'
+  /** TOTAI and BANDL: plating lines named after their vendor, as some plants name them. */
+  plating: '滾鍍' | '掛鍍' | '條鍍' | 'TOTAI' | 'BANDL'
+  /** Die-bond workcenter spelling; `焊_DB` plants record the attach step at `焊_DB_料`. */
+  dieBond: '焊接_DB' | '焊_DB'
   inkMarking: boolean
   singulation: '切彎腳' | '元件切割' | 'PKG_SAW'
   testWorkcenter: 'TMTT' | '測試'
 }
 
 const SHAPES: readonly ProductShape[] = [
-  { type: 'SOT-23', bop: 'SOT23-AU-R2', line: 'SOT', code: 'SOT23', weight: 30, dies: [150_000, 320_000], wire: 'AU-WIRE-0.8MIL', clip: false, waterJet: false, plating: '條鍍', inkMarking: true, singulation: '切彎腳', testWorkcenter: 'TMTT' },
-  { type: 'SOD-123FL', bop: 'SOD123FL-CU-R1', line: 'SOD', code: 'SOD123', weight: 20, dies: [180_000, 360_000], wire: 'CU-WIRE-1.0MIL', clip: false, waterJet: true, plating: '滾鍍', inkMarking: false, singulation: '切彎腳', testWorkcenter: 'TMTT' },
-  { type: 'SMA', bop: 'SMA-CLIP-R3', line: 'SMX', code: 'SMA', weight: 15, dies: [60_000, 140_000], wire: null, clip: true, waterJet: true, plating: '滾鍍', inkMarking: true, singulation: '切彎腳', testWorkcenter: 'TMTT' },
-  { type: 'DFN1006-2', bop: 'DFN1006-AU-R1', line: 'DFN', code: 'DFN1006', weight: 15, dies: [250_000, 480_000], wire: 'AU-WIRE-0.8MIL', clip: false, waterJet: false, plating: '掛鍍', inkMarking: false, singulation: 'PKG_SAW', testWorkcenter: '測試' },
-  { type: 'TO-252', bop: 'TO252-AL-R2', line: 'TO', code: 'TO252', weight: 10, dies: [30_000, 70_000], wire: 'AL-WIRE-5MIL', clip: true, waterJet: true, plating: '掛鍍', inkMarking: false, singulation: '切彎腳', testWorkcenter: '測試' },
-  { type: 'SOT-563', bop: 'SOT563-CU-R1', line: 'SOT', code: 'SOT563', weight: 10, dies: [200_000, 400_000], wire: 'CU-WIRE-0.8MIL', clip: false, waterJet: false, plating: '條鍍', inkMarking: false, singulation: '元件切割', testWorkcenter: 'TMTT' },
+  { type: 'SOT-23', bop: 'SOT23-AU-R2', line: 'SOT', product: 'MMBD4148', function: 'SWITCHING', code: 'SOT23', weight: 30, dies: [150_000, 320_000], wire: 'AU-WIRE-0.8MIL', clip: false, waterJet: false, plating: '條鍍', dieBond: '焊接_DB', inkMarking: true, singulation: '切彎腳', testWorkcenter: 'TMTT' },
+  { type: 'SOD-123FL', bop: 'SOD123FL-CU-R1', line: 'SOD', product: 'SS34FL', function: 'SCHOTTKY', code: 'SOD123', weight: 20, dies: [180_000, 360_000], wire: 'CU-WIRE-1.0MIL', clip: false, waterJet: true, plating: '滾鍍', dieBond: '焊接_DB', inkMarking: false, singulation: '切彎腳', testWorkcenter: 'TMTT' },
+  { type: 'SMA', bop: 'SMA-CLIP-R3', line: 'SMX', product: 'SMAJ15A', function: 'TVS', code: 'SMA', weight: 15, dies: [60_000, 140_000], wire: null, clip: true, waterJet: true, plating: 'BANDL', dieBond: '焊接_DB', inkMarking: true, singulation: '切彎腳', testWorkcenter: 'TMTT' },
+  { type: 'DFN1006-2', bop: 'DFN1006-AU-R1', line: 'DFN', product: 'ESD5V0D1', function: 'ESD', code: 'DFN1006', weight: 15, dies: [250_000, 480_000], wire: 'AU-WIRE-0.8MIL', clip: false, waterJet: false, plating: '掛鍍', dieBond: '焊接_DB', inkMarking: false, singulation: 'PKG_SAW', testWorkcenter: '測試' },
+  { type: 'TO-252', bop: 'TO252-AL-R2', line: 'TO', product: 'MBR20100D', function: 'RECTIFIER', code: 'TO252', weight: 10, dies: [30_000, 70_000], wire: 'AL-WIRE-5MIL', clip: true, waterJet: true, plating: '掛鍍', dieBond: '焊_DB', inkMarking: false, singulation: '切彎腳', testWorkcenter: '測試' },
+  { type: 'SOT-563', bop: 'SOT563-CU-R1', line: 'SOT', product: 'BAV99DW', function: 'SWITCHING', code: 'SOT563', weight: 10, dies: [200_000, 400_000], wire: 'CU-WIRE-0.8MIL', clip: false, waterJet: false, plating: 'TOTAI', dieBond: '焊接_DB', inkMarking: false, singulation: '元件切割', testWorkcenter: 'TMTT' },
 ]
 
 const REASONS = {
@@ -121,16 +130,17 @@ function segmentsOf(p: ProductShape): Record<Segment, StepSpec[]> {
   add('切割', 'DS-QC', null, [20, 60], REASONS.dicing)
 
   segment = 'bond1'
-  add('焊接_DB', 'DB-ATTACH', 'DB', [120, 360], REASONS.dieBond, [
+  const db = p.dieBond
+  add(db === '焊_DB' ? '焊_DB_料' : db, 'DB-ATTACH', 'DB', [120, 360], REASONS.dieBond, [
     material(`DIE-${p.code}`, null, 0, 1),
     material(p.clip ? 'SOLDER-PASTE-SAC305' : 'EPOXY-84-1LMI', p.clip ? 'SP' : 'EP', 72, 0.0004),
     material(`LF-${p.code}`, 'LF', 96, 1 / 480),
   ])
-  add('焊接_DB', 'DB-CURE', 'OV', [90, 150], REASONS.dieBond)
-  add('焊接_DB', 'DB-SHEAR', 'ST', [15, 30], REASONS.dieBond)
-  add('焊接_DB', 'DB-AOI', 'AO', [30, 60], REASONS.dieBond)
-  if (p.wire) add('焊接_DB', 'DB-PLASMA', 'PC', [20, 45], REASONS.dieBond)
-  add('焊接_DB', 'DB-QC', null, [20, 60], REASONS.dieBond)
+  add(db, 'DB-CURE', 'OV', [90, 150], REASONS.dieBond)
+  add(db, 'DB-SHEAR', 'ST', [15, 30], REASONS.dieBond)
+  add(db, 'DB-AOI', 'AO', [30, 60], REASONS.dieBond)
+  if (p.wire) add(db, 'DB-PLASMA', 'PC', [20, 45], REASONS.dieBond)
+  add(db, 'DB-QC', null, [20, 60], REASONS.dieBond)
 
   segment = 'bond2'
   if (p.wire) {
@@ -217,6 +227,8 @@ export const PRODUCTS: readonly Product[] = SHAPES.map((shape) => ({
   type: shape.type,
   bop: shape.bop,
   line: shape.line,
+  product: shape.product,
+  function: shape.function,
   code: shape.code,
   weight: shape.weight,
   dies: shape.dies,

@@ -73,6 +73,7 @@ async function seedIds(source: MesSource, seedParams: SeedParams, options: JobCi
     expansion_info: resolved.expansion_info.map((e) =>
       e.names.length > SUMMARY_NAMES_PER_PATTERN ? { ...e, names: e.names.slice(0, SUMMARY_NAMES_PER_PATTERN), truncated: true } : e,
     ),
+    ...(resolved.no_seeds_reason ? { no_seeds_reason: resolved.no_seeds_reason } : {}),
   })
   return resolved.ids
 }

@@ -2,6 +2,7 @@
 import type { Domain, Profile } from '../../shared/domains.ts'
 import type { ErrorCode } from '../../shared/errors.ts'
 import type { JobStatusWithSeeds, SeedSummary } from '../../shared/job-seed-summary.ts'
+import type { JobRequest } from '../../shared/schemas.ts'
 import { TERMINAL_JOB_STATUSES, type JobProgress, type JobStatus } from '../../shared/responses.ts'
 import type { JobInput, JobSpec } from './job-service.ts'
 
@@ -25,6 +26,17 @@ export interface JobRecord {
   readonly seed_summary?: SeedSummary | null
   /** Who submitted it (absent or null without authentication). */
   readonly owner?: string | null
+  /** The query of a whole-trace job whose params are small enough to keep in a record rewritten often. */
+  readonly request?: JobRequest
+}
+
+/** Params larger than this (as JSON) are not copied into the record: the job's input keeps them. */
+const MAX_RECORDED_PARAMS_BYTES = 16_384
+
+function recordedRequest(spec: JobSpec): JobRequest | undefined {
+  if (spec.input.kind !== 'trace') return undefined
+  if (JSON.stringify(spec.input.params).length > MAX_RECORDED_PARAMS_BYTES) return undefined
+  return { profile: spec.profile, params: { ...spec.input.params }, domains: [...spec.domains] }
 }
 
 /** The progress of a job nobody has started. */
@@ -34,7 +46,9 @@ export function queuedProgress(cidCount: number): JobProgress {
 
 /** A `queued` record for `spec` under `jobId`. */
 export function newJobRecord(jobId: string, spec: JobSpec, now: Date = new Date()): JobRecord {
+  const request = recordedRequest(spec)
   return {
+    ...(request ? { request } : {}),
     job_id: jobId,
     status: 'queued',
     profile: spec.profile,
@@ -73,6 +87,7 @@ export function toStatusResponse(record: JobRecord, now: Date = new Date()): Job
   return {
     ...(record.seed_summary ? { seed_summary: record.seed_summary } : {}),
     ...(record.owner ? { owner: record.owner } : {}),
+    ...(record.request ? { request: record.request } : {}),
     job_id: record.job_id,
     status: record.status,
     profile: record.profile,

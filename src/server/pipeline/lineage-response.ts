@@ -7,11 +7,21 @@ import type {
 import type { LineageGraph } from './lineage-graph.ts'
 import { nodeType } from './lineage-rules.ts'
 
-type Common = Pick<ForwardLineageResponse, 'names' | 'nodes' | 'edges' | 'total_nodes'>
+type Common = Pick<ForwardLineageResponse, 'names' | 'nodes' | 'edges' | 'total_nodes' | 'serials'>
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
-function common(graph: LineageGraph): Common {
+/** CID → its sorted serials, keys in CID order. */
+function serialRecord(
+  serials: ReadonlyMap<string, readonly string[]>,
+  keep: (cid: string) => boolean = () => true,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const [cid, list] of [...serials].sort((a, b) => cmp(a[0], b[0]))) if (keep(cid)) out[cid] = [...list].sort()
+  return out
+}
+
+function common(graph: LineageGraph, serials: ReadonlyMap<string, readonly string[]>): Common {
   const nodes: LineageNode[] = []
   for (const [cid, depth] of graph.depth) {
     const row = graph.rows.get(cid)
@@ -21,7 +31,7 @@ function common(graph: LineageGraph): Common {
   const names: Record<string, string> = {}
   for (const n of nodes) names[n.container_id] = n.container_name
   const edges = [...graph.edges].sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.type, b.type))
-  return { names, nodes, edges, total_nodes: nodes.length }
+  return { names, nodes, edges, total_nodes: nodes.length, serials: serialRecord(serials) }
 }
 
 /** from → sorted unique to (children map), or to → from (parent map). */
@@ -63,7 +73,12 @@ function reachable(start: string, adj: Map<string, string[]>): Map<string, numbe
  * leaves none; ties: smallest CID), the seed itself when it has no ancestor: deterministic whatever order
  * the database returned rows in.
  */
-export function backwardResponse(graph: LineageGraph, seeds: readonly string[], lineageQueryId: string): BackwardLineageResponse {
+export function backwardResponse(
+  graph: LineageGraph,
+  seeds: readonly string[],
+  serials: ReadonlyMap<string, readonly string[]>,
+  lineageQueryId: string,
+): BackwardLineageResponse {
   const parents = adjacency(graph, 'to')
   const ancestors: Record<string, string[]> = {}
   const seedRoots: Record<string, string> = {}
@@ -87,7 +102,7 @@ export function backwardResponse(graph: LineageGraph, seeds: readonly string[], 
   return {
     stage: 'lineage',
     direction: 'backward',
-    ...common(graph),
+    ...common(graph, serials),
     ancestors,
     parent_map: Object.fromEntries(parents),
     seed_roots: seedRoots,
@@ -98,7 +113,8 @@ export function backwardResponse(graph: LineageGraph, seeds: readonly string[], 
 
 /**
  * Forward shape. Roots are the seeds no other found node leads to, plus (in CID order) any seed still
- * unreached from those, which only a cycle among seeds can cause. Leaves are nodes without children.
+ * unreached from those, which only a cycle among seeds can cause. `leaf_serials` keeps its old meaning (the
+ * serials of nodes without children); `serials` holds those of every node.
  */
 export function forwardResponse(
   graph: LineageGraph,
@@ -128,21 +144,13 @@ export function forwardResponse(
     roots.push(s)
     mark(s)
   }
-  const leafSerials: Record<string, string[]> = {}
-  for (const [cid, list] of [...serials].sort((a, b) => cmp(a[0], b[0]))) leafSerials[cid] = [...list].sort()
   return {
     stage: 'lineage',
     direction: 'forward',
-    ...common(graph),
+    ...common(graph, serials),
     roots: roots.sort(),
     children_map: Object.fromEntries(children),
-    leaf_serials: leafSerials,
+    leaf_serials: serialRecord(serials, (cid) => !children.has(cid)),
     lineage_query_id: lineageQueryId,
   }
-}
-
-/** Nodes without children: where forward serial numbers are looked up. */
-export function leafIds(graph: LineageGraph): string[] {
-  const hasChild = new Set(graph.edges.map((e) => e.from))
-  return [...graph.depth.keys()].filter((cid) => !hasChild.has(cid)).sort()
 }

@@ -13,7 +13,7 @@ import { LineageGraph } from './lineage-graph.ts'
 import { serialsOf } from './lineage-queries.ts'
 import { lineageQueryId } from './lineage-query-id.ts'
 export { lineageContainerIds, lineageQueryId } from './lineage-query-id.ts'
-import { backwardResponse, forwardResponse, leafIds } from './lineage-response.ts'
+import { backwardResponse, forwardResponse } from './lineage-response.ts'
 import { walkLineage, type WalkCollector } from './lineage-walk.ts'
 import { stageError } from './stage-errors.ts'
 import type { StageOptions } from './stage-options.ts'
@@ -25,9 +25,13 @@ export interface LineageInput {
   readonly direction: Direction
 }
 
-async function leafSerials(graph: LineageGraph, source: MesSource, opts: StageOptions): Promise<Map<string, string[]>> {
+/**
+ * Serial numbers of every node of the family, by the assembled lot they are attached to: an assembly lot that
+ * was later reworked or merged again is no leaf, yet it shipped the serial it carries.
+ */
+async function familySerials(graph: LineageGraph, source: MesSource, opts: StageOptions): Promise<Map<string, string[]>> {
   const serials = new Map<string, string[]>()
-  for (const batch of chunks(leafIds(graph), opts.config.TRACE_IN_BATCH_SIZE)) {
+  for (const batch of chunks([...graph.depth.keys()].sort(), opts.config.TRACE_IN_BATCH_SIZE)) {
     for (const r of await collectRows(source, serialsOf(batch), opts)) {
       const cid = text(r[0])
       const serial = text(r[1])
@@ -70,10 +74,11 @@ export async function traceLineage(source: MesSource, input: LineageInput, opts:
   return withLineageDeadline(opts, seeds.length, async (walkOpts) => {
     const graph = new LineageGraph()
     await walkLineage(source, walkOpts, seeds, input.direction, opts.config.LINEAGE_MAX_DEPTH, graph)
+    const serials = await familySerials(graph, source, walkOpts)
     const result =
       input.direction === 'backward'
-        ? backwardResponse(graph, seeds, id)
-        : forwardResponse(graph, seeds, await leafSerials(graph, source, walkOpts), id)
+        ? backwardResponse(graph, seeds, serials, id)
+        : forwardResponse(graph, seeds, serials, id)
     log.info('lineage traced', { lineage_query_id: id, direction: input.direction, seeds: seeds.length, nodes: result.total_nodes, ms: Date.now() - started })
     return result
   })

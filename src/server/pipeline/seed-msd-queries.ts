@@ -29,7 +29,7 @@ export function msdWindow(params: MsdDateRangeParams): MsdWindow {
   return { group, start: params.start_date, end: addDays(params.end_date, 1) }
 }
 
-/** Track-ins at the station's workcenter group in the window, on a machine (alias `h` of DW_MES_LOTWIPHISTORY). */
+/** Track-ins on a machine at the station in the window (the `h` alias of DW_MES_LOTWIPHISTORY). */
 export function trackInsAtStation(w: MsdWindow): SqlQuery {
   return sql`h.TRACKINTIMESTAMP >= ${w.start} AND h.TRACKINTIMESTAMP < ${w.end}
              AND h.EQUIPMENTID IS NOT NULL

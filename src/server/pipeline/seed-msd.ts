@@ -8,6 +8,7 @@ import type { MesSource } from '../source/mes-source.ts'
 import { text } from './batching.ts'
 import { detectionsQuery, forEachRejectSum, msdWindow } from './seed-msd-queries.ts'
 import { forEachRow } from './row-stream.ts'
+import { msdEmptyReason } from './seed-empty-reason.ts'
 import { compareSeeds } from './seed-order.ts'
 import type { StageOptions } from './stage-options.ts'
 import { isoTimestamp } from './timestamps.ts'
@@ -45,5 +46,13 @@ export async function resolveMsdDateRange(
     list = list.filter((s) => wanted.some((r) => (s.detection?.rejects[r] ?? 0) > 0))
   }
   list.sort(compareSeeds)
-  return { stage: 'seed-resolve', seeds: list, seed_count: list.length, not_found: [], expansion_info: [] }
+  const response: SeedResolveResponse = {
+    stage: 'seed-resolve',
+    seeds: list,
+    seed_count: list.length,
+    not_found: [],
+    expansion_info: [],
+  }
+  if (list.length === 0) response.no_seeds_reason = await msdEmptyReason(source, params, opts)
+  return response
 }

@@ -6,6 +6,7 @@ import type { ExpansionInfo } from '../../shared/responses.ts'
 import type { SeedParams } from '../../shared/schemas.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import { sortedUnique } from './batching.ts'
+import { msdEmptyReason } from './seed-empty-reason.ts'
 import { resolveMsdSeedIds } from './seed-msd-ids.ts'
 import { resolveSeeds } from './seed-resolve.ts'
 import { stageError } from './stage-errors.ts'
@@ -17,6 +18,8 @@ export interface SeedIds {
   readonly seed_count: number
   readonly not_found: string[]
   readonly expansion_info: ExpansionInfo[]
+  /** Why no seed was found; present exactly when there is none. */
+  readonly no_seeds_reason?: string
 }
 
 /** The seeds `resolveSeeds` finds, as ids; fails like it (400 INVALID_PARAMS, 500 SEED_RESOLVE_FAILED). */
@@ -25,7 +28,8 @@ export async function resolveSeedIds(source: MesSource, input: SeedParams, opts:
   if ('mode' in params && params.mode === 'date_range') {
     try {
       const ids = await resolveMsdSeedIds(source, params, opts)
-      return { ids, seed_count: ids.length, not_found: [], expansion_info: [] }
+      const seeds: SeedIds = { ids, seed_count: ids.length, not_found: [], expansion_info: [] }
+      return ids.length > 0 ? seeds : { ...seeds, no_seeds_reason: await msdEmptyReason(source, params, opts) }
     } catch (err) {
       throw stageError(err, opts.signal, 500, 'SEED_RESOLVE_FAILED', 'seed resolution failed')
     }
@@ -36,5 +40,6 @@ export async function resolveSeedIds(source: MesSource, input: SeedParams, opts:
     seed_count: resolved.seed_count,
     not_found: resolved.not_found,
     expansion_info: resolved.expansion_info,
+    ...(resolved.no_seeds_reason ? { no_seeds_reason: resolved.no_seeds_reason } : {}),
   }
 }

@@ -11,6 +11,7 @@ import { INPUT_LOOKUPS, SERIAL_LOOKUPS, type SerialSource } from './seed-inputs.
 import { lookupTokens, type LookupMatch } from './seed-lookup.ts'
 import { checkSeedBounds } from './seed-bounds.ts'
 import { resolveMsdDateRange } from './seed-msd.ts'
+import { unmatchedReason } from './seed-empty-reason.ts'
 import { compareSeeds } from './seed-order.ts'
 import type { StageOptions } from './stage-options.ts'
 import { stageError } from './stage-errors.ts'
@@ -87,7 +88,15 @@ async function resolveTokens(
     remaining = tokens.filter((t) => !r.matches.has(t))
   }
   const list = seeds.sorted()
-  return { stage: 'seed-resolve', seeds: list, seed_count: list.length, not_found: remaining, expansion_info: expansion }
+  const response: SeedResolveResponse = {
+    stage: 'seed-resolve',
+    seeds: list,
+    seed_count: list.length,
+    not_found: remaining,
+    expansion_info: expansion,
+  }
+  if (list.length === 0) response.no_seeds_reason = unmatchedReason(inputType, remaining)
+  return response
 }
 
 function isDateRange(params: SeedParams['params']): params is MsdDateRangeParams {

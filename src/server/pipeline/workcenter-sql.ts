@@ -1,4 +1,7 @@
-/** SQL conditions that put a WORKCENTERNAME into a workcenter group exactly as `workcenterGroupOf` does. */
+/**
+ * SQL conditions that put a WORKCENTERNAME into a workcenter group exactly as `workcenterGroupOf` does: in
+ * upper case on every dialect (SQLite's LIKE ignores ASCII case, PostgreSQL's and Oracle's do not).
+ */
 import { WORKCENTER_GROUPS, type WorkcenterGroup } from '../../shared/workcenter-groups.ts'
 import { escapeLike, joinSql, raw, sql, type SqlQuery } from '../source/sql.ts'
 
@@ -12,7 +15,7 @@ function groupsBefore(group: WorkcenterGroup): WorkcenterGroup[] {
 
 function containsAny(column: string, patterns: readonly string[]): SqlQuery {
   return joinSql(
-    patterns.map((p) => sql`${raw(column)} LIKE ${'%' + escapeLike(p) + '%'} ESCAPE '\\'`),
+    patterns.map((p) => sql`UPPER(${raw(column)}) LIKE ${'%' + escapeLike(p.toUpperCase()) + '%'} ESCAPE '\\'`),
     ' OR ',
   )
 }

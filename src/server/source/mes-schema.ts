@@ -17,7 +17,8 @@ export const MES_TABLES: readonly TableSpec[] = [
     columns: [
       ['CONTAINERID', 'text'], ['CONTAINERNAME', 'text'], ['MFGORDERNAME', 'text'], ['FIRSTNAME', 'text'],
       ['SPLITFROMID', 'text'], ['ORIGINALCONTAINERID', 'text'], ['OBJECTTYPE', 'text'], ['SPECNAME', 'text'],
-      ['QTY', 'int'], ['PJ_TYPE', 'text'], ['PJ_BOP', 'text'], ['PRODUCTLINENAME', 'text'],
+      ['QTY', 'int'], ['PJ_TYPE', 'text'], ['PJ_BOP', 'text'], ['PRODUCTLINENAME', 'text'], ['PRODUCTNAME', 'text'],
+      ['PJ_FUNCTION', 'text'],
     ],
     indexes: {
       IX_CONTAINER_ID: ['CONTAINERID'],

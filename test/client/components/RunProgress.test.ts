@@ -47,4 +47,32 @@ describe('RunProgress', () => {
     expect(text).toContain('Containers in Materials (2 of 2)')
     expect(text).toContain('400 / 804')
   })
+
+  it('never shows the elapsed time or the percent going back when the final status lands', async () => {
+    const started = Date.now() - 20_000
+    const w = mount(RunProgress, {
+      props: {
+        currentStage: 'events', completedStages: ['seed-resolve', 'lineage'], runStatus: 'running', stageErrors: NO_STAGE_ERRORS,
+        progress: progress({ pct: 60, elapsed_seconds: 10, received_at: Date.now() - 10_000 }), rowsReceived: 600, startedAt: started,
+        finishedAt: null, path: 'job', resumes: 0, warnings: [],
+      },
+    })
+    expect(w.get('[data-testid="elapsed"]').text()).toBe('20s')
+    // The job's last poll said 16 s and, its stage done, the percent now counts rows received.
+    await w.setProps({ progress: progress({ status: 'finished', stage: 'done', pct: 100, elapsed_seconds: 16, rows: 2000 }) })
+    expect(w.get('[data-testid="elapsed"]').text()).toBe('20s')
+    expect(Number(w.get('[data-testid="progress-pct"]').text().replace('%', ''))).toBeGreaterThanOrEqual(60)
+  })
+
+  it('says why there is nothing to trace instead of showing empty results', () => {
+    const w = mount(RunProgress, {
+      props: {
+        currentStage: null, completedStages: ['seed-resolve'], runStatus: 'empty', stageErrors: NO_STAGE_ERRORS, progress: null,
+        rowsReceived: 0, startedAt: Date.now(), finishedAt: Date.now(), path: 'staged', resumes: 0, warnings: [],
+        emptyReason: 'no lot name matched GA-NOPE',
+      },
+    })
+    expect(w.get('[data-testid="run-status"]').text()).toBe('Nothing to trace')
+    expect(w.get('[data-testid="no-seeds"]').text()).toContain('no lot name matched GA-NOPE')
+  })
 })

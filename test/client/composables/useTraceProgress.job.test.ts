@@ -59,6 +59,21 @@ describe('useTraceProgress on the job path', () => {
     expect(trace.seeds.value).toMatchObject(summary)
   })
 
+  it('ends a job that found no seeds as "empty", like the staged path, with the reason of its seed summary', async () => {
+    const summary = { seed_count: 0, not_found: [], expansion_info: [], no_seeds_reason: 'no lot was at 測試 between 2020-01-01 and 2020-01-31' }
+    const empty = { cid_count: 0, seed_summary: summary, progress: { stage: 'done' as const, pct: 100, cids_done: 0, cids_total: 0, rows: 0, chunks: 0 } }
+    jobServer([jobStatus('finished', 'done', empty)], [
+      line({ type: 'meta', job_id: JOB_ID, profile: 'query_tool', domains: ['history'] }),
+      line({ type: 'complete', total_records: 0, counts: {} }),
+    ])
+    const { trace } = startTrace({ pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 })
+    await trace.execute(REQUEST)
+    await vi.waitFor(() => expect(trace.run_status.value).toBe('empty'))
+    expect(trace.completed_stages.value).toEqual(['seed-resolve'])
+    expect(trace.seeds.value?.no_seeds_reason).toBe(summary.no_seeds_reason)
+    expect(trace.stage_errors.value).toEqual({ seed: null, lineage: null, events: null })
+  })
+
   it('reassembles a line split across reads, even inside a multi-byte character', async () => {
     const [meta, start, rec0, rec1, end, complete] = typicalLines()
     const bytes = new TextEncoder().encode(rec0)
@@ -177,6 +192,26 @@ describe('useTraceProgress on the job path', () => {
     expect(trace.stage_errors.value.lineage).toEqual({ code: 'JOB_FAILED', message: 'worker exited with code 137' })
     expect(trace.completed_stages.value).toEqual(['seed-resolve'])
     expect(trace.progress.value).toMatchObject({ status: 'failed' })
+  })
+
+  it('shows a job cancelled on the server as cancelled, not failed, keeping the rows it had sent', async () => {
+    const cancelled = jobStatus('cancelled', 'events', { error: { code: 'JOB_CANCELLED', message: 'cancelled by a user' } })
+    const lines = typicalLines()
+    jobServer([jobStatus('started', 'events'), cancelled], [...lines.slice(0, 3), line({ type: 'error', code: 'JOB_CANCELLED', message: 'the job was cancelled' })])
+    const { trace } = startTrace()
+    await trace.execute(REQUEST)
+    await vi.waitFor(() => expect(trace.run_status.value).toBe('cancelled'))
+    expect(trace.stage_errors.value).toEqual({ seed: null, lineage: null, events: null })
+    expect(trace.store.get('history')!.length).toBe(2)
+  })
+
+  it('tells the query a job answers and when its data was read, from its status', async () => {
+    const request = { profile: 'query_tool' as const, params: { input_type: 'lot_id', values: 'GA1' }, domains: ['history'] }
+    jobServer([jobStatus('finished', 'done', { request })], typicalLines())
+    const { trace } = startTrace()
+    trace.attach(JOB_ID)
+    await vi.waitFor(() => expect(trace.job_request.value).toEqual(request))
+    expect(trace.read_at.value).toBe('2024-03-05T07:00:01Z')
   })
 
   it('shows an unknown or expired job as JOB_NOT_FOUND', async () => {

@@ -27,6 +27,7 @@ const family: ForwardLineageResponse = {
   roots: [SEEDS[0]],
   children_map: { [SEEDS[0]]: [SEEDS[1]] },
   leaf_serials: {},
+  serials: {},
   names: {},
   nodes: [],
   edges: [{ from: SEEDS[0], to: SEEDS[1], type: 'split_from' }],
@@ -97,12 +98,18 @@ describe('useTraceProgress on the staged path', () => {
     expect(trace.store.get('history')!.length).toBe(3)
   })
 
-  it('stops after seed-resolve when nothing matched', async () => {
-    server.use(http.post('*/api/trace/seed-resolve', () => HttpResponse.json({ ...resolved, seeds: [], seed_count: 0, not_found: ['GA-MISSING'] })))
+  it('ends as "empty", not failed, when nothing matched, keeping the server’s reason', async () => {
+    const reason = 'no lot name matched GA-MISSING'
+    server.use(
+      http.post('*/api/trace/seed-resolve', () =>
+        HttpResponse.json({ ...resolved, seeds: [], seed_count: 0, not_found: ['GA-MISSING'], no_seeds_reason: reason }),
+      ),
+    )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    expect(trace.stage_errors.value.seed).toMatchObject({ code: 'NOT_FOUND' })
-    expect(trace.seeds.value?.not_found).toEqual(['GA-MISSING'])
+    expect(trace.run_status.value).toBe('empty')
+    expect(trace.stage_errors.value.seed).toBeNull()
+    expect(trace.seeds.value?.no_seeds_reason).toBe(reason)
     expect(requests).toEqual(['POST /api/trace/seed-resolve'])
   })
 

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { buildLineageGraph, countLineage, layoutLineage, relationRows } from '../../../src/client/lib/lineage-graph.ts'
+import { buildLineageGraph, countLineage, layoutLineage, nodeMatches, relationRows } from '../../../src/client/lib/lineage-graph.ts'
 import type { ForwardLineageResponse } from '../../../src/shared/responses.ts'
 
 const W = 'a000000000000001'
@@ -17,6 +17,8 @@ function lineage(edges: ForwardLineageResponse['edges']): ForwardLineageResponse
     roots: [W],
     children_map: {},
     leaf_serials: { [M]: ['SN1', 'SN2'] },
+    // B is an assembly lot that went on into M: no leaf, yet it carries a serial of its own.
+    serials: { [B]: ['SN-B'], [M]: ['SN1', 'SN2'] },
     names: Object.fromEntries(ids.map((id, i) => [id, `LOT-${i}`])),
     nodes: [
       { container_id: W, container_name: 'WL-1', node_type: 'WAFER', mfg_order: null, depth: 0 },
@@ -76,5 +78,21 @@ describe('lineage graph', () => {
       leaves: 1,
     })
     expect(relationRows(g)[3]).toEqual(['LOT-2', 'UNKNOWN', 'merge_source', 'LOT-4', 'UNKNOWN', 'SN1, SN2', B, M])
+  })
+
+  it('gives every node the serials it carries, not only the leaves', () => {
+    const g = buildLineageGraph(lineage(EDGES))
+    expect(g.nodes.get(B)!.serials).toEqual(['SN-B'])
+    expect(relationRows(g)[1]).toEqual(['GA-1', 'GA', 'split_from', 'LOT-2', 'UNKNOWN', 'SN-B', A, B])
+  })
+
+  it('finds a node by name, id or any serial it carries, ignoring case', () => {
+    const g = buildLineageGraph(lineage(EDGES))
+    const found = (q: string) => [...g.nodes.values()].filter((n) => nodeMatches(n, q)).map((n) => n.id)
+    expect(found('sn-b')).toEqual([B])
+    expect(found('SN1')).toEqual([M])
+    expect(found('ga-1')).toEqual([A])
+    expect(found(A)).toEqual([A])
+    expect(found('  ')).toEqual([])
   })
 })

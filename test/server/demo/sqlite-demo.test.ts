@@ -9,6 +9,10 @@ import { WORKCENTER_GROUPS, workcenterOrder } from '../../../src/shared/workcent
 import { DEMO_DEFAULTS } from '../../../src/server/demo/demo-options.ts'
 import { ensureDemoDatabase, writeSqliteDemo } from '../../../src/server/demo/sqlite-demo.ts'
 import { measureTestStationTrace } from '../../../src/server/demo/trace-check.ts'
+import { loadConfig } from '../../../src/server/config.ts'
+import { traceLineage } from '../../../src/server/pipeline/lineage.ts'
+import { createSqliteSource } from '../../../src/server/source/sqlite/sqlite-source.ts'
+import type { ForwardLineageResponse } from '../../../src/shared/responses.ts'
 
 let dir: string
 let path: string
@@ -80,6 +84,45 @@ describe('the demo SQLite database', () => {
       SELECT COUNT(*) FROM DW_MES_CONTAINER g JOIN DW_MES_CONTAINER src ON src.CONTAINERID = g.SPLITFROMID
       WHERE g.MFGORDERNAME LIKE 'GD%' AND g.ORIGINALCONTAINERID IS NULL`)
     expect(splitOnly).toBeGreaterThan(0)
+  })
+
+  it('plants W2601-0001 → … → a merge-of-merge assembly lot with a serial that was reworked into a GD lot', () => {
+    const planted = all<{ gd: string; assembly: string; serial: string }>(`
+      SELECT g.CONTAINERNAME gd, a.CONTAINERNAME assembly, p.FINISHEDNAME serial
+      FROM DW_MES_CONTAINER g
+      JOIN DW_MES_CONTAINER a ON a.CONTAINERID = g.ORIGINALCONTAINERID
+      JOIN DW_MES_PJ_COMBINEDASSYLOTS p ON p.LOTID = a.CONTAINERID AND p.FINISHEDNAME IS NOT NULL
+      WHERE g.MFGORDERNAME LIKE 'GD%' AND a.FIRSTNAME = 'W2601-0001'
+        AND EXISTS (SELECT 1 FROM DW_MES_PJ_COMBINEDASSYLOTS q JOIN DW_MES_PJ_COMBINEDASSYLOTS r ON r.LOTID = q.CONTAINERID
+                    WHERE q.LOTID = a.CONTAINERID)`)
+    expect(planted.length).toBeGreaterThan(0)
+    expect(planted[0].serial).toMatch(/^SN2601-\d{5}$/)
+  })
+
+  it('answers the planted rework serial in the forward lineage of W2601-0001, on the assembly lot', async () => {
+    const config = loadConfig({ DB_POOL_SIZE: '1' })
+    const source = createSqliteSource(path, config)
+    try {
+      const wafer = one(`SELECT CONTAINERID FROM DW_MES_CONTAINER WHERE CONTAINERNAME = 'W2601-0001'`) as string
+      const l = (await traceLineage(source, { profile: 'query_tool', seeds: [wafer], direction: 'forward' }, { config })) as ForwardLineageResponse
+      const gd = l.nodes.find((n) => n.node_type === 'GD' && l.edges.some((e) => e.to === n.container_id && e.type === 'gd_rework_source'))!
+      const assembly = l.edges.find((e) => e.to === gd.container_id && e.type === 'gd_rework_source')!.from
+      expect(l.serials[assembly]).toEqual([expect.stringMatching(/^SN2601-/)])
+      expect(l.leaf_serials[assembly]).toBeUndefined()
+    } finally {
+      await source.close()
+    }
+  })
+
+  it('holds every workcenter spelling the grouping knows: TOTAI, BANDL, 焊_DB, 焊_DB_料', () => {
+    const names = all<{ wc: string }>(`SELECT DISTINCT WORKCENTERNAME wc FROM DW_MES_LOTWIPHISTORY`).map((r) => r.wc)
+    expect(names).toEqual(expect.arrayContaining(['TOTAI', 'BANDL', '焊_DB', '焊_DB_料', '焊接_DB', 'TMTT', '測試']))
+    expect(names.filter((n) => workcenterOrder(n) === 999)).toEqual([])
+  })
+
+  it('gives containers the product columns the rejects domain shows', () => {
+    expect(one(`SELECT COUNT(*) FROM DW_MES_CONTAINER WHERE PRODUCTNAME IS NULL OR PJ_FUNCTION IS NULL OR PRODUCTLINENAME IS NULL`)).toBe(0)
+    expect(one(`SELECT COUNT(DISTINCT PRODUCTNAME) FROM DW_MES_CONTAINER`)).toBeGreaterThan(1)
   })
 
   it('contains a split cycle of bad data', () => {

@@ -13,6 +13,7 @@ const NAMES = [
   'W', 'A', 'A1', 'A2', 'B', 'C', 'M', 'M2',
   'G0', 'GX', 'GD1', 'GD2', 'N1',
   'C1', 'C2', 'C3',
+  'RS', 'RA', 'RG',
 ] as const
 const id = Object.fromEntries(NAMES.map((n, i) => [n, fixtureCid(0x100 + i)])) as Record<(typeof NAMES)[number], string>
 const chain = Array.from({ length: 26 }, (_, i) => fixtureCid(0x1000 + i))
@@ -39,6 +40,10 @@ const ROWS = {
     container(id.C1, 'CYC-1', { SPLITFROMID: id.C2 }),
     container(id.C2, 'CYC-2', { SPLITFROMID: id.C1 }),
     container(id.C3, 'CYC-3', { SPLITFROMID: id.C2 }),
+    // Family 5: RS was assembled into RA (serial SN-RA), which was later reworked into the GD lot RG.
+    container(id.RS, 'GC500-A00-001', { MFGORDERNAME: 'GC500' }),
+    container(id.RA, 'GC500-C00-001', { MFGORDERNAME: 'GC500' }),
+    container(id.RG, 'GD500-R00-001', { MFGORDERNAME: 'GD500', ORIGINALCONTAINERID: id.RA }),
     // Family 4: a 25-level split chain.
     ...chain.map((cid, i) => container(cid, `CHAIN-${i}`, { SPLITFROMID: i > 0 ? chain[i - 1] : null })),
   ],
@@ -47,6 +52,7 @@ const ROWS = {
     { CONTAINERID: id.B, CONTAINERNAME: 'LOT-B', LOTID: id.M, FINISHEDNAME: 'SN-M' },
     { CONTAINERID: id.M, CONTAINERNAME: 'ASSY-M', LOTID: id.M2, FINISHEDNAME: 'SN-M2' },
     { CONTAINERID: id.C, CONTAINERNAME: 'GC200-01', LOTID: id.M2, FINISHEDNAME: 'SN-M2' },
+    { CONTAINERID: id.RS, CONTAINERNAME: 'GC500-A00-001', LOTID: id.RA, FINISHEDNAME: 'SN-RA' },
   ],
 }
 
@@ -145,6 +151,19 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       expect(l.children_map[id.M]).toEqual([id.M2])
       expect(l.roots).toEqual([id.W])
       expect(l.leaf_serials).toEqual({ [id.M2]: ['SN-M2'] })
+      expect(l.serials).toEqual({ [id.M]: ['SN-M'], [id.M2]: ['SN-M2'] })
+    })
+
+    it('keeps the serial of an assembly lot that was reworked into a GD lot, on the assembly lot', async () => {
+      const l = await forward([id.RS])
+      expect(nodeIds(l)).toEqual([id.RS, id.RA, id.RG])
+      expect(l.leaf_serials).toEqual({})
+      expect(l.serials).toEqual({ [id.RA]: ['SN-RA'] })
+    })
+
+    it('lists the serials of every ancestor in a backward trace too', async () => {
+      const l = await backward([id.RG])
+      expect(l.serials).toEqual({ [id.RA]: ['SN-RA'] })
     })
 
     it('reaches a GD rework lot from its original container but not a non-GD lot that names it', async () => {

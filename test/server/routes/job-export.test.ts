@@ -75,8 +75,8 @@ describe('job CSV export', () => {
     expect(text).toContain('"line1\nline2"')
     expect(text).toContain(`"'\rCR"`)
     // Quantities are numbers: written as they are, never guarded or quoted, negative ones included.
-    expect(lot1.map((r) => r[col('REJECTQTY')])).toEqual(CSV_HOSTILE_COMMENTS.map((_, n) => String(n + 1)))
-    expect(lot1.map((r) => r[col('STANDBYQTY')])).toEqual(CSV_HOSTILE_COMMENTS.map((_, n) => String(-(n + 1))))
+    expect(lot1.map((r) => r[col('REJECT_QTY')])).toEqual(CSV_HOSTILE_COMMENTS.map((_, n) => String(n + 1)))
+    expect(lot1.map((r) => r[col('STANDBY_QTY')])).toEqual(CSV_HOSTILE_COMMENTS.map((_, n) => String(-(n + 1))))
     expect(text).toContain(',-1,')
   })
 

@@ -29,6 +29,12 @@ describe('job submission', () => {
     expect(done.domains).toEqual(['history', 'materials', 'rejects', 'holds', 'jobs'])
     expect(done.cid_count).toBe(9)
     expect((done as { seed_summary?: { not_found: string[] } }).seed_summary?.not_found).toEqual(['NOPE-1'])
+    // The status names the query it answers (as parsed: the tokens), so a job opened from a link can refill the form.
+    expect((done as { request?: unknown }).request).toEqual({
+      profile: 'query_tool',
+      params: { input_type: 'lot_id', values: ['GA2401-00001', 'GA2401-0000*', 'NOPE-1'] },
+      domains: ['history', 'materials', 'rejects', 'holds', 'jobs'],
+    })
     const lines = await readNdjson(await h.app.request(accepted.stream_url))
     expect(lines.at(-1)).toMatchObject({ type: 'complete', counts: { history: 36, materials: 18, holds: 0, jobs: 0 } })
   })
@@ -46,6 +52,24 @@ describe('job submission', () => {
     const types = lines.map((l) => l.type)
     expect(types.indexOf('aggregation')).toBe(types.length - 2)
     expect((lines.find((l) => l.type === 'aggregation') as AggregationLine).data).not.toBeNull()
+  })
+
+  it('ends a job whose input matched nothing as finished with no rows and the reason in its seed summary', async () => {
+    const cases = [
+      [{ profile: 'query_tool', params: { input_type: 'lot_id', values: 'NOPE-1\nNOPE-2*' } }, 'no lot name matched NOPE-1, NOPE-2* (patterns included)'],
+      [
+        { profile: 'mid_section_defect', params: { mode: 'date_range', station: '測試', start_date: '2020-01-01', end_date: '2020-01-31' } },
+        /^no lot was at 測試 between 2020-01-01 and 2020-01-31; the data holds /,
+      ],
+    ] as const
+    for (const [body, reason] of cases) {
+      const { job_id } = (await (await post(h, '/api/trace/jobs', body)).json()) as JobAccepted
+      const done = await waitForStatus(h.app, job_id, (s) => s.status !== 'queued' && s.status !== 'started')
+      expect(done).toMatchObject({ status: 'finished', cid_count: 0, progress: { rows: 0 } })
+      const summary = (done as { seed_summary?: { seed_count: number; no_seeds_reason?: string } }).seed_summary
+      expect(summary?.seed_count).toBe(0)
+      expect(summary?.no_seeds_reason).toMatch(reason)
+    }
   })
 
   it('refuses a bad profile, bad params and unknown domains with 400 before queueing anything', async () => {

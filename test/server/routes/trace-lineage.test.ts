@@ -32,6 +32,7 @@ describe('POST /api/trace/lineage', () => {
         { from: LOT_B, to: ASSY, type: 'merge_source' },
       ],
       total_nodes: 3,
+      serials: { [ASSY]: ['SN1'] },
       roots: [LOT_A],
       children_map: { [LOT_A]: [LOT_B], [LOT_B]: [ASSY] },
       leaf_serials: { [ASSY]: ['SN1'] },
@@ -44,7 +45,7 @@ describe('POST /api/trace/lineage', () => {
     expect(res.status).toBe(200)
     const body = (await readJson(res)) as Record<string, unknown>
     expect(Object.keys(body).sort()).toEqual(
-      ['stage', 'direction', 'names', 'nodes', 'edges', 'total_nodes', 'ancestors', 'parent_map', 'seed_roots', 'total_ancestor_count', 'lineage_query_id'].sort(),
+      ['stage', 'direction', 'names', 'nodes', 'edges', 'total_nodes', 'serials', 'ancestors', 'parent_map', 'seed_roots', 'total_ancestor_count', 'lineage_query_id'].sort(),
     )
     expect(body).toMatchObject({
       stage: 'lineage',
@@ -52,6 +53,7 @@ describe('POST /api/trace/lineage', () => {
       ancestors: { [ASSY]: [WAFER, LOT_A, LOT_B] },
       parent_map: { [LOT_A]: [WAFER], [LOT_B]: [WAFER, LOT_A], [ASSY]: [WAFER, LOT_B] },
       seed_roots: { [ASSY]: WAFER },
+      serials: { [ASSY]: ['SN1'] },
       total_nodes: 4,
       total_ancestor_count: 3,
       lineage_query_id: lineageQueryId('query_tool_reverse', 'backward', [ASSY]),

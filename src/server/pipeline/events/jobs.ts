@@ -1,6 +1,7 @@
 /**
  * jobs: maintenance jobs whose comma-separated CONTAINERIDS list holds a requested CID, one row per
- * (job, CID), CONTAINERNAME taken from the same position of CONTAINERNAMES.
+ * (job, CID), CONTAINERNAME taken from the same position of CONTAINERNAMES; the whole CONTAINERIDS and
+ * CONTAINERNAMES lists are kept, as the old system showed them.
  *
  * No index can answer "CID inside a list", and a SQL containment join costs jobs × CIDs LIKE tests
  * (measured: 5,000 jobs × 20,000 CIDs took 289 s on SQLite). So the table is streamed once in
@@ -30,7 +31,10 @@ export const jobsQuery: ScanDomainQuery = {
       if (!cids.has(cid) || listed.has(cid)) return
       listed.add(cid)
       names ??= String(r[1] ?? '').split(',')
-      out.push([cid, text(names[i]), r[2], r[3], r[4], r[5], r[6], r[7], isoTimestamp(r[8]), isoTimestamp(r[9]), r[10], r[11], r[12]])
+      out.push([
+        cid, text(names[i]), r[2], r[3], r[4], r[5], r[6], r[7], isoTimestamp(r[8]), isoTimestamp(r[9]), r[10], r[11], r[12],
+        r[0], r[1],
+      ])
     })
     return out
   },

@@ -1,5 +1,5 @@
 /** Derived column values shared by the domain mappers. */
-import { workcenterGroupOf } from '../../../shared/workcenter-groups.ts'
+import { workcenterGroupOf, workcenterOrder } from '../../../shared/workcenter-groups.ts'
 import { num, text } from '../batching.ts'
 
 /** LOSSREASONNAME shown when the operator left it blank. */
@@ -13,6 +13,11 @@ export function lossReason(value: unknown): string {
 /** WORKCENTER_GROUP: the group's name, or null when the workcenter belongs to none. */
 export function workcenterGroupName(workcenterName: unknown): string | null {
   return workcenterGroupOf(text(workcenterName))?.name ?? null
+}
+
+/** WORKCENTERSEQUENCE_GROUP: the order of the workcenter's group, 999 when it belongs to none. */
+export function workcenterSequence(workcenterName: unknown): number {
+  return workcenterOrder(text(workcenterName))
 }
 
 /** Sum of quantity columns, NULL counting as 0. */

@@ -1,5 +1,5 @@
 /**
- * upstream_history (MSD): LOTWIPHISTORY, latest track-in per (CID, WORKCENTERNAME, EQUIPMENTNAME), with
+ * upstream_history (MSD): LOTWIPHISTORY ⟕ CONTAINER (for CONTAINERNAME), latest track-in per (CID, WORKCENTERNAME, EQUIPMENTNAME), with
  * WORKCENTER_GROUP; grouped by CID (the MSD aggregator relies on it), then track-in.
  */
 import { idsIn, sql } from '../../source/sql.ts'
@@ -10,7 +10,8 @@ import { workcenterGroupName } from './row-values.ts'
 export const upstreamHistoryQuery: BatchedDomainQuery = {
   kind: 'batched',
   query: (cids) => sql`
-    SELECT u.CONTAINERID, u.WORKCENTERNAME, u.EQUIPMENTID, u.EQUIPMENTNAME, u.SPECNAME, u.TRACKINTIMESTAMP, u.TRACKINQTY
+    SELECT u.CONTAINERID, c.CONTAINERNAME, u.WORKCENTERNAME, u.EQUIPMENTID, u.EQUIPMENTNAME, u.SPECNAME,
+           u.TRACKINTIMESTAMP, u.TRACKINQTY
     FROM (
       SELECT w.CONTAINERID, w.WORKCENTERNAME, w.EQUIPMENTID, w.EQUIPMENTNAME, w.SPECNAME, w.TRACKINTIMESTAMP, w.TRACKINQTY,
              ROW_NUMBER() OVER (
@@ -21,7 +22,8 @@ export const upstreamHistoryQuery: BatchedDomainQuery = {
       FROM DW_MES_LOTWIPHISTORY w
       WHERE w.CONTAINERID ${idsIn(cids)}
     ) u
+    LEFT JOIN DW_MES_CONTAINER c ON c.CONTAINERID = u.CONTAINERID
     WHERE u.RN = 1
     ORDER BY u.CONTAINERID, u.TRACKINTIMESTAMP NULLS LAST, u.WORKCENTERNAME NULLS LAST, u.EQUIPMENTNAME NULLS LAST`,
-  mapRow: (r) => [r[0], r[1], workcenterGroupName(r[1]), r[2], r[3], r[4], isoTimestamp(r[5]), r[6]],
+  mapRow: (r) => [r[0], r[1], r[2], workcenterGroupName(r[2]), r[3], r[4], r[5], isoTimestamp(r[6]), r[7]],
 }

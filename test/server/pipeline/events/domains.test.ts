@@ -33,7 +33,10 @@ const OPEN_HOLD = hoursAgo(2)
 
 const ROWS = {
   DW_MES_CONTAINER: [
-    { CONTAINERID: X, CONTAINERNAME: 'LOT-X', FIRSTNAME: 'WAF-X', OBJECTTYPE: 'LOT', PJ_TYPE: 'T1', PJ_BOP: 'BOP1' },
+    {
+      CONTAINERID: X, CONTAINERNAME: 'LOT-X', FIRSTNAME: 'WAF-X', OBJECTTYPE: 'LOT', PJ_TYPE: 'T1', PJ_BOP: 'BOP1',
+      PRODUCTLINENAME: 'SOT', PRODUCTNAME: 'MMBD4148', PJ_FUNCTION: 'SWITCHING',
+    },
     { CONTAINERID: Y, CONTAINERNAME: 'LOT-Y', FIRSTNAME: 'WAF-Y', OBJECTTYPE: 'LOT', PJ_TYPE: 'T2', PJ_BOP: 'BOP2' },
   ],
   DW_MES_LOTWIPHISTORY: [
@@ -122,22 +125,31 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
   describe('rejects', () => {
     it('adds the workcenter group, the default loss reason and the five-quantity total', async () => {
       const r = await rows('rejects', [X])
-      expect(r[0]).toEqual({
-        CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: '元件切割-1', WORKCENTER_GROUP: '元件切割', LOSSREASONNAME: 'CRACK',
-        EQUIPMENTNAME: 'SAW', REJECTCOMMENT: null, REJECTQTY: 7, STANDBYQTY: null, QTYTOPROCESS: null, INPROCESSQTY: null,
-        PROCESSEDQTY: null, REJECT_TOTAL_QTY: 7, DEFECT_QTY: null, TXNDATE: '2024-01-02T00:00:00',
-      })
       expect(r[1]).toMatchObject({ WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', REJECT_TOTAL_QTY: 15, DEFECT_QTY: 6 })
       expect(r[2]).toMatchObject({ WORKCENTER_GROUP: null, REJECT_TOTAL_QTY: 0, DEFECT_QTY: 2 })
+    })
+
+    it('carries the old system’s columns: lot name, product, group order, quantities by their old names, time and day', async () => {
+      const r = await rows('rejects', [X])
+      expect(r[0]).toEqual({
+        CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: '元件切割-1', WORKCENTER_GROUP: '元件切割', WORKCENTERSEQUENCE_GROUP: 10,
+        PRODUCTLINENAME: 'SOT', PJ_FUNCTION: 'SWITCHING', PJ_TYPE: 'T1', PRODUCTNAME: 'MMBD4148', SPECNAME: null,
+        LOSSREASONNAME: 'CRACK', EQUIPMENTNAME: 'SAW', REJECTCOMMENT: null, REJECT_QTY: 7, STANDBY_QTY: null, QTYTOPROCESS_QTY: null,
+        INPROCESS_QTY: null, PROCESSED_QTY: null, REJECT_TOTAL_QTY: 7, DEFECT_QTY: null,
+        TXN_TIME: '2024-01-02T00:00:00', TXNDATE: '2024-01-02T00:00:00', TXN_DAY: '2024-01-02',
+      })
+      expect(r[1]).toMatchObject({ SPECNAME: 'S', WORKCENTERSEQUENCE_GROUP: 11, REJECT_QTY: 1, STANDBY_QTY: 2, QTYTOPROCESS_QTY: 3, INPROCESS_QTY: 4, PROCESSED_QTY: 5 })
+      expect(r[2]).toMatchObject({ WORKCENTERSEQUENCE_GROUP: 999, TXN_DAY: '2024-01-04' })
     })
   })
 
   describe('downstream_rejects', () => {
-    it('counts DEFECTQTY in the total', async () => {
+    it('counts DEFECTQTY in the total and names the lot', async () => {
+      const lot = { CONTAINERID: X, CONTAINERNAME: 'LOT-X' }
       expect(await rows('downstream_rejects', [X])).toEqual([
-        { CONTAINERID: X, WORKCENTERNAME: '元件切割-1', WORKCENTER_GROUP: '元件切割', LOSSREASONNAME: 'CRACK', EQUIPMENTNAME: 'SAW', REJECT_TOTAL_QTY: 7, TXNDATE: '2024-01-02T00:00:00' },
-        { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', EQUIPMENTNAME: 'T1', REJECT_TOTAL_QTY: 21, TXNDATE: '2024-01-03T00:00:00' },
-        { CONTAINERID: X, WORKCENTERNAME: 'OTHER', WORKCENTER_GROUP: null, LOSSREASONNAME: 'X', EQUIPMENTNAME: 'O', REJECT_TOTAL_QTY: 2, TXNDATE: '2024-01-04T00:00:00' },
+        { ...lot, WORKCENTERNAME: '元件切割-1', WORKCENTER_GROUP: '元件切割', LOSSREASONNAME: 'CRACK', EQUIPMENTNAME: 'SAW', REJECT_TOTAL_QTY: 7, TXNDATE: '2024-01-02T00:00:00' },
+        { ...lot, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', EQUIPMENTNAME: 'T1', REJECT_TOTAL_QTY: 21, TXNDATE: '2024-01-03T00:00:00' },
+        { ...lot, WORKCENTERNAME: 'OTHER', WORKCENTER_GROUP: null, LOSSREASONNAME: 'X', EQUIPMENTNAME: 'O', REJECT_TOTAL_QTY: 2, TXNDATE: '2024-01-04T00:00:00' },
       ])
     })
   })
@@ -167,7 +179,7 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       expect(r[0]).toEqual({
         CONTAINERID: X, CONTAINERNAME: 'LOT-X', JOBID: 'J1', RESOURCEID: 'R1', RESOURCENAME: 'EQ1', JOBSTATUS: 'DONE', JOBMODELNAME: 'PM',
         JOBORDERNAME: 'JO1', CREATEDATE: '2024-01-01T00:00:00', COMPLETEDATE: '2024-01-01T01:00:00', CAUSECODENAME: 'C',
-        REPAIRCODENAME: 'R', SYMPTOMCODENAME: 'S',
+        REPAIRCODENAME: 'R', SYMPTOMCODENAME: 'S', CONTAINERIDS: `${X},${Y},${Z}`, CONTAINERNAMES: 'LOT-X,LOT-Y,LOT-Z',
       })
     })
 
@@ -182,8 +194,10 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
   })
 
   describe('upstream_history', () => {
-    it('keeps the latest track-in per (CID, workcenter, equipment) with its group', async () => {
-      expect(await rows('upstream_history', [X])).toEqual([
+    it('keeps the latest track-in per (CID, workcenter, equipment) with its group and the lot name', async () => {
+      const rowsOfX = await rows('upstream_history', [X])
+      expect(rowsOfX.every((row) => row.CONTAINERNAME === 'LOT-X')).toBe(true)
+      expect(rowsOfX.map(({ CONTAINERNAME: _name, ...rest }) => rest)).toEqual([
         { CONTAINERID: X, WORKCENTERNAME: '切割-A', WORKCENTER_GROUP: '切割', EQUIPMENTID: 'EQ2', EQUIPMENTNAME: 'EQ2-N', SPECNAME: 'S2', TRACKINTIMESTAMP: '2024-01-01T07:00:00', TRACKINQTY: 100 },
         { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: 'EQ1', EQUIPMENTNAME: 'EQ1-N', SPECNAME: 'S1', TRACKINTIMESTAMP: '2024-01-01T08:00:00', TRACKINQTY: 100 },
         { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: null, EQUIPMENTNAME: null, SPECNAME: 'S1', TRACKINTIMESTAMP: '2024-01-01T11:00:00', TRACKINQTY: 100 },
