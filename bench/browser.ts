@@ -26,7 +26,7 @@ import { formatPhase, startPhase, type PhaseConditions } from './lib/bench-phase
 import { chromiumInfo } from './lib/chromium-info.ts'
 import { codeVersion } from './lib/code-version.ts'
 import { formatHotFunctions, startCpuProfile, stopCpuProfile } from './lib/cpu-profile.ts'
-import { cpuMhz } from './lib/cpu-stat.ts'
+import { cpuMhz, freshPageCpuUs } from './lib/cpu-stat.ts'
 import { databaseInfo } from './lib/database-info.ts'
 import { machineInfo } from './lib/machine-info.ts'
 import { recordStream, startMemoryStreamProxy } from './lib/memory-stream-proxy.ts'
@@ -179,11 +179,11 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'data'), { recursive: true })
   const dir = mkdtempSync(join(ROOT, 'data', '.bench-browser-'))
   const load = loadavg()
-  const machine = { ...machineInfo(), cpu_mhz_start: cpuMhz() }
+  const machine = { ...machineInfo(), cpu_mhz_start: cpuMhz(), fresh_page_cpu_us: freshPageCpuUs() }
   const database = databaseInfo(db)
   console.log(`bench:browser: MSD ${args.direction} trace of ${args.station} ${args.start}..${args.end}, domains ${args.domains}, db ${args.db}`)
   console.log(`database ${database.path}, ${database.file_mb} MB, ${Object.entries(database.table_rows).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ')}`)
-  console.log(`machine ${machine.cpu_model}, ${machine.cores} cores at ${machine.cpu_mhz_start.join('/')} MHz, Node ${machine.node}; load average ${load.map((l) => l.toFixed(1)).join(' ')}`)
+  console.log(`machine ${machine.cpu_model}, ${machine.cores} cores at ${machine.cpu_mhz_start.join('/')} MHz, a fresh page costs ${machine.fresh_page_cpu_us} CPU µs, Node ${machine.node}; load average ${load.map((l) => l.toFixed(1)).join(' ')}`)
   const dist = join(dir, 'dist')
   await buildClient(ROOT, dist, { minify: !args.profile })
   const server = await startTraceServer(

@@ -5,7 +5,7 @@
  */
 import { loadavg } from 'node:os'
 import { cpuPhase, cpuTicks, type CpuPhase } from './cpu-stat.ts'
-import { chromiumCpuMsByType, sampleRendererThreads, type ThreadCpu } from './renderer-procs.ts'
+import { chromiumCpuMsByType, rendererMinorFaults, sampleRendererThreads, type ThreadCpu } from './renderer-procs.ts'
 
 /** What a phase ran under. */
 export interface PhaseConditions {
@@ -18,6 +18,8 @@ export interface PhaseConditions {
   readonly renderer_threads: ThreadCpu
   /** CPU ms of every Chromium process by type: the network service and the browser work for the page too. */
   readonly chromium_cpu_ms_by_type: Record<string, number>
+  /** Minor page faults of the renderers: each first touch of a page, at the machine's fresh_page_cpu_us. */
+  readonly renderer_minor_faults: number
 }
 
 /** Starts watching a phase; `end()` returns its conditions. */
@@ -26,6 +28,7 @@ export function startPhase(serverSharesCores: boolean): { end(): PhaseConditions
   const own = process.cpuUsage()
   const threads = sampleRendererThreads()
   const chromiumBefore = chromiumCpuMsByType()
+  const faults = rendererMinorFaults()
   return {
     end(): PhaseConditions {
       const renderer = threads.stop()
@@ -39,6 +42,7 @@ export function startPhase(serverSharesCores: boolean): { end(): PhaseConditions
         bench_process_cpu_ms: Math.round((used.user + used.system) / 1000),
         renderer_threads: renderer,
         chromium_cpu_ms_by_type: chromium,
+        renderer_minor_faults: rendererMinorFaults() - faults,
       }
     },
   }
@@ -55,6 +59,7 @@ export function formatPhase(p: PhaseConditions): string {
     `cores busy ${p.cpu.busy_percent} %, steal ${p.cpu.steal_percent} %, load ${p.load_average_end[0]?.toFixed(1)}`,
     p.server_shares_cores ? 'server on the same cores' : 'server off the cores (stream from memory)',
     `bench process ${(p.bench_process_cpu_ms / 1000).toFixed(1)} CPU s`,
+    `renderer page faults ${p.renderer_minor_faults.toLocaleString('en-US')}`,
     `renderer CPU s by thread: ${threads}`,
     `Chromium CPU s by process type: ${Object.entries(p.chromium_cpu_ms_by_type).map(([t, ms]) => `${t} ${(ms / 1000).toFixed(1)}`).join(', ')}`,
   ].join('; ')

@@ -106,6 +106,20 @@ function rendererStatCpuMs(path: (pid: number) => string): number {
   return ticks * TICK_MS
 }
 
+/** Minor page faults the renderers have taken (a page touched for the first time costs one). */
+export function rendererMinorFaults(): number {
+  let faults = 0
+  for (const pid of rendererPids()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      faults += Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7])
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return faults
+}
+
 /** CPU ms the renderers' main threads (thread id = process id) have used. */
 export function rendererMainThreadCpuMs(): number {
   return rendererStatCpuMs((pid) => `task/${pid}/stat`)
