@@ -61,6 +61,8 @@ export function formatPhase(p: PhaseConditions): string {
     `bench process ${(p.bench_process_cpu_ms / 1000).toFixed(1)} CPU s`,
     `renderer page faults ${p.renderer_minor_faults.toLocaleString('en-US')}`,
     `renderer CPU s by thread: ${threads}`,
-    `Chromium CPU s by process type: ${Object.entries(p.chromium_cpu_ms_by_type).map(([t, ms]) => `${t} ${(ms / 1000).toFixed(1)}`).join(', ')}`,
+    `Chromium CPU s by process type: ${Object.entries(p.chromium_cpu_ms_by_type)
+      .map(([t, ms]) => `${t} ${(ms / 1000).toFixed(1)}`)
+      .join(', ')}`,
   ].join('; ')
 }

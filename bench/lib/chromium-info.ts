@@ -30,7 +30,10 @@ export interface ChromiumInfo {
 export async function chromiumInfo(context: BrowserContext): Promise<ChromiumInfo> {
   const page = await context.newPage()
   try {
-    const { userAgent, cores } = await page.evaluate(() => ({ userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency }))
+    const { userAgent, cores } = await page.evaluate(() => ({
+      userAgent: navigator.userAgent,
+      cores: navigator.hardwareConcurrency,
+    }))
     await page.goto('chrome://gpu')
     await page.waitForTimeout(500)
     // The page is built of custom elements: its text is inside shadow roots, which innerText does not enter.

@@ -19,7 +19,10 @@ export function codeVersion(): CodeVersion {
   try {
     const git = (...args: string[]): string =>
       execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    return { commit: git('rev-parse', 'HEAD'), uncommitted_changes: git('status', '--porcelain', '--', 'src', 'bench').length > 0 }
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      uncommitted_changes: git('status', '--porcelain', '--', 'src', 'bench').length > 0,
+    }
   } catch {
     return { commit: null, uncommitted_changes: null }
   }

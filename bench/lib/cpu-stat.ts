@@ -33,7 +33,10 @@ const FIELDS = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 's
 export function cpuTicks(): CpuTicks {
   let values: number[] = []
   try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith('cpu ')) ?? ''
+    const line =
+      readFileSync('/proc/stat', 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('cpu ')) ?? ''
     values = line.trim().split(/\s+/).slice(1).map(Number)
   } catch {
     // Not Linux: no breakdown to give.
@@ -47,12 +50,21 @@ export function cpuPhase(before: CpuTicks, after: CpuTicks): CpuPhase {
   const total = FIELDS.reduce((sum, f) => sum + d(f), 0)
   const busy = d('user') + d('nice') + d('system') + d('irq') + d('softirq')
   const pct = (n: number): number => (total > 0 ? Math.round((1000 * n) / total) / 10 : 0)
-  return { seconds: total / 100 / cpuCount(), busy_percent: pct(busy), steal_percent: pct(d('steal')), steal_ticks: d('steal') }
+  return {
+    seconds: total / 100 / cpuCount(),
+    busy_percent: pct(busy),
+    steal_percent: pct(d('steal')),
+    steal_ticks: d('steal'),
+  }
 }
 
 function cpuCount(): number {
   try {
-    return readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d/.test(l)).length || 1
+    return (
+      readFileSync('/proc/stat', 'utf8')
+        .split('\n')
+        .filter((l) => /^cpu\d/.test(l)).length || 1
+    )
   } catch {
     return 1
   }
@@ -61,7 +73,9 @@ function cpuCount(): number {
 /** The clock of each core now (`cpu MHz` of /proc/cpuinfo; a VM often shows the nominal clock only). */
 export function cpuMhz(): number[] {
   try {
-    return [...readFileSync('/proc/cpuinfo', 'utf8').matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Math.round(Number(m[1])))
+    return [...readFileSync('/proc/cpuinfo', 'utf8').matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) =>
+      Math.round(Number(m[1])),
+    )
   } catch {
     return []
   }

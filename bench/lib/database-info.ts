@@ -17,11 +17,22 @@ export interface DatabaseInfo {
 export function databaseInfo(path: string): DatabaseInfo {
   const db = new Database(path, { readonly: true, fileMustExist: true })
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .pluck()
+      .all() as string[]
     const rows: Record<string, number> = {}
-    for (const t of tables) rows[t] = db.prepare(`SELECT count(*) FROM "${t.replaceAll('"', '""')}"`).pluck().get() as number
+    for (const t of tables)
+      rows[t] = db
+        .prepare(`SELECT count(*) FROM "${t.replaceAll('"', '""')}"`)
+        .pluck()
+        .get() as number
     const rel = relative(ROOT, path)
-    return { path: rel.startsWith('..') ? path : rel, file_mb: Math.round(statSync(path).size / 1048576), table_rows: rows }
+    return {
+      path: rel.startsWith('..') ? path : rel,
+      file_mb: Math.round(statSync(path).size / 1048576),
+      table_rows: rows,
+    }
   } finally {
     db.close()
   }

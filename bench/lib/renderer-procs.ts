@@ -52,7 +52,7 @@ export function chromiumProcessTypes(): Record<string, number> {
   return out
 }
 
-/** CPU ms used so far by the Chromium processes below this process, summed by `--type` (`browser` for the one without). */
+/** CPU ms used so far by the Chromium processes below this process, by `--type` (`browser` for the one without). */
 export function chromiumCpuMsByType(): Record<string, number> {
   const out: Record<string, number> = {}
   for (const p of descendants(process.pid)) {
@@ -69,9 +69,14 @@ export function chromiumCpuMsByType(): Record<string, number> {
 
 /** The browser process's arguments (the one Chromium process without `--type`), user-data-dir left out. */
 export function browserArgs(): string[] {
-  const browser = descendants(process.pid).find((p) => /chrom/i.test(p.cmdline.split('\0')[0] ?? '') && !p.cmdline.includes('--type='))
+  const browser = descendants(process.pid).find(
+    (p) => /chrom/i.test(p.cmdline.split('\0')[0] ?? '') && !p.cmdline.includes('--type='),
+  )
   if (!browser) return []
-  return browser.cmdline.split('\0').slice(1).filter((a) => a !== '' && !a.startsWith('--user-data-dir'))
+  return browser.cmdline
+    .split('\0')
+    .slice(1)
+    .filter((a) => a !== '' && !a.startsWith('--user-data-dir'))
 }
 
 /** Resident MB of the Chromium renderers. */

@@ -40,7 +40,8 @@ function* lines(chunks: readonly Buffer[]): Generator<Buffer> {
       carry = null
       start = i + 1
     }
-    if (start < chunk.length) carry = carry ? Buffer.concat([carry, chunk.subarray(start)]) : Buffer.from(chunk.subarray(start))
+    if (start < chunk.length)
+      carry = carry ? Buffer.concat([carry, chunk.subarray(start)]) : Buffer.from(chunk.subarray(start))
   }
   if (carry) yield carry
 }
@@ -58,8 +59,14 @@ export function streamShape(chunks: readonly Buffer[]): StreamShape {
   for (const line of lines(chunks)) {
     total++
     bytes += line.length
-    const parsed = JSON.parse(line.toString('utf8')) as { type?: string; domain?: string; columns?: unknown[]; rows?: unknown[][] }
-    if (parsed.type === 'domain_start' && parsed.domain && Array.isArray(parsed.columns)) counting(parsed.domain).columns = parsed.columns.map(String)
+    const parsed = JSON.parse(line.toString('utf8')) as {
+      type?: string
+      domain?: string
+      columns?: unknown[]
+      rows?: unknown[][]
+    }
+    if (parsed.type === 'domain_start' && parsed.domain && Array.isArray(parsed.columns))
+      counting(parsed.domain).columns = parsed.columns.map(String)
     if (parsed.type !== 'records' || !parsed.domain || !Array.isArray(parsed.rows)) continue
     const c = counting(parsed.domain)
     c.rows += parsed.rows.length
