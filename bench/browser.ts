@@ -179,6 +179,8 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'data'), { recursive: true })
   const dir = mkdtempSync(join(ROOT, 'data', '.bench-browser-'))
   const load = loadavg()
+  // Read before the run: a commit made while a long run goes on is not the code it measured.
+  const code = codeVersion()
   const machine = { ...machineInfo(), cpu_mhz_start: cpuMhz(), fresh_page_cpu_us: freshPageCpuUs() }
   const database = databaseInfo(db)
   console.log(`bench:browser: MSD ${args.direction} trace of ${args.station} ${args.start}..${args.end}, domains ${args.domains}, db ${args.db}`)
@@ -324,7 +326,7 @@ async function main(): Promise<void> {
       load_average_end: loadavg(),
     }
     const conditions = {
-      code: codeVersion(),
+      code,
       at: new Date().toISOString(),
       options: args,
       machine: { ...machine, cpu_mhz_end: cpuMhz() },
