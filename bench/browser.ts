@@ -12,16 +12,26 @@
  * Targets (issue 4): first row within 1 s of the first chunk, >= 1 M rows/s, 2 M rows in < 400 MB heap, no task
  * over 50 ms while scrolling. The database must exist (`npm run demo:generate -- --scale incident --out ...`).
  * `--profile` builds the client unminified and prints the page's hottest functions during the replay and the
- * scroll (raw .cpuprofile files in test-results/).
+ * scroll (raw .cpuprofile files in test-results/). `--out FILE` names the results file (default
+ * bench/results/browser-<date>-<commit>-<database>.json): the figures with what they depend on (code, machine, load
+ * and steal per phase, Chromium version, flags and graphics features, database, the stream's shape, parser count).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { CDPSession, Page } from 'playwright-core'
 import { DEMO_SCALES, demoDateSpan } from '../src/server/demo/demo-options.ts'
+import { formatPhase, startPhase, type PhaseConditions } from './lib/bench-phase.ts'
+import { chromiumInfo } from './lib/chromium-info.ts'
+import { codeVersion } from './lib/code-version.ts'
 import { formatHotFunctions, startCpuProfile, stopCpuProfile } from './lib/cpu-profile.ts'
+import { cpuMhz, freshPageCpuUs } from './lib/cpu-stat.ts'
+import { databaseInfo } from './lib/database-info.ts'
+import { machineInfo } from './lib/machine-info.ts'
 import { recordStream, startMemoryStreamProxy } from './lib/memory-stream-proxy.ts'
+import { rendererCpuMs, rendererMainThreadCpuMs, rendererRssMb } from './lib/renderer-procs.ts'
+import { streamShape } from './lib/stream-shape.ts'
 import { setLogLevel } from '../src/server/logger.ts'
 import { buildClient, chromiumAvailable, launchChromium, startTraceServer } from '../test/e2e/e2e-harness.ts'
 
@@ -36,6 +46,7 @@ const { values: args } = parseArgs({
     direction: { type: 'string', default: 'backward' },
     station: { type: 'string', default: '測試' },
     profile: { type: 'boolean', default: false },
+    out: { type: 'string' },
   },
 })
 
@@ -80,74 +91,6 @@ interface HeapFigures {
   readonly rendererRss: number
 }
 
-/** The Chromium renderer processes below this process (walks /proc for descendants). */
-function rendererPids(): number[] {
-  const parent = new Map<number, number>()
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const out: number[] = []
-  for (const pid of parent.keys()) {
-    let p: number | undefined = pid
-    while (p !== undefined && p > 1 && p !== process.pid) p = parent.get(p)
-    if (p !== process.pid) continue
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) out.push(pid)
-    } catch {
-      // As above.
-    }
-  }
-  return out
-}
-
-/** Resident MB of the Chromium renderers. */
-function rendererRssMb(): number {
-  let kb = 0
-  for (const pid of rendererPids()) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return kb / 1024
-}
-
-/** CPU ms summed over the renderers' `/proc/<pid>/<path>` stat files (10 ms resolution). */
-function rendererStatCpuMs(path: (pid: number) => string): number {
-  let ticks = 0
-  for (const pid of rendererPids()) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/${path(pid)}`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      // utime and stime, fields 14 and 15 of stat (11 and 12 after the command name).
-      ticks += Number(fields[11]) + Number(fields[12])
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return ticks * 10
-}
-
-/**
- * CPU ms the renderers' main threads (thread id = process id) have used: unlike task durations, this does not
- * grow when other processes take the cores, so it tells a slow page from a busy machine.
- */
-function rendererMainThreadCpuMs(): number {
-  return rendererStatCpuMs((pid) => `task/${pid}/stat`)
-}
-
-/** CPU ms the renderers have used, all threads (the stream parser's worker threads too, ended ones included). */
-function rendererCpuMs(): number {
-  return rendererStatCpuMs(() => 'stat')
-}
-
 async function heapMb(cdp: CDPSession): Promise<HeapFigures> {
   const before = await cdp.send('Runtime.getHeapUsage')
   const rendererRss = rendererRssMb()
@@ -177,7 +120,6 @@ function firstChunkWrittenMs(resultDir: string, jobId: string): number | null {
   }
 }
 
-/** The server's own pace: the finished job's stream read by Node (no browser), NDJSON lines and seconds. */
 /** Scrolls the visible table from top to bottom in steps of most of a screen, then jumps back; longest task, ms. */
 async function longestTaskWhileScrolling(
   page: Page,
@@ -237,8 +179,13 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'data'), { recursive: true })
   const dir = mkdtempSync(join(ROOT, 'data', '.bench-browser-'))
   const load = loadavg()
+  // Read before the run: a commit made while a long run goes on is not the code it measured.
+  const code = codeVersion()
+  const machine = { ...machineInfo(), cpu_mhz_start: cpuMhz(), fresh_page_cpu_us: freshPageCpuUs() }
+  const database = databaseInfo(db)
   console.log(`bench:browser: MSD ${args.direction} trace of ${args.station} ${args.start}..${args.end}, domains ${args.domains}, db ${args.db}`)
-  console.log(`load average ${load.map((l) => l.toFixed(1)).join(' ')}`)
+  console.log(`database ${database.path}, ${database.file_mb} MB, ${Object.entries(database.table_rows).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ')}`)
+  console.log(`machine ${machine.cpu_model}, ${machine.cores} cores at ${machine.cpu_mhz_start.join('/')} MHz, a fresh page costs ${machine.fresh_page_cpu_us} CPU µs, Node ${machine.node}; load average ${load.map((l) => l.toFixed(1)).join(' ')}`)
   const dist = join(dir, 'dist')
   await buildClient(ROOT, dist, { minify: !args.profile })
   const server = await startTraceServer(
@@ -247,7 +194,20 @@ async function main(): Promise<void> {
   )
   const context = await launchChromium(join(dir, 'profile'))
   try {
+    const chromium = await chromiumInfo(context)
+    console.log(`Chromium ${chromium.version}, ${chromium.hardware_concurrency} cores seen, processes ${JSON.stringify(chromium.processes)}`)
+    console.log(`  graphics: ${Object.entries(chromium.graphics_features).map(([f, v]) => `${f}: ${v}`).join('; ') || 'unknown'}`)
+    console.log(`  CJK font: ${chromium.cjk_font} (${chromium.cjk_font_files} font files cover Chinese)`)
+    console.log(`  browser args: ${chromium.args.join(' ')}`)
     const page = context.pages()[0] ?? (await context.newPage())
+    // Parser workers started per phase: the pool's size as the page chose it, not as the code says it would.
+    let parserWorkers = 0
+    page.on('worker', (worker) => void (/stream-parser/.test(worker.url()) && parserWorkers++))
+    const takeParserWorkers = (): number => {
+      const n = parserWorkers
+      parserWorkers = 0
+      return n
+    }
     page.on('pageerror', (err) => console.error(`[page error] ${err.message}`))
     const cdp = await context.newCDPSession(page)
     await cdp.send('HeapProfiler.enable')
@@ -268,9 +228,12 @@ async function main(): Promise<void> {
     }
     await page.getByTestId('run-mode').selectOption('job')
     await installSampler(page)
+    takeParserWorkers()
+    const livePhase = startPhase(true)
     const submitted = await page.evaluate(() => performance.timeOrigin + performance.now())
     await page.getByTestId('run-trace').click()
     const live = await waitFinished(page)
+    const liveConditions = { ...livePhase.end(), parser_workers: takeParserWorkers() }
     const status = live.at(-1)?.status
     const jobId = new URL(page.url()).searchParams.get('job') ?? ''
     const firstChunk = firstChunkWrittenMs(join(dir, 'results'), jobId)
@@ -291,9 +254,11 @@ async function main(): Promise<void> {
     if (args.profile) await startCpuProfile(cdp)
     const replayCpuBefore = rendererMainThreadCpuMs()
     const replayAllCpuBefore = rendererCpuMs()
+    const replayPhase = startPhase(true)
     await page.reload()
     await installSampler(page)
     const replay = await waitFinished(page)
+    const replayConditions = { ...replayPhase.end(), parser_workers: takeParserWorkers() }
     // The reload's page load is in it too (small next to millions of rows).
     const replayCpuSeconds = (rendererMainThreadCpuMs() - replayCpuBefore) / 1000
     const replayAllCpuSeconds = (rendererCpuMs() - replayAllCpuBefore) / 1000
@@ -308,15 +273,20 @@ async function main(): Promise<void> {
     const recorded = await recordStream(server.url, jobId)
     const serverRead = { lines: countNewlines(recorded), seconds: (performance.now() - recordStarted) / 1000 }
     const serverRowsPerSecond = (replayLast?.rows ?? 0) / serverRead.seconds
+    const shape = streamShape(recorded)
 
     // The browser on its own: the same stream from memory, as if the server ran on another machine.
     const proxy = await startMemoryStreamProxy(server.url, jobId, recorded)
     let alone: Sample[]
+    let aloneConditions: PhaseConditions & { parser_workers: number; renderer_cpu_seconds: number }
     try {
       const at = new URL(page.url())
+      const alonePhase = startPhase(false)
+      const aloneCpuBefore = rendererCpuMs()
       await page.goto(`${proxy.url}${at.pathname}${at.search}`)
       await installSampler(page)
       alone = await waitFinished(page)
+      aloneConditions = { ...alonePhase.end(), parser_workers: takeParserWorkers(), renderer_cpu_seconds: (rendererCpuMs() - aloneCpuBefore) / 1000 }
     } finally {
       await proxy.close()
     }
@@ -340,6 +310,8 @@ async function main(): Promise<void> {
       replay_rows_per_renderer_cpu_second: (replayLast?.rows ?? 0) / replayAllCpuSeconds,
       stream_from_memory_rows: aloneLast?.rows ?? 0,
       stream_from_memory_rows_per_second: aloneRate,
+      stream_from_memory_renderer_cpu_seconds: aloneConditions.renderer_cpu_seconds,
+      stream_from_memory_rows_per_renderer_cpu_second: (aloneLast?.rows ?? 0) / aloneConditions.renderer_cpu_seconds,
       server_stream_lines_per_second: serverRead.lines / serverRead.seconds,
       server_stream_rows_per_second: serverRowsPerSecond,
       server_stream_seconds: serverRead.seconds,
@@ -352,6 +324,16 @@ async function main(): Promise<void> {
       scroll_main_thread_cpu_ms_per_step: scrollCpuPerStep,
       load_average_start: load,
       load_average_end: loadavg(),
+    }
+    const conditions = {
+      code,
+      at: new Date().toISOString(),
+      options: args,
+      machine: { ...machine, cpu_mhz_end: cpuMhz() },
+      chromium,
+      database,
+      stream: shape,
+      phases: { live: liveConditions, reload: replayConditions, from_memory: aloneConditions },
     }
     console.log(`run status                   ${status}, ${rows.toLocaleString('en-US')} rows`)
     console.log(`submit -> job's first chunk  ${ms(result.submit_to_first_chunk_ms)}   (chunk file written)`)
@@ -370,8 +352,18 @@ async function main(): Promise<void> {
     console.log(`longest task while scrolling ${scroll.longestMs.toFixed(0)} ms, ${scroll.longTasks} tasks over 50 ms in ${scroll.steps} steps   (target: none)`)
     console.log(`bottom of the table shows   row ${scroll.bottomRow.toLocaleString('en-US')} of ${scroll.tableRows.toLocaleString('en-US')}`)
     console.log(`main-thread CPU per scroll   ${scrollCpuPerStep.toFixed(1)} ms per step (renderer main thread, whatever the load)`)
+    console.log(`rows per renderer CPU s      ${Math.round(result.stream_from_memory_rows_per_renderer_cpu_second).toLocaleString('en-US')}   (from memory; ${aloneConditions.renderer_cpu_seconds.toFixed(1)} CPU s)`)
     console.log(`load average                 ${loadavg().map((l) => l.toFixed(1)).join(' ')} (at start ${load.map((l) => l.toFixed(1)).join(' ')})`)
-    console.log(JSON.stringify(result))
+    for (const [name, d] of Object.entries(shape.domains)) {
+      console.log(`stream ${name}: ${d.rows.toLocaleString('en-US')} rows in ${d.records_lines} lines, ${d.bytes_per_row} bytes a row; distinct strings ${JSON.stringify(d.distinct_strings)}`)
+    }
+    console.log(`phase live       ${formatPhase(liveConditions)}; ${liveConditions.parser_workers} parser workers`)
+    console.log(`phase reload     ${formatPhase(replayConditions)}; ${replayConditions.parser_workers} parser workers`)
+    console.log(`phase memory     ${formatPhase(aloneConditions)}; ${aloneConditions.parser_workers} parser workers`)
+    const out = resolve(ROOT, args.out ?? join('bench', 'results', `browser-${conditions.at.slice(0, 10)}-${conditions.code.commit?.slice(0, 7) ?? 'nogit'}-${basename(db, '.sqlite')}.json`))
+    mkdirSync(dirname(out), { recursive: true })
+    writeFileSync(out, JSON.stringify({ conditions, result }, null, 2) + '\n')
+    console.log(`results in ${relative(ROOT, out)}`)
   } finally {
     await context.close()
     await server.close()

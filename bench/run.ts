@@ -17,13 +17,13 @@
  * Databases are generated once into data/bench/ (the 500k one takes minutes and ~3 GB); `--prepare` only
  * generates and measures them.
  */
-import { execFileSync } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { JobRequest } from '../src/shared/schemas.ts'
 import { benchDemoOptions, ensureBenchDatabase, wholeSpanMsdParams, type BenchDatabase } from './lib/bench-databases.ts'
 import { readResults, reportLines, withVerdicts, writeResults, type BenchRun } from './lib/bench-results.ts'
+import { codeVersion } from './lib/code-version.ts'
 import { loadSnapshot, machineInfo, memoryAvailableMb, type LoadSnapshot } from './lib/machine-info.ts'
 import { runBaseline, runRawScan } from './lib/mode-child.ts'
 import { runJob } from './lib/mode-job.ts'
@@ -86,20 +86,6 @@ function args(): Args {
   const out = values.out ?? join(ROOT, 'bench', 'results', `${date}${values.quick ? '-quick' : ''}.json`)
   const prepareOnly = values.prepare ?? false
   return { quick: values.quick ?? false, sizes, repeat, modes, baselineHeapMb, out, prepareOnly, from: values.from, runtime }
-}
-
-/**
- * The code measured: BENCH_COMMIT when the bench runs from an exported snapshot (no .git), else HEAD, and
- * whether src/ or bench/ had uncommitted changes.
- */
-function codeVersion(): { commit: string | null; uncommitted_changes: boolean | null } {
-  if (process.env.BENCH_COMMIT) return { commit: process.env.BENCH_COMMIT, uncommitted_changes: false }
-  try {
-    const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    return { commit: git('rev-parse', 'HEAD'), uncommitted_changes: git('status', '--porcelain', '--', 'src', 'bench').length > 0 }
-  } catch {
-    return { commit: null, uncommitted_changes: null }
-  }
 }
 
 /** Reads the database once so the first mode does not pay for a cold page cache the others skip. */
