@@ -5,8 +5,9 @@ import type { ErrorCode } from './errors.ts'
 export interface MetaLine { type: 'meta'; job_id: string; profile: Profile; domains: Domain[] }
 export interface DomainStartLine { type: 'domain_start'; domain: Domain; columns: string[] }
 /**
- * `rows` (arrays in `columns` order) by default; `data` (objects) with `?shape=objects`. `batch` counts from 0
- * within its domain; `?from=<domain>:<batch>` resumes with the line after that batch.
+ * `data` (objects keyed by column, the compatible default) or `rows` (arrays in `columns` order, when the caller
+ * asks for `shape=compact`: see row-shape.ts). `batch` counts from 0 within its domain; `?from=<domain>:<batch>`
+ * resumes with the line after that batch.
  */
 export interface RecordsLine { type: 'records'; domain: Domain; batch: number; count: number; rows?: unknown[][]; data?: Record<string, unknown>[] }
 export interface DomainEndLine { type: 'domain_end'; domain: Domain; count: number }
@@ -27,5 +28,3 @@ export type StreamLine =
   | CompleteLine
   | ErrorLine
   | FullResultLine
-
-export type StreamLineType = StreamLine['type']

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { DOMAINS, INPUT_TYPES, PROFILE_INPUT_TYPES, PROFILES } from './domains.ts'
 import { rowShapeQuerySchema } from './row-shape.ts'
 import { splitTokens } from './tokens.ts'
+import { DEFAULT_DETECTION_STATION } from './workcenter-groups.ts'
 
 /** A CID: 16 lowercase hex characters. */
 export const containerIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'a CONTAINERID is 16 lowercase hex characters')
@@ -66,7 +67,7 @@ export const lookupParamsSchema = z.object({
 export const msdDateRangeParamsSchema = z
   .object({
     mode: z.literal('date_range'),
-    station: z.string().trim().min(1).default('測試'),
+    station: z.string().trim().min(1).default(DEFAULT_DETECTION_STATION),
     start_date: isoDate,
     end_date: isoDate,
     direction: directionSchema.default('backward'),
@@ -85,7 +86,7 @@ export const msdContainerParamsSchema = z.object({
   input_type: z.enum(['lot_id', 'wafer_lot', 'work_order']).default('lot_id'),
   values: valuesSchema,
   direction: directionSchema.default('backward'),
-  station: z.string().trim().min(1).default('測試'),
+  station: z.string().trim().min(1).default(DEFAULT_DETECTION_STATION),
   loss_reasons: lossReasonsSchema.optional(),
 })
 

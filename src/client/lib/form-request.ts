@@ -2,6 +2,7 @@
 import { defaultDomains, profileDirection, type Direction, type Domain, type InputType, type Profile } from '../../shared/domains.ts'
 import type { JobRequest } from '../../shared/schemas.ts'
 import { splitTokens, tokenStats } from '../../shared/tokens.ts'
+import { DEFAULT_DETECTION_STATION } from '../../shared/workcenter-groups.ts'
 
 export type FormMode = 'forward' | 'reverse' | 'msd'
 export type ForwardType = 'lot_id' | 'wafer_lot' | 'work_order'
@@ -67,7 +68,7 @@ export function initialFormState(today = new Date()): TraceFormState {
     texts: { forward: '', reverse: '', msd: '' },
     msdMode: 'date_range',
     msdInputType: 'lot_id',
-    station: '測試',
+    station: DEFAULT_DETECTION_STATION,
     startDate: isoDay(start),
     endDate: isoDay(today),
     direction: 'backward',
@@ -147,7 +148,7 @@ export function formFromRequest(request: JobRequest, base: TraceFormState): Trac
 export function describeRequest(request: JobRequest): string {
   const p = request.params
   if (request.profile === 'mid_section_defect' && p.mode === 'date_range') {
-    return `MSD ${String(p.direction ?? 'backward')} · ${String(p.station ?? '測試')} · ${String(p.start_date)} → ${String(p.end_date)}`
+    return `MSD ${String(p.direction ?? 'backward')} · ${String(p.station ?? DEFAULT_DETECTION_STATION)} · ${String(p.start_date)} → ${String(p.end_date)}`
   }
   const tokens = splitTokens(valuesText(p.values))
   const { unique } = tokenStats(tokens)

@@ -7,6 +7,7 @@ import type { JobRequest } from '../../shared/schemas.ts'
 import { splitTokens } from '../../shared/tokens.ts'
 import { DOMAIN_LABELS } from './domain-labels.ts'
 import { INPUT_LABELS } from './input-hints.ts'
+import { DEFAULT_DETECTION_STATION } from '../../shared/workcenter-groups.ts'
 
 /** Typed values named before the rest are counted. */
 const NAMED = 3
@@ -39,7 +40,7 @@ export function queryFacts(request: JobRequest): QueryFact[] {
   const msd = request.profile === 'mid_section_defect'
   const direction = p.direction === 'forward' ? 'forward' : 'backward'
   facts.push({ label: 'Profile', value: msd ? `${PROFILE_LABELS[request.profile]}, ${direction}` : PROFILE_LABELS[request.profile] })
-  if (msd) facts.push({ label: 'Station', value: String(p.station ?? '測試') })
+  if (msd) facts.push({ label: 'Station', value: String(p.station ?? DEFAULT_DETECTION_STATION) })
   if (msd && p.mode !== 'container') {
     facts.push({ label: 'Dates', value: `${String(p.start_date)} → ${String(p.end_date)}` })
   } else {

@@ -5,14 +5,14 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { StationDataSpan } from '../../shared/responses.ts'
-import { findWorkcenterGroup } from '../../shared/workcenter-groups.ts'
+import { DEFAULT_DETECTION_STATION, findWorkcenterGroup } from '../../shared/workcenter-groups.ts'
 import type { AppDeps } from '../app.ts'
 import { ApiError } from '../http/api-error.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import { stationDataSpan } from '../pipeline/station-data-span.ts'
 import { stageError } from '../pipeline/stage-errors.ts'
 
-const querySchema = z.object({ station: z.string().trim().min(1).default('測試') })
+const querySchema = z.object({ station: z.string().trim().min(1).default(DEFAULT_DETECTION_STATION) })
 
 /** The data-span router, mounted at /api/trace/data-span. */
 export function dataSpanRoutes(deps: AppDeps): Hono {
