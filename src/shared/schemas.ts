@@ -157,8 +157,5 @@ export const resultQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(50_000).default(1000),
 })
 
-/** GET /api/trace/job/:id/export.csv query. */
-export const exportQuerySchema = z.object({ domain: z.enum(DOMAINS) })
-
 /** Job ids: `trace-evt-` and 32 hex characters. */
 export const jobIdSchema = z.string().regex(/^trace-evt-[0-9a-f]{32}$/)

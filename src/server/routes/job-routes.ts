@@ -1,11 +1,12 @@
 /**
  * The job resource, mounted at /api/trace/job: status, cancel, the NDJSON stream, result pages and the CSV
- * export of one job. Submission is POST /api/trace/jobs (job-submit.ts).
+ * and XLSX exports of one job. Submission is POST /api/trace/jobs (job-submit.ts).
  */
 import { Hono } from 'hono'
 import type { JobService } from '../jobs/job-service.ts'
 import { jobNotFound } from './job-errors.ts'
 import { exportJobCsv } from './job-export.ts'
+import { exportJobXlsx } from './job-export-xlsx.ts'
 import { jobResultPage } from './job-result.ts'
 import { streamJob } from './job-stream.ts'
 
@@ -28,4 +29,5 @@ export function jobRoutes(deps: { readonly jobs: JobService }): Hono {
     .get('/:id/stream', (c) => streamJob(c, jobs))
     .get('/:id/result', (c) => jobResultPage(c, jobs))
     .get('/:id/export.csv', (c) => exportJobCsv(c, jobs))
+    .get('/:id/export.xlsx', (c) => exportJobXlsx(c, jobs))
 }
