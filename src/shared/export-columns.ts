@@ -79,6 +79,24 @@ export function sheetValue(value: unknown, kind: ColumnKind): SheetValue {
   return value
 }
 
+/** A cell value for an XLSX writer: rich text when plain text would not survive the file (see xlsxValue). */
+export type XlsxValue = SheetValue | { richText: { text: string }[] }
+
+const FRAGILE_TEXT = /^\s|\s$|[\x00-\x08\x0A-\x1F\x7F]|_x[0-9A-Fa-f]{4}_/
+
+/**
+ * Text as an XLSX cell keeps it: a plain string cell (`<v>`) loses leading and trailing whitespace and line
+ * breaks (LibreOffice), and XML drops control characters, so such text goes out as inline rich text (`xml:space="preserve"`) with control
+ * characters (CR included) in OOXML's `_xHHHH_` escape, and a literal `_xHHHH_` escaped in turn.
+ */
+export function xlsxValue(value: SheetValue): XlsxValue {
+  if (typeof value !== 'string' || !FRAGILE_TEXT.test(value)) return value
+  const text = value
+    .replace(/_x([0-9A-Fa-f]{4})_/g, '_x005F_x$1_')
+    .replace(/[\x00-\x08\x0B-\x1F\x7F]/g, (ch) => `_x${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`)
+  return { richText: [{ text }] }
+}
+
 /** Number format of date-time cells: visible, sortable, the same on every locale. */
 export const DATETIME_FORMAT = 'yyyy-mm-dd hh:mm:ss'
 

@@ -6,7 +6,7 @@
  */
 import type ExcelJS from 'exceljs'
 import type { AboutLine } from '../../shared/export-about.ts'
-import { columnKind, columnWidth, DATETIME_FORMAT, SHEET_MAX_ROWS, sheetName, sheetValue } from '../../shared/export-columns.ts'
+import { columnKind, columnWidth, DATETIME_FORMAT, SHEET_MAX_ROWS, sheetName, sheetValue, xlsxValue, type XlsxValue } from '../../shared/export-columns.ts'
 import type { RowTable } from './row-store.ts'
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -53,11 +53,11 @@ export async function viewToXlsx(
     rowsInSheet = 1
     return s
   }
-  const cells = new Array<ReturnType<typeof sheetValue>>(kinds.length)
+  const cells = new Array<XlsxValue>(kinds.length)
   for (let i = 0; i < count; i++) {
     if (!sheet || rowsInSheet === maxRowsPerSheet) sheet = open(i)
     const row = rowAt(i)
-    for (let c = 0; c < kinds.length; c++) cells[c] = sheetValue(table.raw(row, c), kinds[c])
+    for (let c = 0; c < kinds.length; c++) cells[c] = xlsxValue(sheetValue(table.raw(row, c), kinds[c]))
     sheet.addRow(cells)
     rowsInSheet += 1
   }

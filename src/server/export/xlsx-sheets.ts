@@ -6,7 +6,7 @@
  * exporter waits there for the client).
  */
 import type ExcelJS from 'exceljs'
-import { columnKind, columnWidth, DATETIME_FORMAT, SHEET_MAX_ROWS, sheetName, sheetValue } from '../../shared/export-columns.ts'
+import { columnKind, columnWidth, DATETIME_FORMAT, SHEET_MAX_ROWS, sheetName, sheetValue, xlsxValue, type XlsxValue } from '../../shared/export-columns.ts'
 
 type Sheet = ExcelJS.Worksheet & { commit(): void }
 
@@ -45,14 +45,14 @@ export async function writeDomainSheets(options: DomainSheetsOptions): Promise<n
     rowsInSheet = 1
     return s
   }
-  const cells = new Array<ReturnType<typeof sheetValue>>(columns.length)
+  const cells = new Array<XlsxValue>(columns.length)
   for await (const chunk of options.chunks) {
     for (const row of chunk) {
       if (!sheet || rowsInSheet === maxRows) {
         sheet?.commit()
         sheet = open(chunk)
       }
-      for (let i = 0; i < cells.length; i++) cells[i] = sheetValue(row[i], kinds[i])
+      for (let i = 0; i < cells.length; i++) cells[i] = xlsxValue(sheetValue(row[i], kinds[i]))
       sheet.addRow(cells).commit()
       rowsInSheet += 1
       total += 1

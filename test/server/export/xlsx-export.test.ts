@@ -50,6 +50,15 @@ describe('streamed XLSX export', () => {
     expect(s.getCell('F2').value).toBe('=SUM(A1:A9)')
   })
 
+  it('keeps whitespace at the ends, control characters and literal escapes of text', async () => {
+    const texts = ['\tTab', ' lead and trail ', 'a\rb', 'bell\u0007', 'literal _x0041_', 'line1\nline2']
+    const rows = texts.map((t) => ['c', 'n', 'e', null, 1, t])
+    const wb = await readBack(await toBuffer([{ name: 'history', columns: HISTORY, chunks: chunks(rows, 10) }]))
+    const s = wb.getWorksheet('history') as ExcelJS.Worksheet
+    const text = (v: ExcelJS.CellValue): unknown => (v && typeof v === 'object' && 'richText' in v ? v.richText.map((r) => r.text).join('') : v)
+    expect(texts.map((_, i) => text(s.getCell(`F${i + 2}`).value))).toEqual(texts)
+  })
+
   it('freezes and filters the header row and sizes columns', async () => {
     const wb = await readBack(await toBuffer([{ name: 'history', columns: HISTORY, chunks: chunks([['a', 'b', 'c', null, 1, 'x'.repeat(500)]], 10) }]))
     const s = wb.getWorksheet('history') as ExcelJS.Worksheet
