@@ -38,6 +38,8 @@ export async function exportJobXlsx(c: Context, jobs: JobService): Promise<Respo
         s.write(chunk).then(() => done(), done)
       },
     })
+    // A failed write (the connection broke) stops the export at its next chunk instead of crashing the process.
+    output.on('error', (err) => abort.abort(err))
     try {
       await writeXlsxExport({
         output,
