@@ -51,15 +51,36 @@ function cid(n: number): string {
 }
 
 function timestamp(n: number, k: number): string {
-  return new Date(Date.UTC(2026, 0, 1) + (n % 150) * 86_400_000 + k * 3_600_000 + (n % 3600) * 1000).toISOString().slice(0, 19)
+  return new Date(Date.UTC(2026, 0, 1) + (n % 150) * 86_400_000 + k * 3_600_000 + (n % 3600) * 1000)
+    .toISOString()
+    .slice(0, 19)
 }
 
 function row(domain: 'upstream_history' | 'materials', n: number, k: number): unknown[] {
   const wc = WORKCENTERS[k % WORKCENTERS.length]
   if (domain === 'upstream_history') {
-    return [cid(n), wc, wc, `EQ${String((n + k) % 300).padStart(5, '0')}`, `Machine ${(n + k) % 300}`, `SPEC-${k}`, timestamp(n, k), 1000 - k]
+    return [
+      cid(n),
+      wc,
+      wc,
+      `EQ${String((n + k) % 300).padStart(5, '0')}`,
+      `Machine ${(n + k) % 300}`,
+      `SPEC-${k}`,
+      timestamp(n, k),
+      1000 - k,
+    ]
   }
-  return [cid(n), `GA2601${String(n).padStart(5, '0')}-A00-001`, `PART-${k % 40}`, `ML${String((n * 7 + k) % 99999).padStart(8, '0')}`, 5 + (k % 3), wc, `SPEC-${k}`, `Machine ${(n + k) % 300}`, timestamp(n, k)]
+  return [
+    cid(n),
+    `GA2601${String(n).padStart(5, '0')}-A00-001`,
+    `PART-${k % 40}`,
+    `ML${String((n * 7 + k) % 99999).padStart(8, '0')}`,
+    5 + (k % 3),
+    wc,
+    `SPEC-${k}`,
+    `Machine ${(n + k) % 300}`,
+    timestamp(n, k),
+  ]
 }
 
 /** Plants a finished job with `upstream_history` and `materials` in the embedded stores under `dir`. */
@@ -69,7 +90,16 @@ async function plantJob(dir: string): Promise<{ jobId: string; rows: number }> {
   const domains: Domain[] = ['upstream_history', 'materials']
   const meta: Record<string, DomainResultMeta> = {}
   let rows = 0
-  const started: ResultMeta = { job_id: jobId, attempt: 1, chunk_size: CHUNK, order: domains, domains: {}, aggregation: false, failed_domains: [], complete: false }
+  const started: ResultMeta = {
+    job_id: jobId,
+    attempt: 1,
+    chunk_size: CHUNK,
+    order: domains,
+    domains: {},
+    aggregation: false,
+    failed_domains: [],
+    complete: false,
+  }
   await results.writeMeta(started)
   for (const domain of ['upstream_history', 'materials'] as const) {
     const writer = createChunkWriter({ results, jobId, domain, chunkSize: CHUNK })
@@ -89,7 +119,13 @@ async function plantJob(dir: string): Promise<{ jobId: string; rows: number }> {
   }
   const resultMeta: ResultMeta = { ...started, domains: meta, complete: true }
   await results.writeMeta(resultMeta)
-  const params = { mode: 'date_range', station: '測試', start_date: '2026-01-01', end_date: '2026-05-31', direction: 'backward' }
+  const params = {
+    mode: 'date_range',
+    station: '測試',
+    start_date: '2026-01-01',
+    end_date: '2026-05-31',
+    direction: 'backward',
+  }
   const spec: JobSpec = { profile: 'mid_section_defect', domains, input: { kind: 'trace', params }, cid_count: CIDS }
   const store = createFileJobStore(join(dir, 'jobs'))
   const record = newJobRecord(jobId, spec)
@@ -133,7 +169,11 @@ async function measure(url: string, pid: number, what: string, rows: number): Pr
 async function tinyDemoDb(dir: string): Promise<string> {
   const path = join(dir, 'demo.sqlite')
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/demo/generate-cli.ts', '--lots', '5', '--out', path], { stdio: ['ignore', 'ignore', 'inherit'] })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/server/demo/generate-cli.ts', '--lots', '5', '--out', path],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    )
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`demo generation exited ${code}`))))
   })
   return path
@@ -158,12 +198,34 @@ async function main(): Promise<void> {
       const history = CIDS * PER_CID.upstream_history
       const runs = [await measure(`${base}/export.xlsx`, server.pid, 'xlsx workbook (both domains)', rows)]
       if (!args['workbook-only']) {
-        runs.push(await measure(`${base}/export.xlsx?domain=upstream_history`, server.pid, 'xlsx upstream_history', history))
-        runs.push(await measure(`${base}/export.csv?domain=upstream_history&flavour=spreadsheet`, server.pid, 'csv upstream_history (spreadsheet)', history))
-        runs.push(await measure(`${base}/export.csv?domain=upstream_history`, server.pid, 'csv upstream_history (scripts)', history))
+        runs.push(
+          await measure(`${base}/export.xlsx?domain=upstream_history`, server.pid, 'xlsx upstream_history', history),
+        )
+        runs.push(
+          await measure(
+            `${base}/export.csv?domain=upstream_history&flavour=spreadsheet`,
+            server.pid,
+            'csv upstream_history (spreadsheet)',
+            history,
+          ),
+        )
+        runs.push(
+          await measure(
+            `${base}/export.csv?domain=upstream_history`,
+            server.pid,
+            'csv upstream_history (scripts)',
+            history,
+          ),
+        )
       }
       console.table(runs)
-      console.log(JSON.stringify({ cids: CIDS, rows, machine: machineInfo(), load_before: load, load_after: loadSnapshot(), runs }, null, 2))
+      console.log(
+        JSON.stringify(
+          { cids: CIDS, rows, machine: machineInfo(), load_before: load, load_after: loadSnapshot(), runs },
+          null,
+          2,
+        ),
+      )
     } finally {
       await server.stop()
     }

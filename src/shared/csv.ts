@@ -68,7 +68,9 @@ export function csvRow(values: readonly unknown[]): string {
 export function spreadsheetCsvCell(value: unknown, kind: ColumnKind): string {
   if (typeof value !== 'string') {
     // A number in an id column (a driver's integer JOBID) is still an id.
-    return kind === 'id' && typeof value === 'number' && Number.isFinite(value) ? asTextFormula(String(value)) : csvCell(value)
+    return kind === 'id' && typeof value === 'number' && Number.isFinite(value)
+      ? asTextFormula(String(value))
+      : csvCell(value)
   }
   if (kind === 'datetime' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return csvCell(value.replace('T', ' '))
   if (needsFormulaGuard(value)) return csvCell(value)

@@ -26,8 +26,13 @@ export function queryLines(params: unknown): AboutLine[] {
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) {
-    const shown = value.slice(0, MAX_LISTED).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')
-    return value.length > MAX_LISTED ? `${shown}, … and ${value.length - MAX_LISTED} more (${value.length} in all)` : shown
+    const shown = value
+      .slice(0, MAX_LISTED)
+      .map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))
+      .join(', ')
+    return value.length > MAX_LISTED
+      ? `${shown}, … and ${value.length - MAX_LISTED} more (${value.length} in all)`
+      : shown
   }
   return typeof value === 'string' ? value : JSON.stringify(value)
 }

@@ -56,7 +56,9 @@ export function wallClockDate(value: string): Date | undefined {
   const m = ISO_DATETIME.exec(value)
   if (!m) return undefined
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = m
-  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0'))))
+  const date = new Date(
+    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0'))),
+  )
   // Date.UTC rolls 2024-02-30 over into March: such a value is not a date, keep its text.
   return date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(mo) - 1 ? date : undefined
 }
@@ -86,8 +88,9 @@ const FRAGILE_TEXT = /^\s|\s$|[\x00-\x08\x0A-\x1F\x7F]|_x[0-9A-Fa-f]{4}_/
 
 /**
  * Text as an XLSX cell keeps it: a plain string cell (`<v>`) loses leading and trailing whitespace and line
- * breaks (LibreOffice), and XML drops control characters, so such text goes out as inline rich text (`xml:space="preserve"`) with control
- * characters (CR included) in OOXML's `_xHHHH_` escape, and a literal `_xHHHH_` escaped in turn.
+ * breaks (LibreOffice), and XML drops control characters, so such text goes out as inline rich text
+ * (`xml:space="preserve"`) with control characters (CR included) in OOXML's `_xHHHH_` escape, and a literal
+ * `_xHHHH_` escaped in turn.
  */
 export function xlsxValue(value: SheetValue): XlsxValue {
   if (typeof value !== 'string' || !FRAGILE_TEXT.test(value)) return value
@@ -119,7 +122,8 @@ export function columnWidth(name: string, kind: ColumnKind, sample: readonly unk
 
 function textWidth(text: string): number {
   let n = 0
-  for (const ch of text.length > MAX_WIDTH ? text.slice(0, MAX_WIDTH) : text) n += (ch.codePointAt(0) ?? 0) > 0x2e80 ? 2 : 1
+  for (const ch of text.length > MAX_WIDTH ? text.slice(0, MAX_WIDTH) : text)
+    n += (ch.codePointAt(0) ?? 0) > 0x2e80 ? 2 : 1
   return n
 }
 

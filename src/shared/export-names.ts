@@ -24,10 +24,14 @@ const MAX_SUBJECT = 40
  */
 export function traceSubject(params: unknown, containerIds: readonly string[] = []): string {
   const p = typeof params === 'object' && params !== null ? (params as Record<string, unknown>) : {}
-  const values = Array.isArray(p.values) ? p.values.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : []
+  const values = Array.isArray(p.values)
+    ? p.values.filter((v): v is string => typeof v === 'string' && v.trim() !== '')
+    : []
   if (values.length > 0) return values.length > 1 ? `${values[0].trim()}+${values.length - 1}` : values[0].trim()
   if (typeof p.station === 'string' && p.station) return p.station
-  const ids = Array.isArray(p.container_ids) ? p.container_ids.filter((v): v is string => typeof v === 'string') : containerIds
+  const ids = Array.isArray(p.container_ids)
+    ? p.container_ids.filter((v): v is string => typeof v === 'string')
+    : containerIds
   if (ids.length > 0) return ids.length > 1 ? `${ids[0]}+${ids.length - 1}` : ids[0]
   return 'trace'
 }

@@ -17,12 +17,34 @@ import { DOMAIN_COLUMNS } from '../../src/shared/domains.ts'
 import { columnKind } from '../../src/shared/export-columns.ts'
 import type { JobResultPage } from '../../src/shared/responses.ts'
 import { openInLibreOffice, requireLibreOffice, sheetRows, type ExportFile } from '../helpers/libreoffice.ts'
-import { startJobHarness, submitTrace, waitForStatus, wholeTraceBody, type JobHarness } from '../server/jobs/job-harness.ts'
+import {
+  startJobHarness,
+  submitTrace,
+  waitForStatus,
+  wholeTraceBody,
+  type JobHarness,
+} from '../server/jobs/job-harness.ts'
 
 const COLUMNS = DOMAIN_COLUMNS.history
-const IDS = ['4881000381000009', '4881000381e00009', '48810380001cba48', '0000000000000001', '1234567890123456', '00000000000000e1', '1e10000000000000']
+const IDS = [
+  '4881000381000009',
+  '4881000381e00009',
+  '48810380001cba48',
+  '0000000000000001',
+  '1234567890123456',
+  '00000000000000e1',
+  '1e10000000000000',
+]
 const EQUIPMENT = ['00123', '1E5', '12345678901234567890', 'EQ-01', '1-2', '3/4', 'TRUE']
-const TIMES = ['2026-01-02T03:04:05', '2026-12-31T23:59:59', null, '2026-02-28T00:00:00', '2026-03-01T12:30:00', '2026-06-15T08:00:01', '2026-01-01T00:00:00']
+const TIMES = [
+  '2026-01-02T03:04:05',
+  '2026-12-31T23:59:59',
+  null,
+  '2026-02-28T00:00:00',
+  '2026-03-01T12:30:00',
+  '2026-06-15T08:00:01',
+  '2026-01-01T00:00:00',
+]
 
 /** Crafted history rows: every id shape that a spreadsheet alters, formula-looking names, odd quantities. */
 function craftedRows(): unknown[][] {
@@ -32,7 +54,15 @@ function craftedRows(): unknown[][] {
       CONTAINERNAME: `GA26010001-A00-00${i}`,
       WORKCENTERNAME: i % 2 ? '測試' : '焊接_DB',
       EQUIPMENTID: EQUIPMENT[i],
-      EQUIPMENTNAME: ['Machine 0', ' lead and trail ', '=HYPERLINK("http://x")', 'Machine 3', 'line1\nline2', 'Machine 5', 'Machine 6'][i],
+      EQUIPMENTNAME: [
+        'Machine 0',
+        ' lead and trail ',
+        '=HYPERLINK("http://x")',
+        'Machine 3',
+        'line1\nline2',
+        'Machine 5',
+        'Machine 6',
+      ][i],
       SPECNAME: i === 3 ? '+SPEC' : `SPEC-${i}`,
       TRACKINTIMESTAMP: TIMES[i],
       TRACKOUTTIMESTAMP: TIMES[(i + 1) % TIMES.length],
@@ -49,7 +79,13 @@ function craftedRows(): unknown[][] {
 }
 
 /** Checks each cell of `got` against the row values sent, per column kind. */
-function expectSameCells(file: string, got: unknown[][], sent: readonly unknown[][], columns: readonly string[], csv: boolean): void {
+function expectSameCells(
+  file: string,
+  got: unknown[][],
+  sent: readonly unknown[][],
+  columns: readonly string[],
+  csv: boolean,
+): void {
   expect(got[0], `${file} header`).toEqual([...columns])
   expect(got.length - 1, `${file} rows`).toBe(sent.length)
   sent.forEach((row, r) => {
@@ -80,7 +116,9 @@ function expectSameCells(file: string, got: unknown[][], sent: readonly unknown[
 /** No cell came out a formula: formula-looking text stayed text. */
 function expectNoFormulas(file: string, wb: ExcelJS.Workbook): void {
   for (const sheet of wb.worksheets) {
-    sheet.eachRow((row) => row.eachCell((cell) => expect(cell.formula, `${file} ${sheet.name}!${cell.address}`).toBeFalsy()))
+    sheet.eachRow((row) =>
+      row.eachCell((cell) => expect(cell.formula, `${file} ${sheet.name}!${cell.address}`).toBeFalsy()),
+    )
   }
 }
 
@@ -92,7 +130,11 @@ async function serverXlsx(rows: unknown[][]): Promise<Uint8Array> {
     yield rows.slice(0, 3)
     yield rows.slice(3)
   }
-  await writeXlsxExport({ output, about: [{ label: 'profile', value: 'query_tool' }], domains: [{ name: 'history', columns: COLUMNS, chunks: chunks() }] })
+  await writeXlsxExport({
+    output,
+    about: [{ label: 'profile', value: 'query_tool' }],
+    domains: [{ name: 'history', columns: COLUMNS, chunks: chunks() }],
+  })
   return Buffer.concat(parts)
 }
 
@@ -112,16 +154,26 @@ describe.skipIf(await requireLibreOffice())('exports opened in LibreOffice Calc'
     const jobId = (await submitTrace(h.app, wholeTraceBody(['history', 'rejects']))).job_id
     await waitForStatus(h.app, jobId, (s) => s.status === 'finished')
     const page = async (domain: string): Promise<unknown[][]> =>
-      ((await (await h.app.request(`/api/trace/job/${jobId}/result?domain=${domain}&limit=10000`)).json()) as JobResultPage).data
+      (
+        (await (
+          await h.app.request(`/api/trace/job/${jobId}/result?domain=${domain}&limit=10000`)
+        ).json()) as JobResultPage
+      ).data
     jobRows = { history: await page('history'), rejects: await page('rejects') }
-    const get = async (path: string): Promise<Uint8Array> => new Uint8Array(await (await h.app.request(`/api/trace/job/${jobId}/${path}`)).arrayBuffer())
+    const get = async (path: string): Promise<Uint8Array> =>
+      new Uint8Array(await (await h.app.request(`/api/trace/job/${jobId}/${path}`)).arrayBuffer())
 
     const table = new RowTable('history', COLUMNS)
     table.appendRows(rows)
     const files: ExportFile[] = [
       { name: 'server-crafted.xlsx', bytes: await serverXlsx(rows) },
       { name: 'server-crafted-spreadsheet.csv', bytes: spreadsheetCsv(COLUMNS, rows) },
-      { name: 'browser-view.xlsx', bytes: new Uint8Array(await (await viewToXlsx(table, null, [{ label: 'profile', value: 'query_tool' }])).arrayBuffer()) },
+      {
+        name: 'browser-view.xlsx',
+        bytes: new Uint8Array(
+          await (await viewToXlsx(table, null, [{ label: 'profile', value: 'query_tool' }])).arrayBuffer(),
+        ),
+      },
       { name: 'browser-view-scripts.csv', bytes: new Uint8Array(await viewToCsv(table, null).arrayBuffer()) },
       { name: 'job-all.xlsx', bytes: await get('export.xlsx') },
       { name: 'job-history.xlsx', bytes: await get('export.xlsx?domain=history') },
@@ -145,22 +197,58 @@ describe.skipIf(await requireLibreOffice())('exports opened in LibreOffice Calc'
   })
 
   it('keeps every id of the spreadsheet CSV byte-identical, quantities numeric and timestamps dates', () => {
-    expectSameCells('server-crafted-spreadsheet.csv', sheetRows(sheet('server-crafted-spreadsheet.csv')), rows, COLUMNS, true)
+    expectSameCells(
+      'server-crafted-spreadsheet.csv',
+      sheetRows(sheet('server-crafted-spreadsheet.csv')),
+      rows,
+      COLUMNS,
+      true,
+    )
   })
 
-  it('keeps every id of the browser XLSX of the shown view byte-identical, quantities numeric and timestamps dates', () => {
+  it('keeps every id of the browser XLSX of the shown view byte-identical, quantities numeric, timestamps dates', () => {
     expectSameCells('browser-view.xlsx', sheetRows(sheet('browser-view.xlsx', 'history')), rows, COLUMNS, false)
     expectNoFormulas('browser-view.xlsx', opened.get('browser-view.xlsx') as ExcelJS.Workbook)
   })
 
-  it('keeps a real job\'s ids, quantities and timestamps in its XLSX exports and spreadsheet CSVs', () => {
+  it("keeps a real job's ids, quantities and timestamps in its XLSX exports and spreadsheet CSVs", () => {
     expect(opened.get('job-all.xlsx')?.worksheets.map((s) => s.name)).toEqual(['about', 'history', 'rejects'])
-    expectSameCells('job-all.xlsx history', sheetRows(sheet('job-all.xlsx', 'history')), jobRows.history, COLUMNS, false)
-    expectSameCells('job-all.xlsx rejects', sheetRows(sheet('job-all.xlsx', 'rejects')), jobRows.rejects, DOMAIN_COLUMNS.rejects, false)
+    expectSameCells(
+      'job-all.xlsx history',
+      sheetRows(sheet('job-all.xlsx', 'history')),
+      jobRows.history,
+      COLUMNS,
+      false,
+    )
+    expectSameCells(
+      'job-all.xlsx rejects',
+      sheetRows(sheet('job-all.xlsx', 'rejects')),
+      jobRows.rejects,
+      DOMAIN_COLUMNS.rejects,
+      false,
+    )
     expectNoFormulas('job-all.xlsx', opened.get('job-all.xlsx') as ExcelJS.Workbook)
-    expectSameCells('job-history.xlsx', sheetRows(sheet('job-history.xlsx', 'history')), jobRows.history, COLUMNS, false)
-    expectSameCells('job-history-spreadsheet.csv', sheetRows(sheet('job-history-spreadsheet.csv')), jobRows.history, COLUMNS, true)
-    expectSameCells('job-rejects-spreadsheet.csv', sheetRows(sheet('job-rejects-spreadsheet.csv')), jobRows.rejects, DOMAIN_COLUMNS.rejects, true)
+    expectSameCells(
+      'job-history.xlsx',
+      sheetRows(sheet('job-history.xlsx', 'history')),
+      jobRows.history,
+      COLUMNS,
+      false,
+    )
+    expectSameCells(
+      'job-history-spreadsheet.csv',
+      sheetRows(sheet('job-history-spreadsheet.csv')),
+      jobRows.history,
+      COLUMNS,
+      true,
+    )
+    expectSameCells(
+      'job-rejects-spreadsheet.csv',
+      sheetRows(sheet('job-rejects-spreadsheet.csv')),
+      jobRows.rejects,
+      DOMAIN_COLUMNS.rejects,
+      true,
+    )
   })
 
   it('shows why the CSV for scripts is not for spreadsheets: a spreadsheet alters its all-digit ids', () => {

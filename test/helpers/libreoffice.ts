@@ -47,7 +47,8 @@ export async function openInLibreOffice(files: readonly ExportFile[]): Promise<M
     const back = join(dir, 'back')
     for (const d of [input, ods, back]) mkdirSync(d)
     for (const f of files) writeFileSync(join(input, f.name), f.bytes)
-    const soffice = (args: string[]): Promise<unknown> => run('soffice', [profile, '--headless', '--norestore', ...args], { timeout: 180_000 })
+    const soffice = (args: string[]): Promise<unknown> =>
+      run('soffice', [profile, '--headless', '--norestore', ...args], { timeout: 180_000 })
     const csv = files.filter((f) => f.name.endsWith('.csv')).map((f) => join(input, f.name))
     const xlsx = files.filter((f) => !f.name.endsWith('.csv')).map((f) => join(input, f.name))
     if (csv.length > 0) await soffice([`--infilter=${CSV_IMPORT}`, '--convert-to', 'ods', '--outdir', ods, ...csv])

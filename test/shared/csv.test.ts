@@ -64,7 +64,8 @@ describe('formula guard (OWASP CSV injection, issue 11 item 9)', () => {
   })
 
   it('leaves text alone whose first visible character is harmless', () => {
-    for (const text of [' GA-1', '\u00A0lot', 'a=b', '"quoted"', '測試 OK', 'x-1']) expect(needsFormulaGuard(text)).toBe(false)
+    for (const text of [' GA-1', '\u00A0lot', 'a=b', '"quoted"', '測試 OK', 'x-1'])
+      expect(needsFormulaGuard(text)).toBe(false)
   })
 })
 

@@ -3,7 +3,11 @@ import { columnKind, columnWidth, sheetValue, wallClockDate, xlsxValue } from '.
 
 describe('export column kinds', () => {
   it('reads ids and names as text, quantities as numbers and timestamps as date-times', () => {
-    expect(['CONTAINERID', 'EQUIPMENTID', 'JOBID', 'NCRID', 'CONTAINERNAME', 'MATERIALLOTNAME', 'CONTAINERIDS'].map(columnKind)).toEqual(Array(7).fill('id'))
+    expect(
+      ['CONTAINERID', 'EQUIPMENTID', 'JOBID', 'NCRID', 'CONTAINERNAME', 'MATERIALLOTNAME', 'CONTAINERIDS'].map(
+        columnKind,
+      ),
+    ).toEqual(Array(7).fill('id'))
     expect(['TRACKINQTY', 'REJECT_TOTAL_QTY', 'HOLD_HOURS'].map(columnKind)).toEqual(Array(3).fill('number'))
     expect(['TRACKINTIMESTAMP', 'TXNDATE', 'TXN_DAY'].map(columnKind)).toEqual(Array(3).fill('datetime'))
     expect(columnKind('REJECTCOMMENT')).toBe('text')

@@ -4,9 +4,9 @@ import { asciiFileName, exportFileName, traceSubject } from '../../src/shared/ex
 describe('export file names', () => {
   it('say the profile, the first input and the day the data was read, then the domain', () => {
     const subject = traceSubject({ input_type: 'wafer_lot', values: ['W2601-0001'] })
-    expect(exportFileName({ profile: 'query_tool', subject, readAt: '2026-01-15T08:00:00Z', part: 'history', ext: 'xlsx' })).toBe(
-      'query_tool-W2601-0001-2026-01-15-history.xlsx',
-    )
+    expect(
+      exportFileName({ profile: 'query_tool', subject, readAt: '2026-01-15T08:00:00Z', part: 'history', ext: 'xlsx' }),
+    ).toBe('query_tool-W2601-0001-2026-01-15-history.xlsx')
   })
 
   it('count the other inputs, name the MSD station, or the first container id', () => {
@@ -17,8 +17,16 @@ describe('export file names', () => {
   })
 
   it('replace what a file system refuses, and keep an ASCII form for old clients', () => {
-    const name = exportFileName({ profile: 'mid_section_defect', subject: 'a/b:c*"d" e', readAt: new Date('2026-03-05T00:00:00Z'), part: 'all', ext: 'csv' })
+    const name = exportFileName({
+      profile: 'mid_section_defect',
+      subject: 'a/b:c*"d" e',
+      readAt: new Date('2026-03-05T00:00:00Z'),
+      part: 'all',
+      ext: 'csv',
+    })
     expect(name).toBe('mid_section_defect-a_b_c__d__e-2026-03-05-all.csv')
-    expect(asciiFileName('mid_section_defect-測試-2026-03-05-all.xlsx')).toBe('mid_section_defect-__-2026-03-05-all.xlsx')
+    expect(asciiFileName('mid_section_defect-測試-2026-03-05-all.xlsx')).toBe(
+      'mid_section_defect-__-2026-03-05-all.xlsx',
+    )
   })
 })

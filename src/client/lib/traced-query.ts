@@ -14,10 +14,24 @@ export interface TracedQuery {
 }
 
 /** Describes a run: its request when known (a run of this page), else only its profile (a job from a link). */
-export function tracedQuery(request: JobRequest | null, profile: string | null, readAt: string | null, now = new Date()): TracedQuery {
+export function tracedQuery(
+  request: JobRequest | null,
+  profile: string | null,
+  readAt: string | null,
+  now = new Date(),
+): TracedQuery {
   const when = readAt ?? now.toISOString()
   const lines: AboutLine[] = [{ label: 'profile', value: request?.profile ?? profile ?? 'unknown' }]
-  if (request) lines.push(...queryLines(request.params), { label: 'domains', value: (request.domains ?? []).join(', ') || 'profile defaults' })
+  if (request)
+    lines.push(...queryLines(request.params), {
+      label: 'domains',
+      value: (request.domains ?? []).join(', ') || 'profile defaults',
+    })
   lines.push({ label: 'data read until', value: `${when.slice(0, 19).replace('T', ' ')} UTC` })
-  return { profile: request?.profile ?? profile ?? 'trace', subject: request ? traceSubject(request.params) : 'trace', readAt: when, lines }
+  return {
+    profile: request?.profile ?? profile ?? 'trace',
+    subject: request ? traceSubject(request.params) : 'trace',
+    readAt: when,
+    lines,
+  }
 }

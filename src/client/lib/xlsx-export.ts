@@ -6,7 +6,16 @@
  */
 import type ExcelJS from 'exceljs'
 import type { AboutLine } from '../../shared/export-about.ts'
-import { columnKind, columnWidth, DATETIME_FORMAT, SHEET_MAX_ROWS, sheetName, sheetValue, xlsxValue, type XlsxValue } from '../../shared/export-columns.ts'
+import {
+  columnKind,
+  columnWidth,
+  DATETIME_FORMAT,
+  SHEET_MAX_ROWS,
+  sheetName,
+  sheetValue,
+  xlsxValue,
+  type XlsxValue,
+} from '../../shared/export-columns.ts'
 import type { RowTable } from './row-store.ts'
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'

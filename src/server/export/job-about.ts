@@ -15,7 +15,12 @@ export interface JobAbout {
 }
 
 /** Describes `status`'s job from its stored input and result meta. */
-export function jobAbout(status: JobStatusResponse, input: JobInput | undefined, meta: ResultMeta, now = new Date()): JobAbout {
+export function jobAbout(
+  status: JobStatusResponse,
+  input: JobInput | undefined,
+  meta: ResultMeta,
+  now = new Date(),
+): JobAbout {
   const readAt = status.finished_at ?? status.created_at
   const lines: AboutLine[] = [
     { label: 'profile', value: status.profile },
@@ -28,7 +33,8 @@ export function jobAbout(status: JobStatusResponse, input: JobInput | undefined,
     { label: 'job', value: status.job_id },
     {
       label: 'cells',
-      value: 'ids and names are text, quantities numbers, timestamps the plant\'s wall-clock time as recorded by the MES; ' +
+      value:
+        "ids and names are text, quantities numbers, timestamps the plant's wall-clock time as recorded by the MES; " +
         'a domain longer than a sheet continues on "<domain> (2)"',
     },
   ]
@@ -39,7 +45,11 @@ function inputLines(input: JobInput | undefined): AboutLine[] {
   if (!input) return [{ label: 'query', value: 'no longer stored' }]
   if (input.kind === 'trace') return queryLines(input.params)
   if (input.kind === 'container_ids') return queryLines({ container_ids: input.container_ids })
-  return queryLines({ direction: input.direction, seed_container_ids: input.seed_container_ids, lineage_query_id: input.lineage_query_id })
+  return queryLines({
+    direction: input.direction,
+    seed_container_ids: input.seed_container_ids,
+    lineage_query_id: input.lineage_query_id,
+  })
 }
 
 function subjectOf(input: JobInput | undefined): string {

@@ -34,7 +34,11 @@ const BACKLOG_POLL_MS = 5
 
 /** Writes the workbook and resolves once `output` has received all of it; returns the rows written. */
 export async function writeXlsxExport(options: XlsxExportOptions): Promise<number> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: options.output, useStyles: true, useSharedStrings: false })
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: options.output,
+    useStyles: true,
+    useSharedStrings: false,
+  })
   const maxBacklog = options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG
   const afterChunk = async (sheet: object): Promise<void> => {
     while (xlsxBacklog(workbook, sheet) > maxBacklog || options.output.writableNeedDrain) {

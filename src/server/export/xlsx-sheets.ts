@@ -6,7 +6,16 @@
  * exporter waits there for the client).
  */
 import type ExcelJS from 'exceljs'
-import { columnKind, columnWidth, DATETIME_FORMAT, SHEET_MAX_ROWS, sheetName, sheetValue, xlsxValue, type XlsxValue } from '../../shared/export-columns.ts'
+import {
+  columnKind,
+  columnWidth,
+  DATETIME_FORMAT,
+  SHEET_MAX_ROWS,
+  sheetName,
+  sheetValue,
+  xlsxValue,
+  type XlsxValue,
+} from '../../shared/export-columns.ts'
 
 type Sheet = ExcelJS.Worksheet & { commit(): void }
 
@@ -35,7 +44,11 @@ export async function writeDomainSheets(options: DomainSheetsOptions): Promise<n
     const s = workbook.addWorksheet(sheetName(name, part), { views: [{ state: 'frozen', ySplit: 1 }] }) as Sheet
     s.columns = columns.map((c, i) => ({
       key: c,
-      width: columnWidth(c, kinds[i], sample.map((r) => r[i])),
+      width: columnWidth(
+        c,
+        kinds[i],
+        sample.map((r) => r[i]),
+      ),
       style: kinds[i] === 'datetime' ? { numFmt: DATETIME_FORMAT } : {},
     }))
     s.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } }

@@ -5,6 +5,9 @@ import { asciiFileName } from '../../shared/export-names.ts'
 /** Sets Content-Type, Content-Disposition (`filename` and `filename*`) and Cache-Control on `c`. */
 export function setDownloadHeaders(c: Context, contentType: string, fileName: string): void {
   c.header('Content-Type', contentType)
-  c.header('Content-Disposition', `attachment; filename="${asciiFileName(fileName)}"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+  c.header(
+    'Content-Disposition',
+    `attachment; filename="${asciiFileName(fileName)}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+  )
   c.header('Cache-Control', 'no-store')
 }

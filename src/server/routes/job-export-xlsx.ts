@@ -27,7 +27,11 @@ export async function exportJobXlsx(c: Context, jobs: JobService): Promise<Respo
   const domains: Domain[] = domain ? [domain] : [...meta.order]
   const columns = domains.map((d) => fetchedDomain(meta, d).columns)
   const part = domain ?? 'all'
-  setDownloadHeaders(c, XLSX_TYPE, exportFileName({ profile, subject: about.subject, readAt: about.readAt, part, ext: 'xlsx' }))
+  setDownloadHeaders(
+    c,
+    XLSX_TYPE,
+    exportFileName({ profile, subject: about.subject, readAt: about.readAt, part, ext: 'xlsx' }),
+  )
   return stream(c, async (s) => {
     const abort = new AbortController()
     s.onAbort(() => abort.abort(new Error('the client went away')))
@@ -49,7 +53,11 @@ export async function exportJobXlsx(c: Context, jobs: JobService): Promise<Respo
       })
     } catch (err) {
       if (!abort.signal.aborted) {
-        log.error('xlsx export failed', { job_id: jobId, domain: part, error: err instanceof Error ? err.message : String(err) })
+        log.error('xlsx export failed', {
+          job_id: jobId,
+          domain: part,
+          error: err instanceof Error ? err.message : String(err),
+        })
       }
       output.destroy()
       s.abort()

@@ -23,7 +23,11 @@ export async function exportJobCsv(c: Context, jobs: JobService): Promise<Respon
   const { meta, about, profile } = await exportableJob(jobs, jobId)
   const dm = fetchedDomain(meta, domain)
   const part = flavour === 'spreadsheet' ? `${domain}-for-spreadsheets` : domain
-  setDownloadHeaders(c, 'text/csv; charset=utf-8', exportFileName({ profile, subject: about.subject, readAt: about.readAt, part, ext: 'csv' }))
+  setDownloadHeaders(
+    c,
+    'text/csv; charset=utf-8',
+    exportFileName({ profile, subject: about.subject, readAt: about.readAt, part, ext: 'csv' }),
+  )
   const encoder = csvEncoder(dm.columns, flavour)
   return stream(c, async (s) => {
     const rows = domainRows(jobs.results, meta, domain)

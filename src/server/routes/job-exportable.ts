@@ -25,6 +25,9 @@ export async function exportableJob(jobs: JobService, jobId: string): Promise<Ex
 /** The domain's meta; 400 when the job did not fetch it. */
 export function fetchedDomain(meta: ResultMeta, domain: Domain): DomainResultMeta {
   const dm = meta.domains[domain]
-  if (!dm) throw new ApiError(400, 'INVALID_PARAMS', `domain ${domain} is not part of this job (${meta.order.join(', ')})`, { field: 'domain' })
+  if (!dm)
+    throw new ApiError(400, 'INVALID_PARAMS', `domain ${domain} is not part of this job (${meta.order.join(', ')})`, {
+      field: 'domain',
+    })
   return dm
 }

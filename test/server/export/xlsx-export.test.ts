@@ -55,12 +55,17 @@ describe('streamed XLSX export', () => {
     const rows = texts.map((t) => ['c', 'n', 'e', null, 1, t])
     const wb = await readBack(await toBuffer([{ name: 'history', columns: HISTORY, chunks: chunks(rows, 10) }]))
     const s = wb.getWorksheet('history') as ExcelJS.Worksheet
-    const text = (v: ExcelJS.CellValue): unknown => (v && typeof v === 'object' && 'richText' in v ? v.richText.map((r) => r.text).join('') : v)
+    const text = (v: ExcelJS.CellValue): unknown =>
+      v && typeof v === 'object' && 'richText' in v ? v.richText.map((r) => r.text).join('') : v
     expect(texts.map((_, i) => text(s.getCell(`F${i + 2}`).value))).toEqual(texts)
   })
 
   it('freezes and filters the header row and sizes columns', async () => {
-    const wb = await readBack(await toBuffer([{ name: 'history', columns: HISTORY, chunks: chunks([['a', 'b', 'c', null, 1, 'x'.repeat(500)]], 10) }]))
+    const wb = await readBack(
+      await toBuffer([
+        { name: 'history', columns: HISTORY, chunks: chunks([['a', 'b', 'c', null, 1, 'x'.repeat(500)]], 10) },
+      ]),
+    )
     const s = wb.getWorksheet('history') as ExcelJS.Worksheet
     expect(s.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 })
     expect(s.autoFilter).toBe('A1:F1')
@@ -80,10 +85,20 @@ describe('streamed XLSX export', () => {
         4,
       ),
     )
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['about', 'history', 'history (2)', 'history (3)', 'history (4)', 'holds'])
+    expect(wb.worksheets.map((s) => s.name)).toEqual([
+      'about',
+      'history',
+      'history (2)',
+      'history (3)',
+      'history (4)',
+      'holds',
+    ])
     const values = wb.worksheets.slice(1, 5).flatMap((s) => {
       expect(s.getRow(1).getCell(1).value).toBe('CONTAINERID')
-      return s.getSheetValues().slice(2).map((r) => (r as unknown[])[1])
+      return s
+        .getSheetValues()
+        .slice(2)
+        .map((r) => (r as unknown[])[1])
     })
     expect(values).toEqual(rows.map((r) => r[0]))
     expect((wb.getWorksheet('holds') as ExcelJS.Worksheet).rowCount).toBe(1)
@@ -105,10 +120,22 @@ describe('streamed XLSX export', () => {
     async function* counted(): AsyncGenerator<unknown[][]> {
       for (let c = 0; c < 60; c++) {
         produced += 1000
-        yield Array.from({ length: 1000 }, (_, i) => [`${c}-${i}-${Math.random()}`, 'name', 'eq', '2026-01-02T03:04:05', i, 'comment text'])
+        yield Array.from({ length: 1000 }, (_, i) => [
+          `${c}-${i}-${Math.random()}`,
+          'name',
+          'eq',
+          '2026-01-02T03:04:05',
+          i,
+          'comment text',
+        ])
       }
     }
-    const done = writeXlsxExport({ output, about: [], domains: [{ name: 'history', columns: HISTORY, chunks: counted() }], maxBacklogBytes: 1024 * 1024 })
+    const done = writeXlsxExport({
+      output,
+      about: [],
+      domains: [{ name: 'history', columns: HISTORY, chunks: counted() }],
+      maxBacklogBytes: 1024 * 1024,
+    })
     await vi.waitFor(() => expect(release).not.toBeNull(), { timeout: 60_000, interval: 50 })
     await new Promise((r) => setTimeout(r, 1000))
     const whileStalled = produced
