@@ -41,5 +41,3 @@ export const resultQuerySchema = z.object({
   shape: rowShapeQuerySchema.optional(),
 })
 
-/** GET /api/trace/job/:id/export.csv query. */
-export const exportQuerySchema = z.object({ domain: z.enum(DOMAINS) })

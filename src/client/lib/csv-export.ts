@@ -1,4 +1,4 @@
-/** "Export filtered view": the rows the table shows, in its order, as the server's CSV would write them. */
+/** "Export shown view … CSV for scripts": the rows the table shows, in its order, as the server's CSV writes them. */
 import { CSV_BOM, csvRow } from '../../shared/csv.ts'
 import type { RowTable } from './row-store.ts'
 
@@ -22,12 +22,6 @@ export function viewToCsv(table: RowTable, order: Uint32Array | null): Blob {
   }
   if (part) parts.push(part)
   return new Blob(parts, { type: 'text/csv;charset=utf-8' })
-}
-
-/** A file name safe on every OS, e.g. `history-filtered-2024-03-05T0741.csv`. */
-export function csvFileName(domain: string, suffix: string, now = new Date()): string {
-  const stamp = now.toISOString().slice(0, 16).replace(/:/g, '')
-  return `${domain}-${suffix}-${stamp}.csv`.replace(/[^A-Za-z0-9._-]/g, '_')
 }
 
 /** Starts a download of `blob` as `fileName`. */

@@ -1,4 +1,5 @@
 /** The trace routes the browser calls (staged API and job API), with their shared request/response types. */
+import type { CsvFlavour } from '../../shared/csv.ts'
 import type { JobStatusWithSeeds } from '../../shared/job-seed-summary.ts'
 import type { EventsResponse, JobAccepted, LineageResponse, SeedResolveResponse, StationDataSpan } from '../../shared/responses.ts'
 import type { EventsRequest, JobRequest, LineageRequest, SeedResolveRequest } from '../../shared/schemas.ts'
@@ -23,9 +24,15 @@ export function jobPath(jobId: string): string {
   return `/api/trace/job/${encodeURIComponent(jobId)}`
 }
 
-/** The full CSV of one domain of a job (a plain download link). */
-export function exportCsvPath(jobId: string, domain: string): string {
-  return `${jobPath(jobId)}/export.csv?domain=${encodeURIComponent(domain)}`
+/** The full CSV of one domain of a job (a plain download link); `spreadsheet` keeps ids as text in Excel. */
+export function exportCsvPath(jobId: string, domain: string, flavour: CsvFlavour = 'scripts'): string {
+  const query = `domain=${encodeURIComponent(domain)}${flavour === 'scripts' ? '' : `&flavour=${flavour}`}`
+  return `${jobPath(jobId)}/export.csv?${query}`
+}
+
+/** The full XLSX of one domain of a job, or (no domain) of every domain, a sheet each. */
+export function exportXlsxPath(jobId: string, domain?: string): string {
+  return `${jobPath(jobId)}/export.xlsx${domain ? `?domain=${encodeURIComponent(domain)}` : ''}`
 }
 
 /** POST /api/trace/jobs: the whole trace as one job (202). */

@@ -109,6 +109,7 @@ export async function createBullJobService(config: Config): Promise<JobService> 
       const record = await liveRecord(jobId)
       return record ? toStatusResponse(record) : undefined
     },
+    input: (jobId) => jobs.readInput(jobId),
     async cancel(jobId) {
       const record = await liveRecord(jobId)
       if (!record) return false

@@ -205,6 +205,7 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
       const record = await liveRecord(jobId)
       return record ? toStatusResponse(record) : undefined
     },
+    input: (jobId) => jobs.readInput(jobId),
     async cancel(jobId) {
       const record = await liveRecord(jobId)
       if (!record) return false

@@ -41,6 +41,8 @@ export interface JobService {
   workerCount(): Promise<number>
   /** Current status, or undefined for an unknown or expired id. */
   status(jobId: string): Promise<JobStatusResponse | undefined>
+  /** What the job traces (its query), or undefined for an unknown or expired id; exports describe it. */
+  input(jobId: string): Promise<JobInput | undefined>
   /** Cancels a queued or running job; false when the id is unknown. */
   cancel(jobId: string): Promise<boolean>
   /** Stops timers, queues and workers; safe to call twice. */

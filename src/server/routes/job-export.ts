@@ -1,39 +1,42 @@
 /**
- * GET /api/trace/job/<id>/export.csv?domain=: a finished job's domain as a CSV download, encoded chunk by
- * chunk with the shared encoder (UTF-8 BOM, CRLF, RFC 4180 quoting, formula-injection guard), each write
- * awaited, so memory holds one chunk whatever the domain's size.
+ * GET /api/trace/job/<id>/export.csv?domain=&flavour=: a finished job's domain as a CSV download, encoded
+ * chunk by chunk with the shared encoder (UTF-8 BOM, CRLF, RFC 4180 quoting, formula-injection guard; the
+ * `spreadsheet` flavour keeps ids as text in a spreadsheet), each write awaited, so memory holds one chunk
+ * whatever the domain's size.
  */
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
-import { CSV_BOM, csvRow } from '../../shared/csv.ts'
-import { exportQuerySchema } from '../../shared/query-schemas.ts'
-import { ApiError } from '../http/api-error.ts'
+import { CSV_BOM, csvEncoder } from '../../shared/csv.ts'
+import { exportFileName } from '../../shared/export-names.ts'
+import { csvExportQuerySchema } from '../../shared/export-query.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { domainRows } from '../jobs/result-pages.ts'
 import { log } from '../logger.ts'
-import { finishedResult } from './job-finished-result.ts'
+import { setDownloadHeaders } from './download-headers.ts'
+import { exportableJob, fetchedDomain } from './job-exportable.ts'
 
 /** Handles the export request of job `c.req.param('id')`. */
 export async function exportJobCsv(c: Context, jobs: JobService): Promise<Response> {
   const jobId = c.req.param('id') ?? ''
-  const { domain } = parseOrThrow(exportQuerySchema, c.req.query())
-  const { meta } = await finishedResult(jobs, jobId)
-  const dm = meta.domains[domain]
-  if (!dm) throw new ApiError(400, 'INVALID_PARAMS', `domain ${domain} is not part of this job (${meta.order.join(', ')})`, { field: 'domain' })
-
-  // Both parts are validated (job id pattern, domain enum), so the name needs no escaping.
-  c.header('Content-Type', 'text/csv; charset=utf-8')
-  c.header('Content-Disposition', `attachment; filename="${jobId}-${domain}.csv"`)
-  c.header('Cache-Control', 'no-store')
+  const { domain, flavour } = parseOrThrow(csvExportQuerySchema, c.req.query())
+  const { meta, about, profile } = await exportableJob(jobs, jobId)
+  const dm = fetchedDomain(meta, domain)
+  const part = flavour === 'spreadsheet' ? `${domain}-for-spreadsheets` : domain
+  setDownloadHeaders(
+    c,
+    'text/csv; charset=utf-8',
+    exportFileName({ profile, subject: about.subject, readAt: about.readAt, part, ext: 'csv' }),
+  )
+  const encoder = csvEncoder(dm.columns, flavour)
   return stream(c, async (s) => {
     const rows = domainRows(jobs.results, meta, domain)
     try {
-      await s.write(CSV_BOM + csvRow(dm.columns))
+      await s.write(CSV_BOM + encoder.header())
       for await (const chunk of rows) {
         if (s.aborted) return
         let text = ''
-        for (const row of chunk) text += csvRow(row)
+        for (const row of chunk) text += encoder.row(row)
         await s.write(text)
       }
     } catch (err) {

@@ -115,4 +115,30 @@ describe('DomainResults table', () => {
     expect(shownRows(w).length).toBeGreaterThan(0)
     expect(w.findAll('.vt-scroller .vt-row').length).toBeLessThan(60)
   })
+
+  it('names the shown view\'s exports for what was traced and offers every export for Excel and for scripts', async () => {
+    const names: string[] = []
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      names.push(this.download)
+    })
+    const url = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:x')
+    try {
+      const traced = { profile: 'query_tool', subject: 'W2601-0001', readAt: '2026-01-15T08:00:00.000Z', lines: [] }
+      const jobId = 'trace-evt-0123456789abcdef0123456789abcdef'
+      const w = mount(DomainResults, { props: { table: lotTable(), version: 1, jobId, streaming: false, traced } })
+      await flushPromises()
+      await w.get('[data-testid="export-view"]').trigger('click')
+      await w.get('[data-testid="export-view-xlsx"]').trigger('click')
+      await vi.waitFor(() => expect(names).toHaveLength(2), { timeout: 20_000 })
+      expect(names).toEqual(['query_tool-W2601-0001-2026-01-15-history-view.csv', 'query_tool-W2601-0001-2026-01-15-history-view.xlsx'])
+      const base = `http://localhost:3000/api/trace/job/${jobId}`
+      expect(w.get('[data-testid="export-full-xlsx"]').attributes('href')).toBe(`${base}/export.xlsx?domain=history`)
+      expect(w.get('[data-testid="export-full-sheet-csv"]').attributes('href')).toBe(`${base}/export.csv?domain=history&flavour=spreadsheet`)
+      expect(w.get('[data-testid="export-view-xlsx"]').text()).toBe('for Excel')
+      expect(w.get('[data-testid="export-view"]').text()).toBe('CSV for scripts')
+    } finally {
+      click.mockRestore()
+      url.mockRestore()
+    }
+  }, 60_000)
 })

@@ -43,6 +43,7 @@ export function stubJobs(): StubJobs {
     readChunk: async () => undefined,
     readLegacy: async () => undefined,
     readAggregation: async () => undefined,
+    readAnalysis: async () => undefined,
   } as unknown as ResultStore
   return {
     mode: 'embedded',
@@ -65,6 +66,7 @@ export function stubJobs(): StubJobs {
     canAccept: async () => true,
     workerCount: async () => 1,
     status: async (id) => statuses.get(id),
+    input: async () => undefined,
     async cancel(id) {
       cancelled.push(id)
       return statuses.has(id)

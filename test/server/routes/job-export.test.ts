@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DOMAIN_COLUMNS } from '../../../src/shared/domains.ts'
 import type { JobResultPage } from '../../../src/shared/responses.ts'
@@ -33,7 +34,7 @@ function parseCsv(text: string): string[][] {
   return records
 }
 
-describe('job CSV export', () => {
+describe('job CSV and XLSX export', () => {
   let h: JobHarness
   let jobId: string
   beforeAll(async () => {
@@ -43,11 +44,14 @@ describe('job CSV export', () => {
   })
   afterAll(async () => h?.close())
 
-  it('downloads a domain with BOM, CRLF, a header row, RFC 4180 quoting and a safe file name', async () => {
+  it('downloads a domain with BOM, CRLF, a header row, RFC 4180 quoting and a name that says what was traced', async () => {
     const res = await h.app.request(`/api/trace/job/${jobId}/export.csv?domain=rejects`)
     expect(res.status).toBe(200)
     expect(res.headers.get('Content-Type')).toBe('text/csv; charset=utf-8')
-    expect(res.headers.get('Content-Disposition')).toBe(`attachment; filename="${jobId}-rejects.csv"`)
+    const day = new Date().toISOString().slice(0, 10)
+    expect(res.headers.get('Content-Disposition')).toBe(
+      `attachment; filename="query_tool-GA24010001-${day}-rejects.csv"; filename*=UTF-8''query_tool-GA24010001-${day}-rejects.csv`,
+    )
     const bytes = new Uint8Array(await res.arrayBuffer())
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1)
@@ -80,12 +84,49 @@ describe('job CSV export', () => {
     expect(text).toContain(',-1,')
   })
 
+  it('writes ids as text formulas in the spreadsheet flavour, and only there', async () => {
+    const res = await h.app.request(`/api/trace/job/${jobId}/export.csv?domain=history&flavour=spreadsheet`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Disposition')).toContain('-history-for-spreadsheets.csv"')
+    const records = parseCsv((await res.text()).replace(/^\uFEFF/, ''))
+    const col = (name: string): number => DOMAIN_COLUMNS.history.indexOf(name)
+    expect(records[1][col('CONTAINERID')]).toMatch(/^="[0-9a-f]{16}"$/)
+    expect(records[1][col('TRACKINTIMESTAMP')]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+    expect(records[1][col('TRACKINQTY')]).toBe('1000')
+    expect((await h.app.request(`/api/trace/job/${jobId}/export.csv?domain=history&flavour=excel`)).status).toBe(400)
+  })
+
+  it('downloads one domain, or every domain with an about sheet, as XLSX', async () => {
+    const res = await h.app.request(`/api/trace/job/${jobId}/export.xlsx?domain=rejects`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    expect(res.headers.get('Content-Disposition')).toContain('-rejects.xlsx"')
+    const one = new ExcelJS.Workbook()
+    await one.xlsx.load(await res.arrayBuffer())
+    expect(one.worksheets.map((w) => w.name)).toEqual(['about', 'rejects'])
+    expect((one.getWorksheet('rejects') as ExcelJS.Worksheet).rowCount).toBe(1 + 119 + CSV_HOSTILE_COMMENTS.length)
+
+    const all = await h.app.request(`/api/trace/job/${jobId}/export.xlsx`)
+    expect(all.headers.get('Content-Disposition')).toContain('-all.xlsx"')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(await all.arrayBuffer())
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['about', 'rejects', 'history'])
+    const about = new Map((wb.getWorksheet('about') as ExcelJS.Worksheet).getSheetValues().slice(1).map((r) => [(r as unknown[])[1], (r as unknown[])[2]]))
+    expect(about.get('profile')).toBe('query_tool')
+    expect(about.get('input_type')).toBe('work_order')
+    expect(about.get('values')).toBe('GA24010001')
+    expect(about.get('rows: history')).toBe(360)
+    expect(String(about.get('data read until'))).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/)
+  })
+
   it('refuses a domain the job did not fetch and a job that is not finished', async () => {
     expect((await h.app.request(`/api/trace/job/${jobId}/export.csv?domain=holds`)).status).toBe(400)
     expect((await h.app.request(`/api/trace/job/${jobId}/export.csv?domain=nope`)).status).toBe(400)
+    expect((await h.app.request(`/api/trace/job/${jobId}/export.xlsx?domain=holds`)).status).toBe(400)
     const cancelled = await submitTrace(h.app)
     await h.app.request(`/api/trace/job/${cancelled.job_id}`, { method: 'DELETE' })
     const res = await h.app.request(`/api/trace/job/${cancelled.job_id}/export.csv?domain=history`)
     expect(res.status).toBe(409)
+    expect((await h.app.request(`/api/trace/job/${cancelled.job_id}/export.xlsx`)).status).toBe(409)
   })
 })

@@ -201,7 +201,7 @@ describe('job stream and result routes', () => {
   })
 
   it('answers 404 JOB_NOT_FOUND for unknown ids on every job route', async () => {
-    for (const path of ['', '/stream', '/result?domain=history', '/export.csv?domain=history']) {
+    for (const path of ['', '/stream', '/result?domain=history', '/export.csv?domain=history', '/export.xlsx']) {
       const res = await h.app.request(`/api/trace/job/${newJobId()}${path}`)
       expect(res.status, path).toBe(404)
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('JOB_NOT_FOUND')

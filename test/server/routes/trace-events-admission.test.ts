@@ -31,6 +31,7 @@ function jobSystem(mode: 'accepts' | 'busy' | 'refuses-on-submit'): JobService &
     canAccept: async () => mode !== 'busy',
     workerCount: async () => 1,
     status: async (): Promise<JobStatusResponse | undefined> => undefined,
+    input: async () => undefined,
     cancel: async () => false,
     close: async () => {},
   }
