@@ -31,6 +31,8 @@ const KNOWN: Readonly<Record<string, ColumnKind>> = {
   HOLDEMP: 'id',
   RELEASEEMP: 'id',
   HOLD_HOURS: 'number',
+  WORKCENTERSEQUENCE_GROUP: 'number',
+  PJ_FUNCTION: 'id',
   TXN_DAY: 'datetime',
   TXN_TIME: 'datetime',
 }
