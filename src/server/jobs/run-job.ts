@@ -12,6 +12,7 @@ import type { ResultStore } from '../storage/result-store.ts'
 import { JobAbort, abortOutcome } from './job-abort.ts'
 import { jobCids } from './job-cids.ts'
 import { endRecord, isTerminal, type JobRecord } from './job-record.ts'
+import { requeuedRecord } from './job-retry.ts'
 import type { JobInput } from './job-service.ts'
 import type { JobStore } from './job-store.ts'
 import { createRecordWriter } from './record-writer.ts'
@@ -31,8 +32,8 @@ export interface JobContext {
 const STAGE_PCT: Record<JobStage, number> = { queued: 0, 'seed-resolve': 0, lineage: 5, events: 10, done: 100 }
 
 /**
- * Runs a job to its end; returns the terminal record, or undefined when the job no longer exists or was
- * taken over by another worker (abort kind `lost`).
+ * Runs a job to its end; returns the terminal record, the `queued` one of a job handed back (abort kind
+ * `requeue`), or undefined when the job no longer exists or was taken over by another worker (kind `lost`).
  */
 export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal): Promise<JobRecord | undefined> {
   const { config, jobs, results } = ctx
@@ -93,6 +94,14 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
       writer.stop()
       log.warn('job taken over by another worker; this run stops without recording', { job_id: jobId, attempt })
       return undefined
+    }
+    if (signal.reason instanceof JobAbort && signal.reason.kind === 'requeue') {
+      // Its chunks stay: the next run deletes them before writing its own, and readers wait for that run.
+      writer.stop()
+      const queued = requeuedRecord(writer.current, false)
+      await writer.put(queued)
+      log.info('job handed back to the queue', { job_id: jobId, attempt, why: signal.reason.message })
+      return queued
     }
     final = failedRecord(writer.current, err, signal)
     try {
