@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'JOB_TIMEOUT',
   'JOB_CANCELLED',
   'WORKER_DIED',
+  'RESULT_STORE_FULL',
   'STREAM_FAILED',
   'INTERNAL_ERROR',
 ] as const

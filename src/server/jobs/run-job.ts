@@ -9,6 +9,7 @@ import { ApiError } from '../http/api-error.ts'
 import { log } from '../logger.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { ResultStore } from '../storage/result-store.ts'
+import { isStoreFull } from '../storage/store-full.ts'
 import { JobAbort, abortOutcome } from './job-abort.ts'
 import { jobCids } from './job-cids.ts'
 import { endRecord, isTerminal, type JobRecord } from './job-record.ts'
@@ -129,6 +130,13 @@ function failedRecord(record: JobRecord, err: unknown, signal: AbortSignal): Job
     return endRecord(record, status, error)
   }
   if (err instanceof ApiError) return endRecord(record, 'failed', { code: err.code, message: err.message })
+  if (isStoreFull(err)) {
+    log.error('job failed: result store full', { job_id: record.job_id, error: err instanceof Error ? err.message : String(err) })
+    return endRecord(record, 'failed', {
+      code: 'RESULT_STORE_FULL',
+      message: 'the result store is full (the disk of TRACE_RESULT_DIR, or Redis maxmemory); the partial result was deleted, submit the job again once there is room',
+    })
+  }
   log.error('job failed', { job_id: record.job_id, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined })
   return endRecord(record, 'failed', { code: 'JOB_FAILED', message: err instanceof Error ? err.message : String(err) })
 }

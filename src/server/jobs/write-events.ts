@@ -79,7 +79,7 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
         for await (const rows of streamDomain(input.source, domain, input.cids, { config, signal, onProgress })) {
           aggregator?.add(domain, rows)
           await writer.add(rows).catch((err: unknown) => {
-            throw new ResultWriteError(`storing results failed: ${err instanceof Error ? err.message : String(err)}`)
+            throw new ResultWriteError(`storing results failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
           })
         }
       }
