@@ -17,7 +17,7 @@ import { Processes, deleteKeys, namespace, scaleOutConfig, waitForWorkers } from
 import { figure, since, spread } from './faults-harness.ts'
 
 const KILLS = 10
-const LOTS = 300
+const LOTS = 120
 const HISTORY_PER_LOT = 20
 const COUNTS = { history: LOTS * HISTORY_PER_LOT, rejects: LOTS + 9 }
 const TOTAL = COUNTS.history + COUNTS.rejects
