@@ -74,9 +74,13 @@ describe.skipIf(await requireRedisServerBinary())('Redis restarted mid-job', () 
     server = await startPrivateRedis(server.port)
     const downMs = since(t0)
     let last = 'unreachable' as Awaited<ReturnType<typeof statusOf>>
+    // Gone counts as an end only once it stays gone past the lock: a worker still running would write the record again.
+    let goneSince = 0
     await waitUntil(async () => {
       last = await statusOf(jobs as JobService, job_id)
-      return last === 'gone' || (typeof last === 'object' && !['queued', 'started'].includes(last.status))
+      if (last !== 'gone') goneSince = 0
+      else goneSince ||= Date.now()
+      return (goneSince > 0 && Date.now() - goneSince > 10_000) || (typeof last === 'object' && !['queued', 'started'].includes(last.status))
     }, 90_000, 'the job to end after the restart', 250)
     const endedMs = since(t0)
     const outcome = typeof last === 'object' ? `${last.status}${last.error ? ` ${last.error.code}` : ''}` : last
