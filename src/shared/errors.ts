@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'JOB_CANCELLED',
   'WORKER_DIED',
   'RESULT_STORE_FULL',
+  'RESULT_LOST',
   'STREAM_FAILED',
   'INTERNAL_ERROR',
 ] as const

@@ -17,6 +17,7 @@ import { requeuedRecord } from './job-retry.ts'
 import type { JobInput } from './job-service.ts'
 import type { JobStore } from './job-store.ts'
 import { createRecordWriter } from './record-writer.ts'
+import { assertResultWhole } from './result-check.ts'
 import { writeEvents } from './write-events.ts'
 
 /** What a worker process brings to every job it runs. */
@@ -87,6 +88,7 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
         writer.progress({ pct: Math.round(pct * 10) / 10, domain: domains[p.domainIndex], cids_done: p.cidsDone, rows: p.rows, chunks: p.chunks })
       },
     })
+    await assertResultWhole(results, meta)
     const totalRows = meta.order.reduce((n, d) => n + (meta.domains[d]?.count ?? 0), 0)
     writer.progress({ stage: 'done', pct: 100, domain: undefined, cids_done: cids.length, rows: totalRows })
     final = endRecord(writer.current, 'finished')

@@ -2,7 +2,7 @@
  * Results as files: `<root>/<job id>/meta.json`, `<domain>.<idx>.ndjson` per chunk, `aggregation.ndjson`,
  * and `result.json` for a job stored whole by the old system. One directory per job, so deleting is one rm.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises'
+import { access, mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Domain } from '../../shared/domains.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
@@ -33,6 +33,18 @@ export function createFileResultStore(root: string): ResultStore {
     },
     writeAggregation: async (jobId, line) => writeFileAtomic(join(dir(jobId), 'aggregation.ndjson'), line),
     readAggregation: async (jobId) => readFileIfExists(join(dir(jobId), 'aggregation.ndjson')),
+    async storedChunks(jobId, domain, count) {
+      let stored = 0
+      for (let idx = 0; idx < count; idx++) {
+        try {
+          await access(join(dir(jobId), chunkName(domain, idx)))
+          stored += 1
+        } catch (err) {
+          if (!isMissing(err)) throw err
+        }
+      }
+      return stored
+    },
     readLegacy: async (jobId) => readFileIfExists(join(dir(jobId), 'result.json')),
     async expire() {},
     async delete(jobId) {

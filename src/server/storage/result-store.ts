@@ -42,6 +42,8 @@ export interface ResultStore {
   /** Stores the encoded `aggregation` line, newline included. */
   writeAggregation(jobId: string, line: Uint8Array): Promise<void>
   readAggregation(jobId: string): Promise<Buffer | undefined>
+  /** How many of chunks `0 … count - 1` of a domain are stored, without reading them. */
+  storedChunks(jobId: string, domain: Domain, count: number): Promise<number>
   /** A result stored by the old system as one value (its JSON text), if any. */
   readLegacy(jobId: string): Promise<Buffer | undefined>
   /** Starts the expiry clock of a finished result (Redis TTL); the file store leaves it to the sweeper. */
