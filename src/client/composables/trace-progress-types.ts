@@ -24,10 +24,12 @@ export interface UseTraceProgressOptions {
   readonly pollIntervalMs?: number
   /** Longest status poll interval. Default 5000 ms. */
   readonly pollMaxIntervalMs?: number
-  /** Stream reconnects in a row without progress before STREAM_DROPPED. Default 5. */
+  /** Stream reconnects in a row without progress before STREAM_DROPPED (see resumeWindowMs). Default 5. */
   readonly maxResumes?: number
-  /** Wait before reconnect n is n times this. Default 1000 ms. */
+  /** Wait before reconnect n is n times this (at most five times). Default 1000 ms. */
   readonly resumeDelayMs?: number
+  /** Reconnects go on past maxResumes until no stream line arrived for this long (a server restart). Default 60 s. */
+  readonly resumeWindowMs?: number
   /** `auto` mode: the staged path for at most this many exact ids. Default 20. */
   readonly stagedMaxTokens?: number
   /** Frame scheduling for the version counter. Default requestAnimationFrame. */

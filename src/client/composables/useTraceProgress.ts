@@ -214,6 +214,7 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
       api,
       maxResumes: options.maxResumes,
       resumeDelayMs: options.resumeDelayMs,
+      resumeWindowMs: options.resumeWindowMs,
       onOutcomes: (outcomes) => onOutcomes(r, outcomes),
       onResume: () => {
         if (live(r)) resumes.value++

@@ -1,7 +1,9 @@
 /**
  * Reads a job's NDJSON stream to its end into a StreamIngest, resuming with `?from=<domain>:<batch>` after a
- * dropped connection. Resolves once the stream said its last word (`complete`, `error` or `full_result`);
- * rejects with the reason otherwise: never ends silently.
+ * dropped connection. A server restart (the job is taken up again and retried) refuses connections for a while:
+ * the read keeps trying for a window of time, not only a number of reconnects, so the engineer sees no error.
+ * Resolves once the stream said its last word (`complete`, `error` or `full_result`); rejects with the reason
+ * otherwise: never ends silently.
  */
 import type { ApiOptions } from './api-client.ts'
 import type { ReceivedItem } from './columnar-records.ts'
@@ -15,10 +17,15 @@ export interface JobStreamOptions {
   /** Aborts reading (cancel, reset); the rejection is then the abort error. */
   readonly signal: AbortSignal
   readonly api?: Omit<ApiOptions, 'signal'>
-  /** Reconnects in a row without a line received before giving up with STREAM_DROPPED. Default 5. */
+  /** Reconnects in a row without a line received before giving up with STREAM_DROPPED (see resumeWindowMs). Default 5. */
   readonly maxResumes?: number
-  /** Wait before reconnect attempt n is n times this. Default 1000 ms. */
+  /** Wait before reconnect attempt n is n times this, at most five times this. Default 1000 ms. */
   readonly resumeDelayMs?: number
+  /**
+   * Reconnects go on past `maxResumes` until no line arrived for this long: long enough for the server to
+   * restart. Default 60000 ms.
+   */
+  readonly resumeWindowMs?: number
   /** Receives each line's outcomes, in order. */
   readonly onOutcomes: (outcomes: readonly IngestOutcome[]) => void
   /** Told about each reconnect (from = the resume point, null = from the start). */
@@ -65,7 +72,9 @@ export async function streamJob(options: JobStreamOptions): Promise<void> {
   const { ingest, signal } = options
   const maxResumes = options.maxResumes ?? 5
   const resumeDelayMs = options.resumeDelayMs ?? 1000
+  const resumeWindowMs = options.resumeWindowMs ?? 60_000
   let failures = 0
+  let lastLineAt = Date.now()
   let lastDrop = 'the stream ended before its complete line'
   for (;;) {
     let progressed = false
@@ -78,6 +87,7 @@ export async function streamJob(options: JobStreamOptions): Promise<void> {
         { path: streamPath(options.jobId, from), api: options.api, signal: attempt.signal },
         (item) => {
           progressed = true
+          lastLineAt = Date.now()
           const outcomes = item.kind === 'records' ? ingest.applyRecords(item.records) : ingest.apply(item.line)
           const bad = outcomes.find((o) => o.kind === 'invalid')
           if (bad) throw new MalformedLineError(item.lineNumber, excerptOf(item), bad.message)
@@ -96,11 +106,15 @@ export async function streamJob(options: JobStreamOptions): Promise<void> {
       attempt.abort()
     }
     failures = progressed ? 1 : failures + 1
-    if (failures > maxResumes) {
-      throw new ApiRequestError(0, 'STREAM_DROPPED', `the result stream dropped ${maxResumes + 1} times in a row (${lastDrop})`)
+    if (failures > maxResumes && Date.now() - lastLineAt >= resumeWindowMs) {
+      throw new ApiRequestError(
+        0,
+        'STREAM_DROPPED',
+        `the result stream dropped ${failures} times in a row over ${Math.round((Date.now() - lastLineAt) / 1000)} s (${lastDrop})`,
+      )
     }
     const resumeAt = ingest.resumeFrom()
     options.onResume?.(resumeAt, failures)
-    await sleep(resumeDelayMs * failures, signal)
+    await sleep(resumeDelayMs * Math.min(failures, 5), signal)
   }
 }

@@ -2,7 +2,10 @@
  * The default job system: a FIFO of job ids in the web process, worker processes forked and supervised by
  * it, metadata as files under TRACE_JOB_DIR and results under TRACE_RESULT_DIR, so both survive a restart.
  * The server writes a record until a worker takes the job, then the worker does until it reports the end;
- * the server writes again only when the worker died (WORKER_DIED, or the verdict of a kill it ordered).
+ * the server writes again only when the worker died: the job goes back to the queue while TRACE_JOB_ATTEMPTS
+ * allows (as BullMQ retries a stalled job), else it ends WORKER_DIED (or with the verdict of a kill it ordered).
+ * A job running when the server stopped runs again on the next start: its worker hands it back on a clean
+ * stop, and a job left `started` by a crash counts as a lost attempt.
  */
 import type { JobAccepted, JobStatusResponse } from '../../shared/responses.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
@@ -15,6 +18,7 @@ import { createFileJobStore } from './file-job-store.ts'
 import { isExpired } from './job-expiry.ts'
 import { newJobId } from './job-id.ts'
 import { endRecord, isTerminal, newJobRecord, toStatusResponse, type JobRecord } from './job-record.ts'
+import { canRetry, requeuedRecord } from './job-retry.ts'
 import type { JobService, JobSpec } from './job-service.ts'
 import { startSweeper } from './sweeper.ts'
 import { recordUnfinishedEnd } from './unfinished-end.ts'
@@ -76,15 +80,15 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
   const ending = new Map<string, Promise<void>>()
 
   /**
-   * Records an end the worker could not record itself, unless the job already ended; chunks of an unfinished
-   * job are deleted. Serialised per job because a cancel can arrive while a dead worker's end is written:
-   * both would read the record still running and the later write would turn `failed` into `cancelled`.
+   * Calls `settle` with the record of a job that has not ended, serialised per job because a cancel can
+   * arrive while a dead worker's end (or retry) is written: both would read the record still running and the
+   * later write would turn `failed` into `cancelled`, or run a cancelled job again.
    */
-  const recordEnd = (jobId: string, end: (r: JobRecord) => JobRecord): Promise<void> => {
+  const settleUnended = (jobId: string, settle: (r: JobRecord) => Promise<void>): Promise<void> => {
     const write = async (): Promise<void> => {
       const record = await jobs.get(jobId)
       if (!record || isTerminal(record.status)) return
-      await recordUnfinishedEnd(jobs, results, end(record))
+      await settle(record)
     }
     const written = (ending.get(jobId) ?? Promise.resolve()).then(write, write)
     ending.set(jobId, written)
@@ -95,12 +99,35 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
     return written
   }
 
+  /** Records an end the worker could not record itself, unless the job already ended; its chunks are deleted. */
+  const recordEnd = (jobId: string, end: (r: JobRecord) => JobRecord): Promise<void> =>
+    settleUnended(jobId, (record) => recordUnfinishedEnd(jobs, results, end(record)))
+
+  /** A worker died under `jobId`: the job runs again first in line while attempts remain, else it ends. */
+  const jobLost = (jobId: string, why: string, killReason: KillReason | undefined): Promise<void> =>
+    settleUnended(jobId, async (record) => {
+      if (killReason || closed || !canRetry(record, config.TRACE_JOB_ATTEMPTS)) {
+        await recordUnfinishedEnd(jobs, results, lostVerdict(record, why, killReason, config))
+        return
+      }
+      await jobs.put(requeuedRecord(record, true))
+      queue.unshift(jobId)
+      log.warn('job retried after its worker died', { job_id: jobId, attempt: record.attempt + 1, of: config.TRACE_JOB_ATTEMPTS, why })
+    })
+
   const pool: WorkerPool = new WorkerPool({
     config,
     entry: options.workerEntry ?? WORKER_MAIN,
     hooks: {
       onIdle: () => dispatch(),
       onDone: (jobId, status) => {
+        if (status === 'queued') {
+          // A worker handed its job back (it is shutting down): it runs again on the next free worker, whose
+          // dispatch (onIdle, next) sets a new backstop after this clears the old one.
+          jobEnded(jobId)
+          if (!closed) queue.unshift(jobId)
+          return
+        }
         const settle = status === null
           ? recordEnd(jobId, (r) => endRecord(r, 'failed', { code: 'JOB_FAILED', message: 'the worker could not run the job' }))
           : Promise.resolve()
@@ -108,9 +135,11 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
       },
       onJobLost: async (jobId, why, killReason) => {
         try {
-          await recordEnd(jobId, (r) => lostVerdict(r, why, killReason, config))
+          await jobLost(jobId, why, killReason)
         } finally {
           jobEnded(jobId)
+          // After jobEnded, which clears the lost run's timeout backstop: a retry gets a backstop of its own.
+          dispatch()
         }
       },
       onUnavailable: () => void failQueued(),
@@ -142,8 +171,16 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
     const queued: JobRecord[] = []
     for await (const record of jobs.list()) {
       if (record.status === 'queued') queued.push(record)
-      else if (record.status === 'started') {
-        const ended = endRecord(record, 'failed', { code: 'WORKER_DIED', message: 'the server restarted while the job ran; submit it again' })
+      else if (record.status === 'started' && canRetry(record, config.TRACE_JOB_ATTEMPTS)) {
+        // The server died under it (a clean stop hands the job back `queued`): a lost attempt, as a dead worker's.
+        const retry = requeuedRecord(record, true)
+        await jobs.put(retry)
+        queued.push(retry)
+      } else if (record.status === 'started') {
+        const ended = endRecord(record, 'failed', {
+          code: 'WORKER_DIED',
+          message: `the server stopped while the job ran, and it had used its ${config.TRACE_JOB_ATTEMPTS} attempt(s) (TRACE_JOB_ATTEMPTS)`,
+        })
         await recordUnfinishedEnd(jobs, results, ended)
       }
     }
@@ -242,5 +279,8 @@ function lostVerdict(record: JobRecord, why: string, killReason: KillReason | un
       message: `the job ran longer than TRACE_JOB_TIMEOUT_SECONDS (${config.TRACE_JOB_TIMEOUT_SECONDS} s) and was stopped`,
     })
   }
-  return endRecord(record, 'failed', { code: 'WORKER_DIED', message: why })
+  return endRecord(record, 'failed', {
+    code: 'WORKER_DIED',
+    message: `${why}; it ran ${record.attempt} time(s) of TRACE_JOB_ATTEMPTS=${config.TRACE_JOB_ATTEMPTS}`,
+  })
 }

@@ -1,7 +1,8 @@
 /**
  * The worker process of the embedded job system: forked by the supervisor, it opens its own MES source and
  * runs one job at a time as told over IPC. It writes the job's record and chunks itself and reports `done`;
- * when the supervisor goes away (IPC disconnect) it stops its job and exits, so no orphan keeps running.
+ * when the supervisor goes away (IPC disconnect) or shuts it down it hands its job back to the queue (record
+ * `queued`) and exits, so no orphan keeps running and the next server takes the job up again.
  */
 import { hostname } from 'node:os'
 import type { Config } from '../config.ts'
@@ -34,7 +35,8 @@ export async function runEmbeddedWorker(config: Config): Promise<void> {
   const shutdown = async (why: string): Promise<void> => {
     if (closing) return
     closing = true
-    current?.abort(new JobAbort('shutdown', `the worker shut down while the job ran (${why}); submit it again`))
+    // The job is not lost with this process: it goes back to the queue, and the next server runs it again.
+    current?.abort(new JobAbort('requeue', `the worker shut down while the job ran (${why})`))
     await current?.done
     try {
       await source.close()

@@ -4,9 +4,10 @@ import type { JobRecord } from './job-record.ts'
 
 /**
  * `lost`: the queue gave the job to another worker (this one's lock expired); this runner must stop without
- * touching the record or the chunks, which now belong to the new attempt.
+ * touching the record or the chunks, which now belong to the new attempt. `requeue`: an embedded worker shuts
+ * down with its server; the job goes back to the queue (record `queued`) and the next server runs it again.
  */
-export type JobAbortKind = 'cancel' | 'timeout' | 'shutdown' | 'lost'
+export type JobAbortKind = 'cancel' | 'timeout' | 'shutdown' | 'lost' | 'requeue'
 
 /** The abort reason a worker passes to its job's AbortController. */
 export class JobAbort extends Error {
@@ -21,7 +22,7 @@ export class JobAbort extends Error {
 
 /** The end state a job aborted for `reason` is recorded with. */
 export function abortOutcome(reason: JobAbort): { status: 'cancelled' | 'failed'; error: NonNullable<JobRecord['error']> } {
-  // `lost` never reaches here (runJob returns before recording); it maps like a shutdown for completeness.
+  // `lost` and `requeue` never reach here (runJob handles them first); they map like a shutdown for completeness.
   const code: ErrorCode = reason.kind === 'cancel' ? 'JOB_CANCELLED' : reason.kind === 'timeout' ? 'JOB_TIMEOUT' : 'JOB_FAILED'
   return { status: reason.kind === 'cancel' ? 'cancelled' : 'failed', error: { code, message: reason.message } }
 }

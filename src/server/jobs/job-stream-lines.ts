@@ -1,8 +1,11 @@
 /**
  * The lines of GET /api/trace/job/<id>/stream, produced while the worker writes them: stored chunks are sent
  * as stored (no JSON work unless rows go out as objects, re-encoded one chunk at a time), the framing lines
- * come from the result meta, and the reader polls the store while it waits for the worker. It ends after `complete`, or with one `error` line
- * when the job failed, was cancelled, restarted or expired. Aborting `signal` stops it between reads.
+ * come from the result meta, and the reader polls the store while it waits for the worker. It ends after
+ * `complete`, or with one `error` line when the job failed, was cancelled or expired. A job retried under the
+ * reader (its worker died, or the server restarted) is followed into the new attempt, which rewrites the same
+ * chunks in the same order: the reader goes on where it was once the new attempt has rewritten the last chunk
+ * it sent, byte for byte. Aborting `signal` stops it between reads.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Domain } from '../../shared/domains.ts'
@@ -49,14 +52,34 @@ export async function* jobStreamLines(options: JobStreamOptions, first: JobStatu
   const order = first.domains
   let attempt: number | undefined
   let sawFinished = false
+  /** The last chunk sent, kept to check that a retried attempt rewrote it identically. */
+  let sent: { readonly domain: Domain; readonly idx: number; readonly chunk: Buffer } | undefined
 
-  /** The meta, checked for a restart of the job under the reader's feet. */
+  /**
+   * Whether the attempt writing `meta` rewrote the last chunk sent as it was: `pending` until it got that far.
+   * `changed` when the warehouse answered differently this time (rows added or reordered between attempts).
+   */
+  const rewritten = async (meta: ResultMeta): Promise<'same' | 'changed' | 'pending'> => {
+    if (!sent) return 'same'
+    const chunk = await results.readChunk(jobId, sent.domain, sent.idx)
+    if (chunk) return chunk.equals(sent.chunk) ? 'same' : 'changed'
+    const dm = meta.domains[sent.domain]
+    return dm?.done && dm.chunks <= sent.idx ? 'changed' : 'pending'
+  }
+
+  /** The meta; when the job was retried since the last read, once the new attempt has caught up with the reader. */
   const readMeta = async (): Promise<ResultMeta | undefined> => {
-    const meta = await results.readMeta(jobId)
-    if (meta) {
-      attempt ??= meta.attempt
-      if (meta.attempt !== attempt) throw new StreamEnd('STREAM_FAILED', 'the job restarted on another worker; open the stream again')
+    let meta = await results.readMeta(jobId)
+    while (meta && attempt !== undefined && meta.attempt !== attempt) {
+      const check = await rewritten(meta)
+      if (check === 'changed') {
+        throw new StreamEnd('STREAM_FAILED', 'the job was retried and the database answered differently than for the rows already sent; run the trace again')
+      }
+      if (check === 'same') break
+      await waitOrEnd()
+      meta = await results.readMeta(jobId)
     }
+    attempt = meta?.attempt ?? attempt
     return meta
   }
 
@@ -99,6 +122,12 @@ export async function* jobStreamLines(options: JobStreamOptions, first: JobStatu
         signal.throwIfAborted()
         const chunk = await results.readChunk(jobId, domain, idx)
         if (chunk) {
+          // An attempt deletes the chunks before it writes its meta, and its meta before its chunks: the meta
+          // read after a chunk names the attempt that wrote it. Read from a new attempt, it is read again.
+          const before = attempt
+          await readMeta()
+          if (attempt !== before) continue
+          sent = { domain, idx, chunk }
           yield options.shape === 'compact' ? chunk : toObjectsLine(chunk, columns)
           idx += 1
           missesAfterDone = 0

@@ -9,12 +9,15 @@ import { ApiError } from '../http/api-error.ts'
 import { log } from '../logger.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { ResultStore } from '../storage/result-store.ts'
+import { isStoreFull } from '../storage/store-full.ts'
 import { JobAbort, abortOutcome } from './job-abort.ts'
 import { jobCids } from './job-cids.ts'
 import { endRecord, isTerminal, type JobRecord } from './job-record.ts'
+import { requeuedRecord } from './job-retry.ts'
 import type { JobInput } from './job-service.ts'
 import type { JobStore } from './job-store.ts'
 import { createRecordWriter } from './record-writer.ts'
+import { assertResultWhole } from './result-check.ts'
 import { writeEvents } from './write-events.ts'
 
 /** What a worker process brings to every job it runs. */
@@ -31,8 +34,8 @@ export interface JobContext {
 const STAGE_PCT: Record<JobStage, number> = { queued: 0, 'seed-resolve': 0, lineage: 5, events: 10, done: 100 }
 
 /**
- * Runs a job to its end; returns the terminal record, or undefined when the job no longer exists or was
- * taken over by another worker (abort kind `lost`).
+ * Runs a job to its end; returns the terminal record, the `queued` one of a job handed back (abort kind
+ * `requeue`), or undefined when the job no longer exists or was taken over by another worker (kind `lost`).
  */
 export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal): Promise<JobRecord | undefined> {
   const { config, jobs, results } = ctx
@@ -86,6 +89,7 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
         writer.progress({ pct: Math.round(pct * 10) / 10, domain: domains[p.domainIndex], cids_done: p.cidsDone, rows: p.rows, chunks: p.chunks })
       },
     })
+    await assertResultWhole(results, meta)
     const totalRows = meta.order.reduce((n, d) => n + (meta.domains[d]?.count ?? 0), 0)
     writer.progress({ stage: 'done', pct: 100, domain: undefined, cids_done: cids.length, rows: totalRows })
     final = endRecord(writer.current, 'finished')
@@ -94,6 +98,14 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
       writer.stop()
       log.warn('job taken over by another worker; this run stops without recording', { job_id: jobId, attempt })
       return undefined
+    }
+    if (signal.reason instanceof JobAbort && signal.reason.kind === 'requeue') {
+      // Its chunks stay: the next run deletes them before writing its own, and readers wait for that run.
+      writer.stop()
+      const queued = requeuedRecord(writer.current, false)
+      await writer.put(queued)
+      log.info('job handed back to the queue', { job_id: jobId, attempt, why: signal.reason.message })
+      return queued
     }
     final = failedRecord(writer.current, err, signal)
     try {
@@ -121,6 +133,13 @@ function failedRecord(record: JobRecord, err: unknown, signal: AbortSignal): Job
     return endRecord(record, status, error)
   }
   if (err instanceof ApiError) return endRecord(record, 'failed', { code: err.code, message: err.message })
+  if (isStoreFull(err)) {
+    log.error('job failed: result store full', { job_id: record.job_id, error: err instanceof Error ? err.message : String(err) })
+    return endRecord(record, 'failed', {
+      code: 'RESULT_STORE_FULL',
+      message: 'the result store is full (the disk of TRACE_RESULT_DIR, or Redis maxmemory); the partial result was deleted, submit the job again once there is room',
+    })
+  }
   log.error('job failed', { job_id: record.job_id, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined })
   return endRecord(record, 'failed', { code: 'JOB_FAILED', message: err instanceof Error ? err.message : String(err) })
 }

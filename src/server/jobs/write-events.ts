@@ -83,7 +83,7 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
           aggregator?.add(domain, rows)
           input.analysis?.add(domain, rows)
           await writer.add(rows).catch((err: unknown) => {
-            throw new ResultWriteError(`storing results failed: ${err instanceof Error ? err.message : String(err)}`)
+            throw new ResultWriteError(`storing results failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
           })
         }
       }

@@ -3,7 +3,7 @@
  * `analysis.json` (defect analysis state),
  * and `result.json` for a job stored whole by the old system. One directory per job, so deleting is one rm.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises'
+import { access, mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Domain } from '../../shared/domains.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
@@ -36,6 +36,18 @@ export function createFileResultStore(root: string): ResultStore {
     readAggregation: async (jobId) => readFileIfExists(join(dir(jobId), 'aggregation.ndjson')),
     writeAnalysis: async (jobId, data) => writeFileAtomic(join(dir(jobId), 'analysis.json'), data),
     readAnalysis: async (jobId) => readFileIfExists(join(dir(jobId), 'analysis.json')),
+    async storedChunks(jobId, domain, count) {
+      let stored = 0
+      for (let idx = 0; idx < count; idx++) {
+        try {
+          await access(join(dir(jobId), chunkName(domain, idx)))
+          stored += 1
+        } catch (err) {
+          if (!isMissing(err)) throw err
+        }
+      }
+      return stored
+    },
     readLegacy: async (jobId) => readFileIfExists(join(dir(jobId), 'result.json')),
     async expire() {},
     async delete(jobId) {

@@ -62,6 +62,14 @@ export function createRedisResultStore(redis: Redis, options: RedisResultStoreOp
     async readAnalysis(jobId) {
       return (await redis.getBuffer(keys.analysis(jobId))) ?? undefined
     },
+    async storedChunks(jobId, domain, count) {
+      let stored = 0
+      for (let start = 0; start < count; start += KEY_BATCH) {
+        const batch = Array.from({ length: Math.min(KEY_BATCH, count - start) }, (_, i) => keys.chunk(jobId, domain, start + i))
+        stored += await redis.exists(...batch)
+      }
+      return stored
+    },
     async readLegacy(jobId) {
       return (await redis.getBuffer(keys.legacyResult(jobId))) ?? undefined
     },

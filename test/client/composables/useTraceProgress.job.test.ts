@@ -254,7 +254,7 @@ describe('useTraceProgress on the job path', () => {
       http.get('*/api/trace/job/:id', () => HttpResponse.json(jobStatus('started', 'events'))),
       http.get('*/api/trace/job/:id/stream', () => HttpResponse.error()),
     )
-    const { trace } = startTrace({ maxResumes: 2, resumeDelayMs: 1 })
+    const { trace } = startTrace({ maxResumes: 2, resumeDelayMs: 1, resumeWindowMs: 0 })
     await trace.execute(REQUEST)
     await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
     expect(trace.stage_errors.value.events).toMatchObject({ code: 'STREAM_DROPPED' })

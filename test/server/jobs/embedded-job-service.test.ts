@@ -8,7 +8,7 @@ import { newJobId } from '../../../src/server/jobs/job-id.ts'
 import type { JobRecord } from '../../../src/server/jobs/job-record.ts'
 import type { JobSpec } from '../../../src/server/jobs/job-service.ts'
 import { fixtureCids } from './job-fixture.ts'
-import { getStatus, startJobHarness, submitTrace, waitForStatus, waitUntil, wholeTraceBody, type JobHarness } from './job-harness.ts'
+import { getStatus, readNdjson, startJobHarness, submitTrace, waitForStatus, waitUntil, wholeTraceBody, type JobHarness } from './job-harness.ts'
 import { BROKEN_WORKER, IDLE_WORKER, useScriptedWorkerHarness } from './scripted-worker.ts'
 
 /** Tiny IN batches make the fixture job take seconds: long enough to watch, cancel and kill it. */
@@ -82,47 +82,82 @@ describe('embedded job service with a slow job', () => {
     await h.app.request(`/api/trace/job/${running.job_id}`, { method: 'DELETE' })
   })
 
-  it('fails a job whose worker is killed with WORKER_DIED naming SIGKILL, then runs the next job on a new worker', async () => {
-    const victim = await submitTrace(h.app)
-    const next = await h.jobs.submit(idsJob(fixtureCids(5)))
-    await waitForStatus(h.app, victim.job_id, (s) => s.status === 'started' && s.progress.rows > 0)
-    const pid = h.jobs.workers().find((w) => w.job_id === victim.job_id)?.pid
+  /** SIGKILLs the worker running `jobId` once it has stored rows; returns its pid. */
+  async function killRunner(jobId: string): Promise<number> {
+    await waitForStatus(h.app, jobId, (s) => s.status === 'started' && s.progress.chunks > 2)
+    const pid = h.jobs.workers().find((w) => w.job_id === jobId)?.pid
     expect(pid).toBeTypeOf('number')
     process.kill(pid as number, 'SIGKILL')
+    return pid as number
+  }
+
+  it('retries a job whose worker is killed (TRACE_JOB_ATTEMPTS=2) on a new worker; a reader gets every row, no error', async () => {
+    const victim = await submitTrace(h.app, wholeTraceBody(['history', 'rejects']))
+    const reading = readNdjson(await h.app.request(victim.stream_url))
+    const pid = await killRunner(victim.job_id)
+
+    const done = await waitForStatus(h.app, victim.job_id, ended, 90_000)
+    expect(done.status).toBe('finished')
+    expect(done.progress.rows).toBe(800 * 20 + 799 + 10)
+    const record = await createFileJobStore(h.config.TRACE_JOB_DIR).get(victim.job_id)
+    expect(record?.attempt).toBe(2)
+    expect(record?.worker).not.toContain(`:${pid}`)
+    const lines = await reading
+    expect(lines.filter((l) => l.type === 'error')).toEqual([])
+    expect(lines.at(-1)).toEqual({ type: 'complete', total_records: done.progress.rows, counts: { history: 800 * 20, rejects: 799 + 10 } })
+    const batches = lines.flatMap((l) => (l.type === 'records' ? [`${l.domain}:${l.batch}`] : []))
+    expect(new Set(batches).size).toBe(batches.length)
+  })
+
+  it('fails a job whose worker is killed on its last attempt with WORKER_DIED naming SIGKILL, then runs the next job', async () => {
+    const victim = await submitTrace(h.app)
+    const next = await h.jobs.submit(idsJob(fixtureCids(5)))
+    const first = await killRunner(victim.job_id)
+    await waitUntil(async () => (await createFileJobStore(h.config.TRACE_JOB_DIR).get(victim.job_id))?.attempt === 2, 30_000, 'the retry')
+    const second = await killRunner(victim.job_id)
+    expect(second).not.toBe(first)
 
     const failed = await waitForStatus(h.app, victim.job_id, ended, 10_000)
     expect(failed.status).toBe('failed')
     expect(failed.error?.code).toBe('WORKER_DIED')
     expect(failed.error?.message).toMatch(/SIGKILL/)
+    expect(failed.error?.message).toMatch(/ran 2 time\(s\) of TRACE_JOB_ATTEMPTS=2/)
     expect(existsSync(join(h.config.TRACE_RESULT_DIR, victim.job_id))).toBe(false)
 
     const after = await waitForStatus(h.app, next.job_id, ended, 60_000)
     expect(after.status).toBe('finished')
     expect(after.progress.rows).toBe(5 * 20)
-    expect(h.jobs.workers()[0].pid).not.toBe(pid)
+    expect(h.jobs.workers()[0].pid).not.toBe(second)
   })
 
-  it('keeps job metadata across a restart: queued jobs run, a running job ends failed, a job left started by a crash fails', async () => {
+  it('takes jobs up again after a restart: the running and queued jobs run, a crash left started runs while attempts remain', async () => {
     const running = await submitTrace(h.app, wholeTraceBody(['history']))
     const queued = await h.jobs.submit(idsJob(fixtureCids(3)))
-    await waitForStatus(h.app, running.job_id, (s) => s.status === 'started')
+    await waitForStatus(h.app, running.job_id, (s) => s.status === 'started' && s.progress.chunks > 0)
     await h.jobs.close()
     const store = createFileJobStore(h.config.TRACE_JOB_DIR)
     const stopped = await store.get(running.job_id)
-    expect(stopped?.status).toBe('failed')
-    expect(stopped?.error?.message).toMatch(/shut down/)
+    // Handed back by its worker: it runs again, and the interruption is not one of its attempts.
+    expect(stopped).toMatchObject({ status: 'queued', attempt: 1, error: null, worker: null })
     expect((await store.get(queued.job_id))?.status).toBe('queued')
-    // A server that crashed leaves its running job's record `started`.
-    const crashed = { ...(stopped as JobRecord), job_id: newJobId(), status: 'started' as const, finished_at: null, error: null }
-    await store.create(crashed, { kind: 'container_ids', container_ids: fixtureCids(1) })
+    // A server that crashed leaves its running jobs' records `started`: one with an attempt left, one without.
+    const base = { ...(stopped as JobRecord), status: 'started' as const, started_at: new Date().toISOString() }
+    const crashed = { ...base, job_id: newJobId(), attempt: 1 }
+    const exhausted = { ...base, job_id: newJobId(), attempt: 2 }
+    for (const r of [crashed, exhausted]) await store.create(r, { kind: 'container_ids', container_ids: fixtureCids(2) })
 
     const restarted = await h.restart()
     try {
-      const lost = await restarted.status(crashed.job_id)
+      const lost = await restarted.status(exhausted.job_id)
       expect(lost?.status).toBe('failed')
       expect(lost?.error?.code).toBe('WORKER_DIED')
-      expect(lost?.error?.message).toMatch(/restarted/)
-      await waitUntil(async () => (await restarted.status(queued.job_id))?.status === 'finished', 60_000, 'requeued job')
+      expect(lost?.error?.message).toMatch(/server stopped while the job ran.*TRACE_JOB_ATTEMPTS/)
+      for (const id of [running.job_id, queued.job_id, crashed.job_id]) {
+        await waitUntil(async () => (await restarted.status(id))?.status === 'finished', 90_000, `job ${id} after the restart`)
+      }
+      expect((await restarted.status(running.job_id))?.progress.rows).toBe(800 * 20)
+      expect((await store.get(running.job_id))?.attempt).toBe(1)
+      expect((await store.get(crashed.job_id))?.attempt).toBe(2)
     } finally {
       await restarted.close()
     }
@@ -176,8 +211,8 @@ describe('embedded job service without a working worker', () => {
 })
 
 describe('embedded job service when a cancel meets a dying worker', () => {
-  // The worker never ends a job, so the only end a job gets is the one the service records.
-  const harness = useScriptedWorkerHarness(IDLE_WORKER)
+  // The worker never ends a job, so the only end a job gets is the one the service records (no retry).
+  const harness = useScriptedWorkerHarness(IDLE_WORKER, { TRACE_JOB_ATTEMPTS: '1' })
 
   it('answers a cancel that arrives while the dead worker’s end is written with that end, which then stays', async () => {
     const h = harness()

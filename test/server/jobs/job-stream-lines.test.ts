@@ -22,10 +22,10 @@ function statusOf(jobId: string, status: JobStatus): JobStatusResponse {
   return { ...toStatusResponse(newJobRecord(jobId, spec)), status }
 }
 
-function meta(jobId: string, chunks: number, done: boolean): ResultMeta {
+function meta(jobId: string, chunks: number, done: boolean, attempt = 1): ResultMeta {
   return {
     job_id: jobId,
-    attempt: 1,
+    attempt,
     chunk_size: 1,
     order: ['history'],
     domains: { history: { columns, chunks, count: chunks, done } },
@@ -35,8 +35,8 @@ function meta(jobId: string, chunks: number, done: boolean): ResultMeta {
   }
 }
 
-async function writeChunk(results: ResultStore, jobId: string, idx: number): Promise<void> {
-  const line = encodeLine({ type: 'records', domain: 'history', batch: idx, count: 1, rows: [columns.map(() => idx)] })
+async function writeChunk(results: ResultStore, jobId: string, idx: number, value: number = idx): Promise<void> {
+  const line = encodeLine({ type: 'records', domain: 'history', batch: idx, count: 1, rows: [columns.map(() => value)] })
   await results.writeChunk(jobId, 'history', idx, Buffer.from(line))
 }
 
@@ -121,5 +121,41 @@ describe('job stream lines', () => {
     }
     const lines = await collect(results, jobId, status)
     expect(lines.map((l) => l.type)).toEqual(['meta', 'domain_start', 'records', 'domain_end', 'complete'])
+  })
+
+  /** Attempt 1 wrote chunks 0 and 1 and died; the reader has them and waits when attempt 2 starts over. */
+  async function retriedUnderTheReader(rewrite: (idx: number) => number): Promise<StreamLine[]> {
+    await results.writeMeta(meta(jobId, 0, false))
+    await writeChunk(results, jobId, 0)
+    await writeChunk(results, jobId, 1)
+    await results.writeMeta(meta(jobId, 2, false))
+    let checks = 0
+    const status = async (): Promise<JobStatusResponse> => {
+      checks += 1
+      if (checks === 1) {
+        await results.delete(jobId)
+        await results.writeMeta(meta(jobId, 0, false, 2))
+        await writeChunk(results, jobId, 0, rewrite(0))
+      }
+      if (checks === 3) {
+        for (const idx of [1, 2]) await writeChunk(results, jobId, idx, rewrite(idx))
+        await results.writeMeta(meta(jobId, 3, true, 2))
+      }
+      return statusOf(jobId, checks > 3 ? 'finished' : 'started')
+    }
+    return collect(results, jobId, status)
+  }
+
+  it('follows a job retried under the reader into its new attempt: the rows it lacked, then complete', async () => {
+    const lines = await retriedUnderTheReader((idx) => idx)
+    expect(lines.map((l) => l.type)).toEqual(['meta', 'domain_start', 'records', 'records', 'records', 'domain_end', 'complete'])
+    expect(lines.filter((l) => l.type === 'records').map((l) => l.batch)).toEqual([0, 1, 2])
+    expect(lines.at(-1)).toEqual({ type: 'complete', total_records: 3, counts: { history: 3 } })
+  })
+
+  it('ends with STREAM_FAILED when the retried attempt rewrote a chunk already sent differently', async () => {
+    const lines = await retriedUnderTheReader((idx) => idx + 100)
+    expect(lines.map((l) => l.type)).toEqual(['meta', 'domain_start', 'records', 'records', 'error'])
+    expect(lines.at(-1)).toMatchObject({ type: 'error', code: 'STREAM_FAILED', message: expect.stringMatching(/retried/) })
   })
 })

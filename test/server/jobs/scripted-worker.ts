@@ -19,13 +19,16 @@ export function writeWorkerScript(script: string): { readonly entry: string; rem
   return { entry, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-/** Starts a small job harness whose workers run `script` before the suite and closes it after; returns it. */
-export function useScriptedWorkerHarness(script: string): () => JobHarness {
+/**
+ * Starts a small job harness whose workers run `script` before the suite and closes it after; returns it.
+ * `env` overrides configuration (env names).
+ */
+export function useScriptedWorkerHarness(script: string, env: Record<string, string> = {}): () => JobHarness {
   let h: JobHarness | undefined
   let worker: ReturnType<typeof writeWorkerScript> | undefined
   beforeAll(async () => {
     worker = writeWorkerScript(script)
-    h = await startJobHarness({ lots: 2, historyPerLot: 1, workerEntry: worker.entry })
+    h = await startJobHarness({ lots: 2, historyPerLot: 1, workerEntry: worker.entry, env })
   })
   afterAll(async () => {
     await h?.close()

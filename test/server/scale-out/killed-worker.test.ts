@@ -2,7 +2,10 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Config } from '../../../src/server/config.ts'
 import { createBullJobService } from '../../../src/server/jobs/bull-job-service.ts'
+import type { StreamLine } from '../../../src/shared/ndjson-lines.ts'
+import type { JobStatusResponse } from '../../../src/shared/responses.ts'
 import { createRedisStores } from '../../../src/server/jobs/bull-setup.ts'
+import { jobStreamLines } from '../../../src/server/jobs/job-stream-lines.ts'
 import type { JobService } from '../../../src/server/jobs/job-service.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
 import { createFixtureDb, removeFixtureDb } from '../../helpers/fixture-db.ts'
@@ -58,10 +61,20 @@ describe.skipIf(await requireRedis())('a `npm run worker` process killed mid-job
     return { jobs, jobId: job_id, killedPid: pid }
   }
 
-  it('retries the job once on the surviving worker with TRACE_JOB_ATTEMPTS=2, and it finishes whole', async () => {
+  it('retries the job once on the surviving worker with TRACE_JOB_ATTEMPTS=2; it finishes whole and a reader gets no error', async () => {
     const config = scaleOutConfig(namespaces[0], { MES_DB_PATH: dbPath, TRACE_JOB_ATTEMPTS: '2' })
     const { jobs, jobId, killedPid } = await killRunner(config)
+    // A reader that started before the kill follows the job into its retry.
+    const first = await jobs.status(jobId)
+    const lines: StreamLine[] = []
+    const reading = (async () => {
+      const options = { results: jobs.results, status: () => jobs.status(jobId), jobId, shape: 'compact' as const, signal: new AbortController().signal }
+      for await (const line of jobStreamLines(options, first as JobStatusResponse)) lines.push(JSON.parse(Buffer.from(line).toString('utf8')) as StreamLine)
+    })()
     await waitUntil(async () => (await jobs.status(jobId))?.status === 'finished', 90_000, 'the retried job to finish')
+    await reading
+    expect(lines.filter((l) => l.type === 'error')).toEqual([])
+    expect(lines.at(-1)).toMatchObject({ type: 'complete', total_records: ROWS })
     expect((await jobs.status(jobId))?.progress.rows).toBe(ROWS)
     const record = await createRedisStores(redis, config).jobs.get(jobId)
     expect(record?.attempt).toBe(2)

@@ -11,6 +11,7 @@ import { waitUntil } from '../jobs/job-harness.ts'
 /** A running private server. */
 export interface PrivateRedis {
   readonly url: string
+  readonly port: number
   /** Stops the server (SIGTERM, nothing persisted). */
   stop(): Promise<void>
 }
@@ -25,9 +26,12 @@ export async function requireRedisServerBinary(): Promise<boolean> {
   return true
 }
 
-/** Starts redis-server on a free loopback port, without persistence; resolves once it answers PING. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort()
+/**
+ * Starts redis-server on `port` (default a free loopback port; the same port again restarts a stopped server),
+ * without persistence; resolves once it answers PING.
+ */
+export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
+  port ??= await freePort()
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   })
@@ -49,6 +53,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   }
   return {
     url,
+    port,
     async stop() {
       if (child.exitCode !== null) return
       const exited = new Promise((r) => child.once('exit', r))
@@ -58,7 +63,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on now. */
+export async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const { port } = server.address() as { port: number }

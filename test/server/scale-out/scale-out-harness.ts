@@ -54,9 +54,9 @@ export class Processes {
     return this.#spawn(['src/server/jobs/worker-main.ts'], config, 'ignore')
   }
 
-  /** A web process; resolves once it listens. */
-  async web(config: Config): Promise<WebProcess> {
-    const child = this.#spawn(['test/server/scale-out/web-process.ts'], config, 'pipe')
+  /** A web process; resolves once it listens (on `port` when given, else on any free port). */
+  async web(config: Config, port?: number): Promise<WebProcess> {
+    const child = this.#spawn(['test/server/scale-out/web-process.ts'], config, 'pipe', port ? { WEB_PROCESS_PORT: String(port) } : {})
     if (!child.stdout) throw new Error('web process has no stdout')
     for await (const line of createInterface({ input: child.stdout })) {
       if (line.startsWith('{')) {
@@ -72,9 +72,9 @@ export class Processes {
     await Promise.all(this.#children.map((c) => stopProcess(c, 'SIGKILL')))
   }
 
-  #spawn(args: string[], config: Config, stdout: 'ignore' | 'pipe'): ChildProcess {
+  #spawn(args: string[], config: Config, stdout: 'ignore' | 'pipe', extraEnv: Record<string, string> = {}): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      env: { ...process.env, ...configEnv(config) },
+      env: { ...process.env, ...configEnv(config), ...extraEnv },
       stdio: ['ignore', stdout, 'inherit'],
     })
     this.#children.push(child)
