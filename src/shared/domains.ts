@@ -1,5 +1,5 @@
 /**
- * Event domains, profiles and their columns, exactly as ../shared/MES_DOMAIN.md names them.
+ * Event domains, profiles and their columns, exactly as docs/domain.md names them.
  * Shared by server (SQL, CSV headers) and client (table columns, default checkboxes).
  */
 

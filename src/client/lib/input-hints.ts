@@ -1,5 +1,5 @@
 /**
- * Rules of the input types an engineer can break by pasting into the wrong box (MES_DOMAIN.md): shown before
+ * Rules of the input types an engineer can break by pasting into the wrong box (docs/domain.md): shown before
  * sending, with the fix, instead of a round trip that returns only "not found".
  */
 import type { InputType } from '../../shared/domains.ts'

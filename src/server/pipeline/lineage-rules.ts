@@ -1,4 +1,4 @@
-/** MES_DOMAIN.md's lineage rules that depend on one container row: its own parent edges and its node type. */
+/** The lineage rules of docs/domain.md that depend on one container row: its own parent edges and its node type. */
 import type { LineageEdge, NodeType } from '../../shared/responses.ts'
 import type { ContainerRow } from './lineage-queries.ts'
 

@@ -1,4 +1,4 @@
-/** Where each input type of MES_DOMAIN.md is looked up; `serial_number` is three sources tried in order. */
+/** Where each input type of docs/domain.md is looked up; `serial_number` is three sources tried in order. */
 import type { InputType } from '../../shared/domains.ts'
 import type { Seed } from '../../shared/responses.ts'
 import type { LookupSpec } from './seed-lookup.ts'

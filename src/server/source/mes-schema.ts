@@ -1,5 +1,5 @@
 /**
- * The seven DW_MES_* tables the pipeline reads, with MES_DOMAIN.md's names, and the indexes the pipeline's
+ * The seven DW_MES_* tables the pipeline reads, with docs/domain.md's names, and the indexes the pipeline's
  * filters and joins need. One description renders the DDL for every dialect the demo data is loaded into.
  */
 export type ColumnType = 'text' | 'int' | 'real' | 'timestamp'
