@@ -19,6 +19,8 @@ import {
   seedIdsQuery,
 } from '../../../../src/server/pipeline/seed-msd-queries.ts'
 import { detectionFactsQuery } from '../../../../src/server/analysis/detection-facts.ts'
+import { msdEmptyReason } from '../../../../src/server/pipeline/seed-empty-reason.ts'
+import { stationDataSpan } from '../../../../src/server/pipeline/station-data-span.ts'
 import { MES_TABLES } from '../../../../src/server/source/mes-schema.ts'
 import type { Batch, MesSource } from '../../../../src/server/source/mes-source.ts'
 import { compileOracle, ORACLE_LIST_MAX } from '../../../../src/server/source/oracle/compile-oracle.ts'
@@ -71,13 +73,20 @@ async function stageStatements(): Promise<Map<string, SqlQuery>> {
   }
 
   for (const group of WORKCENTER_GROUPS) {
-    const w = msdWindow({
+    const params = {
       mode: 'date_range',
       station: group.name,
       start_date: '2024-01-01',
       end_date: '2024-05-31',
       direction: 'backward',
-    })
+    } as const
+    const w = msdWindow(params)
+    const empty: SqlQuery[] = []
+    await msdEmptyReason(recordingSource(empty), params, { config })
+    empty.forEach((q, i) => out.set(`msd empty reason at ${group.name} #${i + 1}`, q))
+    const span: SqlQuery[] = []
+    await stationDataSpan(recordingSource(span), group, { config })
+    out.set(`station data span at ${group.name}`, span[0])
     out.set(`msd detections at ${group.name}`, detectionsQuery(w))
     out.set(`msd seed ids at ${group.name}`, seedIdsQuery(w))
     out.set(`defect analysis facts at ${group.name}`, detectionFactsQuery(w))
@@ -116,8 +125,10 @@ describe('Oracle compilation of every stage statement', () => {
       'events/rejects.ts',
       'events/upstream-history.ts',
       'lineage-queries.ts',
+      'seed-empty-reason.ts',
       'seed-lookup.ts',
       'seed-msd-queries.ts',
+      'station-data-span.ts',
       'workcenter-sql.ts',
     ])
     expect(filesUsingSqlTag(join(import.meta.dirname, '../../../../src/server/analysis'))).toEqual(['detection-facts.ts'])
