@@ -23,7 +23,7 @@ describe('defect analysis of a job', () => {
   it('streams the unfiltered analysis in the aggregation line, and answers it again from the stored state', async () => {
     const lines = await readNdjson(await h.app.request(`/api/trace/job/${msdJob}/stream`))
     const aggregation = lines.find((l) => l.type === 'aggregation')
-    const streamed = (aggregation as { data: MsdAggregation }).data.analysis!
+    const streamed = (aggregation as { data: MsdAggregation }).data.analysis as AttributionResult
     expect(streamed.kpi.lot_count).toBe(LOTS)
     expect(streamed.kpi.total_input).toBe(LOTS * 1000)
     expect(streamed.suspects.machine.length).toBeGreaterThan(0)
