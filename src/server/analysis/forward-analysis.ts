@@ -187,7 +187,9 @@ export class ForwardAnalysis {
 
   private seedRows(): ForwardSeedRow[] {
     const order = this.seeds.map((_, i) => i).filter((i) => this.seedRejects[i] > 0)
-    order.sort((a, b) => this.seedRejects[b] - this.seedRejects[a] || (this.seeds[a].name < this.seeds[b].name ? -1 : 1))
+    order.sort(
+      (a, b) => this.seedRejects[b] - this.seedRejects[a] || (this.seeds[a].name < this.seeds[b].name ? -1 : 1),
+    )
     return order.slice(0, SEED_LIST_SIZE).map((i) => ({
       CONTAINERID: this.seeds[i].cid,
       CONTAINERNAME: this.seeds[i].name,
@@ -209,7 +211,14 @@ export class ForwardAnalysis {
     const get = (map: Map<string, Tally>, key: string, m?: string | null): Tally => {
       let t = map.get(key)
       if (!t) {
-        t = { group, ...(m === undefined ? {} : { machine: m }), seeds: new LotList(), input: 0, rejects: 0, byReason: new Map() }
+        t = {
+          group,
+          ...(m === undefined ? {} : { machine: m }),
+          seeds: new LotList(),
+          input: 0,
+          rejects: 0,
+          byReason: new Map(),
+        }
         map.set(key, t)
       }
       return t

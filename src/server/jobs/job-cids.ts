@@ -51,7 +51,8 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   options.onStage('seed-resolve')
   const seeds = await seedIds(source, seedParams, options)
   if (seeds.length === 0) return { cids: [], direction }
-  const dateRange = seedParams.profile === 'mid_section_defect' && seedParams.params.mode === 'date_range' ? seedParams.params : undefined
+  const msdParams = seedParams.profile === 'mid_section_defect' ? seedParams.params : undefined
+  const dateRange = msdParams?.mode === 'date_range' ? msdParams : undefined
   const analysis = dateRange
     ? direction === 'backward'
       ? new DefectAnalysis(msdWindow(dateRange))

@@ -104,7 +104,8 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
     await results.writeAnalysis(jobId, Buffer.from(JSON.stringify(input.analysis.attribution.state()), 'utf8'))
   }
   if (aggregator) {
-    const analysis = input.analysis instanceof DefectAnalysis ? input.analysis.attribution.analyse() : input.analysis?.result()
+    const analysis =
+      input.analysis instanceof DefectAnalysis ? input.analysis.attribution.analyse() : input.analysis?.result()
     const line: AggregationLine = { type: 'aggregation', data: analysis ? { ...aggregator.result(), analysis } : aggregator.result() }
     await results.writeAggregation(jobId, Buffer.from(JSON.stringify(line) + '\n', 'utf8'))
   }

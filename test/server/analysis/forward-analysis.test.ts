@@ -15,7 +15,12 @@ const D3 = fixtureCid(0x23)
 const S1 = fixtureCid(0x31)
 const S2 = fixtureCid(0x32)
 const M = fixtureCid(0x41)
-const lot = (cid: string, name: string, extra: FixtureRow = {}): FixtureRow => ({ CONTAINERID: cid, CONTAINERNAME: name, OBJECTTYPE: 'LOT', ...extra })
+const lot = (cid: string, name: string, extra: FixtureRow = {}): FixtureRow => ({
+  CONTAINERID: cid,
+  CONTAINERNAME: name,
+  OBJECTTYPE: 'LOT',
+  ...extra,
+})
 const track = (cid: string, workcenter: string, machine: string, day: number, qty: number): FixtureRow => ({
   CONTAINERID: cid,
   WORKCENTERNAME: workcenter,
@@ -24,7 +29,14 @@ const track = (cid: string, workcenter: string, machine: string, day: number, qt
   TRACKINTIMESTAMP: `2026-02-${String(day).padStart(2, '0')}T08:00:00`,
   TRACKINQTY: qty,
 })
-const reject = (cid: string, workcenter: string, machine: string, reason: string, qty: number, day: number): FixtureRow => ({
+const reject = (
+  cid: string,
+  workcenter: string,
+  machine: string,
+  reason: string,
+  qty: number,
+  day: number,
+): FixtureRow => ({
   CONTAINERID: cid,
   WORKCENTERNAME: workcenter,
   EQUIPMENTNAME: machine,
@@ -76,7 +88,15 @@ describe('ForwardAnalysis on a genealogy with a split and a merge', () => {
   beforeAll(async () => {
     fx = await openFixture('sqlite', ROWS, { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '3' })
     const opts = { config: fx.config }
-    const analysis = new ForwardAnalysis(msdWindow({ mode: 'date_range', station: '電鍍', start_date: '2026-02-01', end_date: '2026-02-28', direction: 'forward' }))
+    const analysis = new ForwardAnalysis(
+      msdWindow({
+        mode: 'date_range',
+        station: '電鍍',
+        start_date: '2026-02-01',
+        end_date: '2026-02-28',
+        direction: 'forward',
+      }),
+    )
     await analysis.loadDetections(fx.source, opts)
     const cids = [...(await walkLineage(fx.source, opts, [D1, D2, D3], 'forward', 20, analysis.links))].sort()
     expect(cids).toEqual([D1, D2, D3, S1, S2, M].sort())
@@ -91,7 +111,9 @@ describe('ForwardAnalysis on a genealogy with a split and a merge', () => {
   it('re-keys the merged lot’s rejects to both of its seeds’ detection reasons in the crosstab', () => {
     expect(result.crosstab.workcenter_groups).toEqual(['移印', '測試'])
     const cell = (reason: string, group: string): number =>
-      result.crosstab.cells[result.crosstab.detection_reasons.indexOf(reason)][result.crosstab.workcenter_groups.indexOf(group)]
+      result.crosstab.cells[result.crosstab.detection_reasons.indexOf(reason)][
+        result.crosstab.workcenter_groups.indexOf(group)
+      ]
     expect(cell('VOID', '測試')).toBe(24)
     expect(cell('SCRATCH', '測試')).toBe(24)
     expect(cell('(no reject)', '測試')).toBe(5)
@@ -118,10 +140,26 @@ describe('ForwardAnalysis on a genealogy with a split and a merge', () => {
 
   it('gives each downstream station and machine its seeds reached, input, rejects and rate', () => {
     expect(result.stations).toEqual([
-      { workcenter_group: '移印', lots_reached: 3, input_qty: 2300, reject_qty: 6, reject_rate: 0.2609, by_loss_reason: { SMEAR: 6 } },
-      { workcenter_group: '測試', lots_reached: 3, input_qty: 1700, reject_qty: 29, reject_rate: 1.7059, by_loss_reason: { OPEN: 29 } },
+      {
+        workcenter_group: '移印',
+        lots_reached: 3,
+        input_qty: 2300,
+        reject_qty: 6,
+        reject_rate: 0.2609,
+        by_loss_reason: { SMEAR: 6 },
+      },
+      {
+        workcenter_group: '測試',
+        lots_reached: 3,
+        input_qty: 1700,
+        reject_qty: 29,
+        reject_rate: 1.7059,
+        by_loss_reason: { OPEN: 29 },
+      },
     ])
-    expect(result.machines.map((m) => [m.workcenter_group, m.equipment_name, m.lots_reached, m.input_qty, m.reject_qty])).toEqual([
+    expect(
+      result.machines.map((m) => [m.workcenter_group, m.equipment_name, m.lots_reached, m.input_qty, m.reject_qty]),
+    ).toEqual([
       ['測試', 'TT-1', 3, 1700, 29],
       ['移印', 'MK-1', 1, 1000, 6],
       ['移印', 'MK-2', 2, 1300, 0],
