@@ -62,6 +62,7 @@ export interface AttributionKpi {
 }
 
 export interface AttributionResult {
+  readonly direction: 'backward'
   readonly kpi: AttributionKpi
   readonly suspects: Readonly<Record<SuspectDimension, readonly Suspect[]>>
   /** Top 10 by defect quantity plus "other", per dimension and by loss reason. */
@@ -91,6 +92,72 @@ export interface LotDetailRow {
   readonly SUSPECTS: string
 }
 
+/** The detection reason of a seed without rejects at the detection station. */
+export const NO_DETECTION_REJECT = '(no reject)'
+
+export interface ForwardKpi {
+  /** Seeds: lots tracked in at the detection station in the window. */
+  readonly detection_lots: number
+  /** Σ reject qty of the seeds at the detection station. */
+  readonly detection_defect_qty: number
+  /** Lots of the forward genealogy, the seeds included. */
+  readonly lots_tracked: number
+  /** Workcenter groups after the detection station with history or rejects of the genealogy. */
+  readonly stations_reached: number
+  /** Σ REJECT_TOTAL_QTY of the genealogy's rejects after the detection station, each reject row once. */
+  readonly downstream_reject_qty: number
+  /** Percent, 4 decimals: downstream rejects ÷ Σ the seeds' TRACKINQTY at the detection station. */
+  readonly downstream_reject_rate: number
+}
+
+/** One downstream workcenter group (equipment_name undefined) or one machine of it. */
+export interface ForwardStation {
+  readonly workcenter_group: string
+  readonly equipment_name?: string | null
+  /** Distinct seeds with a descendant (or themselves) here. */
+  readonly lots_reached: number
+  /** Σ TRACKINQTY of the genealogy's upstream_history rows here. */
+  readonly input_qty: number
+  /** Σ REJECT_TOTAL_QTY of the genealogy's downstream_rejects rows here. */
+  readonly reject_qty: number
+  /** Percent, 4 decimals: reject_qty ÷ input_qty. */
+  readonly reject_rate: number
+  readonly by_loss_reason: Readonly<Record<string, number>>
+}
+
+/**
+ * Detection loss reason (the seed's largest at the detection station) × downstream workcenter group → reject
+ * qty. A merged lot's reject counts once in each row of its seeds' reasons, so rows may add up to more than
+ * the downstream total.
+ */
+export interface ForwardCrosstab {
+  readonly detection_reasons: readonly string[]
+  readonly workcenter_groups: readonly string[]
+  /** cells[r][g]: detection_reasons[r] × workcenter_groups[g]. */
+  readonly cells: readonly (readonly number[])[]
+}
+
+/** A seed with the downstream rejects of its genealogy re-keyed to it. */
+export interface ForwardSeedRow {
+  readonly CONTAINERID: string
+  readonly CONTAINERNAME: string
+  readonly DETECTION_REASON: string
+  readonly DETECTION_DEFECT_QTY: number
+  readonly DOWNSTREAM_REJECT_QTY: number
+}
+
+/** A forward date-range investigation: where the lots that passed the station went, and what they lost there. */
+export interface ForwardAnalysisResult {
+  readonly direction: 'forward'
+  readonly kpi: ForwardKpi
+  /** Downstream groups in route order. */
+  readonly stations: readonly ForwardStation[]
+  /** Downstream machines, most rejects first, at most 100. */
+  readonly machines: readonly ForwardStation[]
+  readonly crosstab: ForwardCrosstab
+  /** Seeds with the most downstream rejects, at most 50. */
+  readonly seeds: readonly ForwardSeedRow[]
+}
 
 /** A comma-separated list in a query string ('' = none): `?loss_reasons=A,B`. */
 const listParam = z

@@ -1,5 +1,5 @@
 /** The `aggregation` line of an MSD trace: bounded summaries of its event rows, whatever their number. */
-import type { AttributionResult } from './defect-analysis.ts'
+import type { AttributionResult, ForwardAnalysisResult } from './defect-analysis.ts'
 import type { Direction, Domain } from './domains.ts'
 
 /** Lots that went through one machine (upstream_history). */
@@ -45,10 +45,11 @@ export interface MsdAggregation extends MsdOldSummary {
   /** True when a summary met its key cap and later keys were not counted. */
   truncated: boolean
   /**
-   * A backward date-range investigation's suspects, rates and trends (no filter applied); the job's
-   * /analysis route answers other filters.
+   * A date-range investigation's analysis, told apart by `direction`: backward, the suspects, rates and
+   * trends (no filter applied; the job's /analysis route answers other filters); forward, where the seeds'
+   * genealogy went and what it lost downstream.
    */
-  analysis?: AttributionResult
+  analysis?: AttributionResult | ForwardAnalysisResult
 }
 
 /** One bar of an old chart: a machine, material lot, loss reason or reject machine, and its lots. */

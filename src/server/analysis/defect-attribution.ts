@@ -43,7 +43,7 @@ const round4 = (x: number): number => Math.round(x * 1e4) / 1e4
 const pct = (defects: number, input: number): number => (input > 0 ? round4((100 * defects) / input) : 0)
 
 /** A growable list of lot indices; sorted and de-duplicated once, when first read. */
-class LotList {
+export class LotList {
   private items = new Uint32Array(4)
   private size = 0
   private compact = true
@@ -241,6 +241,7 @@ export class DefectAttribution {
     }
     const trendSuspects = suspects.machine.filter((s) => s.score > 0).slice(0, TREND_SUSPECTS)
     return {
+      direction: 'backward',
       kpi: {
         total_input: totalInput,
         lot_count: lotCount,

@@ -1,8 +1,11 @@
 /**
- * Which detection lots each node of a backward genealogy leads to: a lineage walk collector that keeps the
- * parent edges as small integers, then links every ancestor to the detection lots below it. Memory is the
- * nodes, the edges and Σ (ancestors of each detection lot), never an event row.
+ * Which detection lots each node of a genealogy is linked to: a lineage walk collector that keeps the edges
+ * as small integers, pointing the way the walk went (to parents backward, to children forward), then links
+ * every node to the detection lots it was reached from: backward, the ancestors of a detection lot; forward,
+ * its descendants (a merged lot to each of its seeds). Memory is the nodes, the edges and Σ (nodes reached
+ * from each detection lot), never an event row.
  */
+import type { Direction } from '../../shared/domains.ts'
 import type { LineageEdge } from '../../shared/responses.ts'
 import type { ContainerRow } from '../pipeline/lineage-queries.ts'
 import type { WalkCollector } from '../pipeline/lineage-walk.ts'
@@ -12,11 +15,14 @@ const NONE: readonly number[] = []
 export class LineageLinks implements WalkCollector {
   private readonly index = new Map<string, number>()
   private readonly names: (string | null)[] = []
-  private readonly parents: (number[] | undefined)[] = []
+  /** Node → the nodes one step further from the seeds (parents backward, children forward). */
+  private readonly next: (number[] | undefined)[] = []
   /** Node → the detection lots it leads to, built by `linkLots`. */
   private lotsByNode: (number[] | undefined)[] = []
-  /** Detection lot → the names of its roots (its wafer lots), built by `linkLots`. */
+  /** Detection lot → the names of its roots (its wafer lots; its leaves forward), built by `linkLots`. */
   private rootsByLot: string[][] = []
+
+  constructor(private readonly direction: Direction = 'backward') {}
 
   private idOf(cid: string): number {
     let id = this.index.get(cid)
@@ -24,7 +30,7 @@ export class LineageLinks implements WalkCollector {
       id = this.names.length
       this.index.set(cid, id)
       this.names.push(null)
-      this.parents.push(undefined)
+      this.next.push(undefined)
     }
     return id
   }
@@ -34,10 +40,10 @@ export class LineageLinks implements WalkCollector {
   }
 
   edge(edge: LineageEdge): void {
-    const child = this.idOf(edge.to)
-    const parent = this.idOf(edge.from)
-    const list = (this.parents[child] ??= [])
-    if (!list.includes(parent)) list.push(parent)
+    const near = this.idOf(this.direction === 'backward' ? edge.to : edge.from)
+    const far = this.idOf(this.direction === 'backward' ? edge.from : edge.to)
+    const list = (this.next[near] ??= [])
+    if (!list.includes(far)) list.push(far)
   }
 
   row(row: ContainerRow): void {
@@ -45,7 +51,7 @@ export class LineageLinks implements WalkCollector {
   }
 
   /**
-   * Links every node to the detection lots it is (an ancestor of), given each detection lot's index by CID.
+   * Links every node to the detection lots it was reached from, given each detection lot's index by CID.
    * A cycle in bad data is walked once per lot.
    */
   linkLots(lotOf: (cid: string) => number | undefined): void {
@@ -61,7 +67,7 @@ export class LineageLinks implements WalkCollector {
         const node = stack.pop()!
         const lots = (this.lotsByNode[node] ??= [])
         if (lots[lots.length - 1] !== lot) lots.push(lot)
-        const up = this.parents[node] ?? NONE
+        const up = this.next[node] ?? NONE
         if (up.length === 0) roots.push(this.names[node] ?? cid)
         for (const p of up) {
           if (!seen.has(p)) {
@@ -74,10 +80,17 @@ export class LineageLinks implements WalkCollector {
     }
   }
 
-  /** The detection lots a CID leads to (itself included when it is one). */
+  /** The detection lots a CID was reached from (itself included when it is one). */
   lotsOf(cid: string): readonly number[] {
     const id = this.index.get(cid)
     return (id === undefined ? undefined : this.lotsByNode[id]) ?? NONE
+  }
+
+  /** How many nodes are linked to a detection lot (the detection lots included), after `linkLots`. */
+  linkedNodeCount(): number {
+    let n = 0
+    for (const lots of this.lotsByNode) if (lots !== undefined) n++
+    return n
   }
 
   /** The roots of a detection lot's genealogy (itself when it has no parent). */

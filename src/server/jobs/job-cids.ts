@@ -10,6 +10,7 @@ import { resolveSeedIds } from '../pipeline/seed-resolve-ids.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { JobInput } from './job-service.ts'
 import { DefectAnalysis } from '../analysis/defect-analysis.ts'
+import { ForwardAnalysis } from '../analysis/forward-analysis.ts'
 import { msdWindow } from '../pipeline/seed-msd-queries.ts'
 
 export interface JobCidsOptions {
@@ -25,11 +26,11 @@ export interface JobCidsOptions {
 /** Names listed per pattern in a job's seed summary: the record is rewritten often, so it stays small. */
 const SUMMARY_NAMES_PER_PATTERN = 100
 
-/** What a job covers; `analysis` is set for a backward MSD date range, ready for the event rows. */
+/** What a job covers; `analysis` is set for an MSD date range (either direction), ready for the event rows. */
 export interface JobCids {
   readonly cids: string[]
   readonly direction: Direction
-  readonly analysis?: DefectAnalysis
+  readonly analysis?: DefectAnalysis | ForwardAnalysis
 }
 
 /** The CIDs and the lineage direction of a job. */
@@ -50,10 +51,13 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   options.onStage('seed-resolve')
   const seeds = await seedIds(source, seedParams, options)
   if (seeds.length === 0) return { cids: [], direction }
-  const analysis =
-    seedParams.profile === 'mid_section_defect' && seedParams.params.mode === 'date_range' && direction === 'backward'
-      ? new DefectAnalysis(msdWindow(seedParams.params))
-      : undefined
+  const msdParams = seedParams.profile === 'mid_section_defect' ? seedParams.params : undefined
+  const dateRange = msdParams?.mode === 'date_range' ? msdParams : undefined
+  const analysis = dateRange
+    ? direction === 'backward'
+      ? new DefectAnalysis(msdWindow(dateRange))
+      : new ForwardAnalysis(msdWindow(dateRange))
+    : undefined
   await analysis?.loadDetections(source, { config, signal })
   options.onStage('lineage')
   const cids = await traceLineageIds(source, { profile, seeds, direction }, { config, signal }, analysis?.links)

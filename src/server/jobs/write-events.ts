@@ -12,7 +12,8 @@ import { streamDomain } from '../pipeline/events.ts'
 import { createMsdAggregator } from '../pipeline/msd-aggregator.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { ResultMeta, ResultStore } from '../storage/result-store.ts'
-import type { DefectAnalysis } from '../analysis/defect-analysis.ts'
+import { DefectAnalysis } from '../analysis/defect-analysis.ts'
+import type { ForwardAnalysis } from '../analysis/forward-analysis.ts'
 import { createChunkWriter } from './chunk-writer.ts'
 
 export interface WriteEventsInput {
@@ -25,8 +26,8 @@ export interface WriteEventsInput {
   readonly direction: Direction
   readonly domains: readonly Domain[]
   readonly cids: readonly string[]
-  /** A backward MSD date range's defect analysis, fed every row and stored with the result. */
-  readonly analysis?: DefectAnalysis
+  /** An MSD date range's defect analysis, fed every row; the backward one's state is stored with the result. */
+  readonly analysis?: DefectAnalysis | ForwardAnalysis
   readonly signal: AbortSignal
   /** Totals so far: `domainIndex` and the share of its CIDs fetched drive the job's pct. */
   readonly onProgress: (p: { domainIndex: number; cidsDone: number; rows: number; chunks: number }) => void
@@ -99,11 +100,12 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
     await results.writeMeta(meta)
   }
 
-  if (input.analysis) {
+  if (input.analysis instanceof DefectAnalysis) {
     await results.writeAnalysis(jobId, Buffer.from(JSON.stringify(input.analysis.attribution.state()), 'utf8'))
   }
   if (aggregator) {
-    const analysis = input.analysis?.attribution.analyse()
+    const analysis =
+      input.analysis instanceof DefectAnalysis ? input.analysis.attribution.analyse() : input.analysis?.result()
     const line: AggregationLine = { type: 'aggregation', data: analysis ? { ...aggregator.result(), analysis } : aggregator.result() }
     await results.writeAggregation(jobId, Buffer.from(JSON.stringify(line) + '\n', 'utf8'))
   }

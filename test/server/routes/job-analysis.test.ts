@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AnalysisLotsPage, AttributionResult, SuspectDetail } from '../../../src/shared/defect-analysis.ts'
+import type {
+  AnalysisLotsPage,
+  AttributionResult,
+  ForwardAnalysisResult,
+  SuspectDetail,
+} from '../../../src/shared/defect-analysis.ts'
 import type { MsdAggregation } from '../../../src/shared/msd-aggregation.ts'
 import { readNdjson, startJobHarness, submitTrace, waitForStatus, wholeTraceBody, type JobHarness } from '../jobs/job-harness.ts'
 
@@ -23,7 +28,7 @@ describe('defect analysis of a job', () => {
   it('streams the unfiltered analysis in the aggregation line, and answers it again from the stored state', async () => {
     const lines = await readNdjson(await h.app.request(`/api/trace/job/${msdJob}/stream`))
     const aggregation = lines.find((l) => l.type === 'aggregation')
-    const streamed = (aggregation as { data: MsdAggregation }).data.analysis!
+    const streamed = (aggregation as { data: MsdAggregation }).data.analysis as AttributionResult
     expect(streamed.kpi.lot_count).toBe(LOTS)
     expect(streamed.kpi.total_input).toBe(LOTS * 1000)
     expect(streamed.suspects.machine.length).toBeGreaterThan(0)
@@ -76,5 +81,48 @@ describe('defect analysis of a job', () => {
     const res = await h.app.request(`/api/trace/job/${other}/analysis`)
     expect(res.status).toBe(404)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ANALYSIS_NOT_AVAILABLE')
+  })
+
+  it('streams a forward investigation’s analysis: the seeds’ downstream stations, rejects and crosstab', async () => {
+    // The fixture lots pass plating (電鍍), then marking (移印) and test (測試), where their rejects are.
+    const body = {
+      profile: 'mid_section_defect',
+      params: {
+        mode: 'date_range',
+        station: '電鍍',
+        start_date: '2024-01-01',
+        end_date: '2024-01-31',
+        direction: 'forward',
+      },
+      domains: ['upstream_history', 'downstream_rejects'],
+    }
+    const job = (await submitTrace(h.app, body)).job_id
+    await waitForStatus(h.app, job, (s) => s.status === 'finished' || s.status === 'failed')
+    const lines = await readNdjson(await h.app.request(`/api/trace/job/${job}/stream`))
+    const data = (lines.find((l) => l.type === 'aggregation') as { data: MsdAggregation }).data
+    const analysis = data.analysis as ForwardAnalysisResult
+    expect(analysis.direction).toBe('forward')
+    expect(analysis.kpi).toMatchObject({
+      detection_lots: LOTS,
+      detection_defect_qty: 0,
+      lots_tracked: LOTS,
+      stations_reached: 2,
+    })
+    // Every reject is at the test station, after plating: the old summary's total is the forward one.
+    expect(analysis.kpi.downstream_reject_qty).toBeGreaterThan(0)
+    expect(analysis.kpi.downstream_reject_qty).toBe(data.kpi.defect_qty)
+    expect(analysis.stations.map((s) => [s.workcenter_group, s.lots_reached, s.input_qty])).toEqual([
+      ['移印', LOTS, LOTS * 1000],
+      ['測試', LOTS, LOTS * 1000],
+    ])
+    expect(analysis.stations[1].reject_qty).toBe(analysis.kpi.downstream_reject_qty)
+    expect(analysis.crosstab).toEqual({
+      detection_reasons: ['(no reject)'],
+      workcenter_groups: ['移印', '測試'],
+      cells: [[0, analysis.kpi.downstream_reject_qty]],
+    })
+    // No filter route for forward: the filters are a backward feature.
+    const res = await h.app.request(`/api/trace/job/${job}/analysis`)
+    expect(res.status).toBe(404)
   })
 })
