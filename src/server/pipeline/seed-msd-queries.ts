@@ -36,11 +36,15 @@ export function trackInsAtStation(w: MsdWindow): SqlQuery {
              AND ${workcenterGroupCondition('h.WORKCENTERNAME', w.group)}`
 }
 
-/** Each seed's latest track-in at the station: CONTAINERID, CONTAINERNAME, TRACKINTIMESTAMP, EQUIPMENTID, EQUIPMENTNAME. */
+/**
+ * Each seed's latest track-in at the station: CONTAINERID, CONTAINERNAME, TRACKINTIMESTAMP, EQUIPMENTID,
+ * EQUIPMENTNAME, then what the defect analysis reads of it: TRACKINQTY, PJ_TYPE, PRODUCTLINENAME.
+ */
 export function detectionsQuery(w: MsdWindow): SqlQuery {
-  return sql`SELECT d.CONTAINERID, c.CONTAINERNAME, d.TRACKINTIMESTAMP, d.EQUIPMENTID, d.EQUIPMENTNAME
+  return sql`SELECT d.CONTAINERID, c.CONTAINERNAME, d.TRACKINTIMESTAMP, d.EQUIPMENTID, d.EQUIPMENTNAME,
+                    d.TRACKINQTY, c.PJ_TYPE, c.PRODUCTLINENAME
              FROM (
-               SELECT h.CONTAINERID, h.TRACKINTIMESTAMP, h.EQUIPMENTID, h.EQUIPMENTNAME,
+               SELECT h.CONTAINERID, h.TRACKINTIMESTAMP, h.EQUIPMENTID, h.EQUIPMENTNAME, h.TRACKINQTY,
                       ROW_NUMBER() OVER (PARTITION BY h.CONTAINERID
                         ORDER BY h.TRACKINTIMESTAMP DESC, h.TRACKOUTTIMESTAMP DESC NULLS LAST, h.EQUIPMENTID DESC) AS RN
                FROM DW_MES_LOTWIPHISTORY h

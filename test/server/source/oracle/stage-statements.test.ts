@@ -18,7 +18,6 @@ import {
   msdWindow,
   seedIdsQuery,
 } from '../../../../src/server/pipeline/seed-msd-queries.ts'
-import { detectionFactsQuery } from '../../../../src/server/analysis/detection-facts.ts'
 import { msdEmptyReason } from '../../../../src/server/pipeline/seed-empty-reason.ts'
 import { stationDataSpan } from '../../../../src/server/pipeline/station-data-span.ts'
 import { MES_TABLES } from '../../../../src/server/source/mes-schema.ts'
@@ -89,7 +88,6 @@ async function stageStatements(): Promise<Map<string, SqlQuery>> {
     out.set(`station data span at ${group.name}`, span[0])
     out.set(`msd detections at ${group.name}`, detectionsQuery(w))
     out.set(`msd seed ids at ${group.name}`, seedIdsQuery(w))
-    out.set(`defect analysis facts at ${group.name}`, detectionFactsQuery(w))
     const recorded: SqlQuery[] = []
     await forEachRejectSum(recordingSource(recorded), w, { config }, () => {})
     out.set(`msd reject sums at ${group.name}`, recorded[0])
@@ -131,7 +129,7 @@ describe('Oracle compilation of every stage statement', () => {
       'station-data-span.ts',
       'workcenter-sql.ts',
     ])
-    expect(filesUsingSqlTag(join(import.meta.dirname, '../../../../src/server/analysis'))).toEqual(['detection-facts.ts'])
+    expect(filesUsingSqlTag(join(import.meta.dirname, '../../../../src/server/analysis'))).toEqual([])
     // Each seed lookup issues one exact-match and two pattern statements.
     expect([...STATEMENTS.keys()].filter((k) => k.startsWith('seed ')).length).toBe(
       (Object.keys(INPUT_LOOKUPS).length + SERIAL_LOOKUPS.length) * 3,
