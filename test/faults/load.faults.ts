@@ -33,7 +33,7 @@ async function readStream(url: string, jobId: string): Promise<{ rows: Rows; las
   const t0 = Date.now()
   const rows: Rows = {}
   let last = 'none'
-  for await (const line of ndjsonLines(await fetch(`${url}/api/trace/job/${jobId}/stream`))) {
+  for await (const line of ndjsonLines(await fetch(`${url}/api/trace/job/${jobId}/stream?shape=compact`))) {
     if (line.type === 'records') (rows[line.domain] ??= []).push(...(line.rows ?? []))
     last = line.type === 'error' ? `error ${line.code}` : line.type
   }
@@ -87,7 +87,7 @@ describe('20 jobs and 50 stream readers at once', () => {
       }
       for (const domain of DOMAIN_SETS[j % DOMAIN_SETS.length]) {
         const streamed = mine[0].rows[domain] ?? []
-        const page = (await (await fetch(`${web.url}/api/trace/job/${id}/result?domain=${domain}&offset=0&limit=50000`)).json()) as JobResultPage
+        const page = (await (await fetch(`${web.url}/api/trace/job/${id}/result?domain=${domain}&offset=0&limit=50000&shape=compact`)).json()) as JobResultPage
         if (page.total !== streamed.length || JSON.stringify(page.data) !== JSON.stringify(streamed)) mismatches++
         // Decoded by hand: Response.text() drops the BOM, which is part of what the export promises.
         const csv = Buffer.from(await (await fetch(`${web.url}/api/trace/job/${id}/export.csv?domain=${domain}`)).arrayBuffer()).toString('utf8')
