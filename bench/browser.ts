@@ -64,10 +64,13 @@ function installSampler(page: Page): Promise<void> {
     const sample = (): void => {
       const status = document.querySelector('[data-testid="run-progress"]')?.getAttribute('data-status') ?? 'none'
       let rows = 0
-      for (const b of document.querySelectorAll('[data-testid^="tab-count-"]')) rows += Number((b.textContent ?? '').replace(/[^\d]/g, ''))
+      for (const b of document.querySelectorAll('[data-testid^="tab-count-"]'))
+        rows += Number((b.textContent ?? '').replace(/[^\d]/g, ''))
       const last = w.__samples.at(-1)
-      if (!last || last.status !== status || last.rows !== rows) w.__samples.push({ t: performance.timeOrigin + performance.now(), status, rows })
-      if (status === 'running' || status === 'none' || status === 'idle' || w.__samples.length < 2) requestAnimationFrame(sample)
+      if (!last || last.status !== status || last.rows !== rows)
+        w.__samples.push({ t: performance.timeOrigin + performance.now(), status, rows })
+      if (status === 'running' || status === 'none' || status === 'idle' || w.__samples.length < 2)
+        requestAnimationFrame(sample)
     }
     requestAnimationFrame(sample)
   })
@@ -144,7 +147,8 @@ async function longestTaskWhileScrolling(
     // At the very bottom the last row must show (the scroll range is paged past the browser's height limit).
     await frame()
     let bottomRow = 0
-    for (const row of scroller.querySelectorAll<HTMLElement>('[role="row"]:not([hidden])')) bottomRow = Math.max(bottomRow, Number(row.getAttribute('aria-rowindex')) - 1)
+    for (const row of scroller.querySelectorAll<HTMLElement>('[role="row"]:not([hidden])'))
+      bottomRow = Math.max(bottomRow, Number(row.getAttribute('aria-rowindex')) - 1)
     const tableRows = Number(document.querySelector('[data-testid="results-table"]')?.getAttribute('aria-rowcount')) - 1
     // And screen by screen for a while, the way a reader scrolls.
     for (let i = 0; i < 200; i++) {
@@ -157,7 +161,13 @@ async function longestTaskWhileScrolling(
     await frame()
     await new Promise((r) => setTimeout(r, 200))
     observer.disconnect()
-    return { longestMs: durations.length ? Math.max(...durations) : 0, longTasks: durations.length, steps, bottomRow, tableRows }
+    return {
+      longestMs: durations.length ? Math.max(...durations) : 0,
+      longTasks: durations.length,
+      steps,
+      bottomRow,
+      tableRows,
+    }
   })
 }
 
@@ -183,9 +193,17 @@ async function main(): Promise<void> {
   const code = codeVersion()
   const machine = { ...machineInfo(), cpu_mhz_start: cpuMhz(), fresh_page_cpu_us: freshPageCpuUs() }
   const database = databaseInfo(db)
-  console.log(`bench:browser: MSD ${args.direction} trace of ${args.station} ${args.start}..${args.end}, domains ${args.domains}, db ${args.db}`)
-  console.log(`database ${database.path}, ${database.file_mb} MB, ${Object.entries(database.table_rows).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ')}`)
-  console.log(`machine ${machine.cpu_model}, ${machine.cores} cores at ${machine.cpu_mhz_start.join('/')} MHz, a fresh page costs ${machine.fresh_page_cpu_us} CPU µs, Node ${machine.node}; load average ${load.map((l) => l.toFixed(1)).join(' ')}`)
+  console.log(
+    `bench:browser: MSD ${args.direction} trace of ${args.station} ${args.start}..${args.end}, domains ${args.domains}, db ${args.db}`,
+  )
+  console.log(
+    `database ${database.path}, ${database.file_mb} MB, ${Object.entries(database.table_rows)
+      .map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`)
+      .join(', ')}`,
+  )
+  console.log(
+    `machine ${machine.cpu_model}, ${machine.cores} cores at ${machine.cpu_mhz_start.join('/')} MHz, a fresh page costs ${machine.fresh_page_cpu_us} CPU µs, Node ${machine.node}; load average ${load.map((l) => l.toFixed(1)).join(' ')}`,
+  )
   const dist = join(dir, 'dist')
   await buildClient(ROOT, dist, { minify: !args.profile })
   const server = await startTraceServer(
@@ -195,8 +213,16 @@ async function main(): Promise<void> {
   const context = await launchChromium(join(dir, 'profile'))
   try {
     const chromium = await chromiumInfo(context)
-    console.log(`Chromium ${chromium.version}, ${chromium.hardware_concurrency} cores seen, processes ${JSON.stringify(chromium.processes)}`)
-    console.log(`  graphics: ${Object.entries(chromium.graphics_features).map(([f, v]) => `${f}: ${v}`).join('; ') || 'unknown'}`)
+    console.log(
+      `Chromium ${chromium.version}, ${chromium.hardware_concurrency} cores seen, processes ${JSON.stringify(chromium.processes)}`,
+    )
+    console.log(
+      `  graphics: ${
+        Object.entries(chromium.graphics_features)
+          .map(([f, v]) => `${f}: ${v}`)
+          .join('; ') || 'unknown'
+      }`,
+    )
     console.log(`  CJK font: ${chromium.cjk_font} (${chromium.cjk_font_files} font files cover Chinese)`)
     console.log(`  browser args: ${chromium.args.join(' ')}`)
     const page = context.pages()[0] ?? (await context.newPage())
@@ -247,7 +273,13 @@ async function main(): Promise<void> {
     const scrollCpuBefore = rendererMainThreadCpuMs()
     const scroll = await longestTaskWhileScrolling(page)
     const scrollCpuPerStep = (rendererMainThreadCpuMs() - scrollCpuBefore) / scroll.steps
-    if (args.profile) console.log(formatHotFunctions('hottest functions while scrolling (self time)', await stopCpuProfile(cdp, 15, join(ROOT, 'test-results', 'bench-browser-scroll.cpuprofile'))))
+    if (args.profile)
+      console.log(
+        formatHotFunctions(
+          'hottest functions while scrolling (self time)',
+          await stopCpuProfile(cdp, 15, join(ROOT, 'test-results', 'bench-browser-scroll.cpuprofile')),
+        ),
+      )
     await page.screenshot({ path: join(ROOT, 'test-results', 'bench-browser-scrolled.png') })
 
     // The finished job again through a reload: the stream is ready at once, so this is the browser's own pace.
@@ -262,10 +294,19 @@ async function main(): Promise<void> {
     // The reload's page load is in it too (small next to millions of rows).
     const replayCpuSeconds = (rendererMainThreadCpuMs() - replayCpuBefore) / 1000
     const replayAllCpuSeconds = (rendererCpuMs() - replayAllCpuBefore) / 1000
-    if (args.profile) console.log(formatHotFunctions('hottest functions during the replay (self time)', await stopCpuProfile(cdp, 20, join(ROOT, 'test-results', 'bench-browser-replay.cpuprofile'))))
+    if (args.profile)
+      console.log(
+        formatHotFunctions(
+          'hottest functions during the replay (self time)',
+          await stopCpuProfile(cdp, 20, join(ROOT, 'test-results', 'bench-browser-replay.cpuprofile')),
+        ),
+      )
     const replayFirst = replay.find((s) => s.rows > 0)
     const replayLast = replay.at(-1)
-    const replayRate = replayFirst && replayLast && replayLast.t > replayFirst.t ? (replayLast.rows ?? 0) / ((replayLast.t - replayFirst.t) / 1000) : null
+    const replayRate =
+      replayFirst && replayLast && replayLast.t > replayFirst.t
+        ? (replayLast.rows ?? 0) / ((replayLast.t - replayFirst.t) / 1000)
+        : null
     const replayHeap = await heapMb(cdp)
 
     // Same stream, same rows, no browser: what the server can deliver, to set the browser's rate against.
@@ -286,13 +327,20 @@ async function main(): Promise<void> {
       await page.goto(`${proxy.url}${at.pathname}${at.search}`)
       await installSampler(page)
       alone = await waitFinished(page)
-      aloneConditions = { ...alonePhase.end(), parser_workers: takeParserWorkers(), renderer_cpu_seconds: (rendererCpuMs() - aloneCpuBefore) / 1000 }
+      aloneConditions = {
+        ...alonePhase.end(),
+        parser_workers: takeParserWorkers(),
+        renderer_cpu_seconds: (rendererCpuMs() - aloneCpuBefore) / 1000,
+      }
     } finally {
       await proxy.close()
     }
     const aloneFirst = alone.find((s) => s.rows > 0)
     const aloneLast = alone.at(-1)
-    const aloneRate = aloneFirst && aloneLast && aloneLast.t > aloneFirst.t ? aloneLast.rows / ((aloneLast.t - aloneFirst.t) / 1000) : null
+    const aloneRate =
+      aloneFirst && aloneLast && aloneLast.t > aloneFirst.t
+        ? aloneLast.rows / ((aloneLast.t - aloneFirst.t) / 1000)
+        : null
 
     const result = {
       status,
@@ -340,27 +388,61 @@ async function main(): Promise<void> {
     console.log(`first chunk -> first row     ${ms(result.first_chunk_to_first_row_ms)}   (target <= 1000 ms)`)
     console.log(`submit -> first row          ${ms(result.submit_to_first_row_ms)}`)
     console.log(`submit -> all rows           ${ms(result.submit_to_done_ms)}`)
-    console.log(`rows/s ingested (live job)   ${liveRate === null ? 'n/a' : Math.round(liveRate).toLocaleString('en-US')}`)
-    console.log(`rows/s ingested (reload)     ${replayRate === null ? 'n/a' : Math.round(replayRate).toLocaleString('en-US')}   (target >= 1,000,000)`)
-    console.log(`rows/s ingested (from memory) ${aloneRate === null ? 'n/a' : Math.round(aloneRate).toLocaleString('en-US')}   (target >= 1,000,000; stream served from memory, as if the server ran on another machine)`)
-    console.log(`rows per main-thread CPU s   ${Math.round(result.replay_rows_per_main_thread_cpu_second).toLocaleString('en-US')}   (reload; renderer main thread ${replayCpuSeconds.toFixed(1)} CPU s, whatever the load)`)
-    console.log(`rows per renderer CPU s      ${Math.round(result.replay_rows_per_renderer_cpu_second).toLocaleString('en-US')}   (reload; all renderer threads, parser worker included, ${replayAllCpuSeconds.toFixed(1)} CPU s)`)
-    console.log(`server stream alone (Node)   ${Math.round(serverRowsPerSecond).toLocaleString('en-US')} rows/s (${serverRead.lines} NDJSON lines in ${serverRead.seconds.toFixed(2)} s, no browser)`)
+    console.log(
+      `rows/s ingested (live job)   ${liveRate === null ? 'n/a' : Math.round(liveRate).toLocaleString('en-US')}`,
+    )
+    console.log(
+      `rows/s ingested (reload)     ${replayRate === null ? 'n/a' : Math.round(replayRate).toLocaleString('en-US')}   (target >= 1,000,000)`,
+    )
+    console.log(
+      `rows/s ingested (from memory) ${aloneRate === null ? 'n/a' : Math.round(aloneRate).toLocaleString('en-US')}   (target >= 1,000,000; stream served from memory, as if the server ran on another machine)`,
+    )
+    console.log(
+      `rows per main-thread CPU s   ${Math.round(result.replay_rows_per_main_thread_cpu_second).toLocaleString('en-US')}   (reload; renderer main thread ${replayCpuSeconds.toFixed(1)} CPU s, whatever the load)`,
+    )
+    console.log(
+      `rows per renderer CPU s      ${Math.round(result.replay_rows_per_renderer_cpu_second).toLocaleString('en-US')}   (reload; all renderer threads, parser worker included, ${replayAllCpuSeconds.toFixed(1)} CPU s)`,
+    )
+    console.log(
+      `server stream alone (Node)   ${Math.round(serverRowsPerSecond).toLocaleString('en-US')} rows/s (${serverRead.lines} NDJSON lines in ${serverRead.seconds.toFixed(2)} s, no browser)`,
+    )
     console.log(
       `JS heap after all rows       ${heap.used.toFixed(0)} MB V8 + ${heap.backing.toFixed(0)} MB ArrayBuffers; after GC ${heap.usedAfterGc.toFixed(0)} + ${heap.backingAfterGc.toFixed(0)} MB; renderer RSS ${heap.rendererRss.toFixed(0)} MB   (target < 400 MB for 2 M rows)`,
     )
-    console.log(`longest task while scrolling ${scroll.longestMs.toFixed(0)} ms, ${scroll.longTasks} tasks over 50 ms in ${scroll.steps} steps   (target: none)`)
-    console.log(`bottom of the table shows   row ${scroll.bottomRow.toLocaleString('en-US')} of ${scroll.tableRows.toLocaleString('en-US')}`)
-    console.log(`main-thread CPU per scroll   ${scrollCpuPerStep.toFixed(1)} ms per step (renderer main thread, whatever the load)`)
-    console.log(`rows per renderer CPU s      ${Math.round(result.stream_from_memory_rows_per_renderer_cpu_second).toLocaleString('en-US')}   (from memory; ${aloneConditions.renderer_cpu_seconds.toFixed(1)} CPU s)`)
-    console.log(`load average                 ${loadavg().map((l) => l.toFixed(1)).join(' ')} (at start ${load.map((l) => l.toFixed(1)).join(' ')})`)
+    console.log(
+      `longest task while scrolling ${scroll.longestMs.toFixed(0)} ms, ${scroll.longTasks} tasks over 50 ms in ${scroll.steps} steps   (target: none)`,
+    )
+    console.log(
+      `bottom of the table shows   row ${scroll.bottomRow.toLocaleString('en-US')} of ${scroll.tableRows.toLocaleString('en-US')}`,
+    )
+    console.log(
+      `main-thread CPU per scroll   ${scrollCpuPerStep.toFixed(1)} ms per step (renderer main thread, whatever the load)`,
+    )
+    console.log(
+      `rows per renderer CPU s      ${Math.round(result.stream_from_memory_rows_per_renderer_cpu_second).toLocaleString('en-US')}   (from memory; ${aloneConditions.renderer_cpu_seconds.toFixed(1)} CPU s)`,
+    )
+    console.log(
+      `load average                 ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (at start ${load.map((l) => l.toFixed(1)).join(' ')})`,
+    )
     for (const [name, d] of Object.entries(shape.domains)) {
-      console.log(`stream ${name}: ${d.rows.toLocaleString('en-US')} rows in ${d.records_lines} lines, ${d.bytes_per_row} bytes a row; distinct strings ${JSON.stringify(d.distinct_strings)}`)
+      console.log(
+        `stream ${name}: ${d.rows.toLocaleString('en-US')} rows in ${d.records_lines} lines, ${d.bytes_per_row} bytes a row; distinct strings ${JSON.stringify(d.distinct_strings)}`,
+      )
     }
     console.log(`phase live       ${formatPhase(liveConditions)}; ${liveConditions.parser_workers} parser workers`)
     console.log(`phase reload     ${formatPhase(replayConditions)}; ${replayConditions.parser_workers} parser workers`)
     console.log(`phase memory     ${formatPhase(aloneConditions)}; ${aloneConditions.parser_workers} parser workers`)
-    const out = resolve(ROOT, args.out ?? join('bench', 'results', `browser-${conditions.at.slice(0, 10)}-${conditions.code.commit?.slice(0, 7) ?? 'nogit'}-${basename(db, '.sqlite')}.json`))
+    const out = resolve(
+      ROOT,
+      args.out ??
+        join(
+          'bench',
+          'results',
+          `browser-${conditions.at.slice(0, 10)}-${conditions.code.commit?.slice(0, 7) ?? 'nogit'}-${basename(db, '.sqlite')}.json`,
+        ),
+    )
     mkdirSync(dirname(out), { recursive: true })
     writeFileSync(out, JSON.stringify({ conditions, result }, null, 2) + '\n')
     console.log(`results in ${relative(ROOT, out)}`)

@@ -34,7 +34,13 @@ interface Size {
 /** A size generated into data/ by the demo generator's own arguments. */
 function dataSize(name: string, dbPath: string, options: DemoOptions, generateArgs: string[]): Size {
   const span = demoDateSpan(options)
-  const msdParams = { mode: 'date_range', station: '測試', start_date: span.firstDay, end_date: span.lastDay, direction: 'backward' }
+  const msdParams = {
+    mode: 'date_range',
+    station: '測試',
+    start_date: span.firstDay,
+    end_date: span.lastDay,
+    direction: 'backward',
+  }
   return {
     name,
     async ensure() {
@@ -115,7 +121,9 @@ async function main(): Promise<void> {
     if (!RUNTIMES.includes(r)) throw new Error(`unknown runtime ${r}; one of ${RUNTIMES.join(', ')}`)
   }
   const domains = values.domains?.split(',')
-  console.log(`bench:job: backward MSD trace of the test station, domains ${domains?.join(',') ?? 'upstream_history,materials (MSD defaults)'}, ${clients} stream clients`)
+  console.log(
+    `bench:job: backward MSD trace of the test station, domains ${domains?.join(',') ?? 'upstream_history,materials (MSD defaults)'}, ${clients} stream clients`,
+  )
   const buildMs = await prepareBuilds()
   console.log(`server build (esbuild into dist-server/, Node start-up included): ${Math.round(buildMs)} ms`)
   const results: RunResult[] = []
@@ -138,10 +146,14 @@ async function generateInto(dbPath: string, generateArgs: readonly string[]): Pr
   const path = join(ROOT, dbPath)
   if (existsSync(path)) return
   console.log(`generating ${dbPath} (${generateArgs.join(' ')}); this is done once`)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/demo/generate-cli.ts', ...generateArgs, '--out', path], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/server/demo/generate-cli.ts', ...generateArgs, '--out', path],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  )
   await exitCode(child, 'demo generation')
 }
 
@@ -168,7 +180,11 @@ async function runOnce(
     const sampler = startSampler(pid)
     const body = { profile: 'mid_section_defect', params: db.msdParams, ...(domains ? { domains } : {}) }
     const t0 = performance.now()
-    const submit = await fetch(`${url}/api/trace/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+    const submit = await fetch(`${url}/api/trace/jobs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     if (submit.status !== 202) throw new Error(`submit answered ${submit.status}: ${await submit.text()}`)
     const { job_id, stream_url } = (await submit.json()) as { job_id: string; stream_url: string }
     const stagePoll = setInterval(() => {
@@ -177,11 +193,15 @@ async function runOnce(
         .then((st) => sampler.setStage(st.progress?.stage ?? 'queued'))
         .catch(() => undefined)
     }, 250)
-    const reads = await Promise.all(Array.from({ length: clients }, () => readStream(`${url}${stream_url}`, t0))).finally(() =>
-      clearInterval(stagePoll),
-    )
+    const reads = await Promise.all(
+      Array.from({ length: clients }, () => readStream(`${url}${stream_url}`, t0)),
+    ).finally(() => clearInterval(stagePoll))
     const seconds = (performance.now() - t0) / 1000
-    const status = (await fetchJson(`${url}/api/trace/job/${job_id}`)) as { status: string; cid_count: number; error: unknown }
+    const status = (await fetchJson(`${url}/api/trace/job/${job_id}`)) as {
+      status: string
+      cid_count: number
+      error: unknown
+    }
     const peaks = sampler.stop()
     if (status.status !== 'finished') throw new Error(`job ended ${status.status}: ${JSON.stringify(status.error)}`)
     const rows = reads[0].rows
@@ -224,7 +244,10 @@ async function fetchJson(url: string): Promise<unknown> {
 }
 
 /** Reads one stream to its end, counting rows from each records line's `count` without parsing its rows. */
-async function readStream(url: string, t0: number): Promise<{ rows: number; bytes: number; firstRecordsMs: number; complete: boolean }> {
+async function readStream(
+  url: string,
+  t0: number,
+): Promise<{ rows: number; bytes: number; firstRecordsMs: number; complete: boolean }> {
   const res = await fetch(url, { headers: { accept: COMPACT_ACCEPT_NDJSON } })
   if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`)
   const decoder = new TextDecoder()
@@ -289,7 +312,18 @@ function startSampler(webPid: number): {
 }
 
 function printTable(results: readonly RunResult[]): void {
-  const header = ['size', 'runtime', 'CIDs', 'rows', 'seconds', 'rows/s', 'first records', 'MB/client', 'health ms', 'ready ms']
+  const header = [
+    'size',
+    'runtime',
+    'CIDs',
+    'rows',
+    'seconds',
+    'rows/s',
+    'first records',
+    'MB/client',
+    'health ms',
+    'ready ms',
+  ]
   header.push('web rest MB', 'worker rest MB', 'web peak MB', 'worker peak MB')
   const rows = results.map((r) => [
     r.size,
@@ -320,7 +354,9 @@ function printTable(results: readonly RunResult[]): void {
     const [a, b] = sizes.map((size) => results.find((r) => r.size === size && r.runtime === runtime))
     if (!a || !b) continue
     const ratio = (x: number, y: number): string => (x / y).toFixed(2)
-    console.log(`\npeak RSS ratio ${a.size}/${b.size}, ${runtime}: web ${ratio(a.webPeakMb, b.webPeakMb)}, worker ${ratio(a.workerPeakMb, b.workerPeakMb)}`)
+    console.log(
+      `\npeak RSS ratio ${a.size}/${b.size}, ${runtime}: web ${ratio(a.webPeakMb, b.webPeakMb)}, worker ${ratio(a.workerPeakMb, b.workerPeakMb)}`,
+    )
   }
   for (const size of sizes) {
     const compiled = results.find((r) => r.size === size && r.runtime === 'compiled')

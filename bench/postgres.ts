@@ -48,10 +48,17 @@ function args(): Args {
     },
   })
   const order = (values.order ?? '').split(',') as Source[]
-  for (const s of order) if (s !== 'postgres' && s !== 'sqlite') throw new Error(`--order: unknown source ${s}; postgres or sqlite`)
+  for (const s of order)
+    if (s !== 'postgres' && s !== 'sqlite') throw new Error(`--order: unknown source ${s}; postgres or sqlite`)
   const sampleMs = Number(values['sample-ms'])
   if (!(sampleMs > 0 && sampleMs <= 50)) throw new Error('--sample-ms must be in (0, 50]')
-  return { url: values.url as string, schema: values.schema as string, sqlite: resolve(ROOT, values.sqlite as string), order, sampleMs }
+  return {
+    url: values.url as string,
+    schema: values.schema as string,
+    sqlite: resolve(ROOT, values.sqlite as string),
+    order,
+    sampleMs,
+  }
 }
 
 /** MES_DATABASE_URL for the schema: the search_path travels in the URL, as a deployment would set it. */
@@ -64,7 +71,9 @@ function schemaUrl(url: string, schema: string): string {
 /** Product defaults except the source and longer time limits (a loaded machine is measured, not cut off). */
 function runEnv(source: Source, a: Args): Record<string, string> {
   return {
-    ...(source === 'postgres' ? { MES_DATABASE_URL: schemaUrl(a.url, a.schema) } : { MES_DATABASE_URL: '', MES_DB_PATH: a.sqlite }),
+    ...(source === 'postgres'
+      ? { MES_DATABASE_URL: schemaUrl(a.url, a.schema) }
+      : { MES_DATABASE_URL: '', MES_DB_PATH: a.sqlite }),
     REDIS_URL: '',
     LOG_LEVEL: 'warn',
     LINEAGE_TIMEOUT_SECONDS: '3600',
@@ -75,14 +84,28 @@ function runEnv(source: Source, a: Args): Record<string, string> {
 async function ensureSqlite(path: string): Promise<void> {
   if (existsSync(path)) return
   console.log(`generating ${path} (incident scale); done once`)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/demo/generate-cli.ts', '--scale', 'incident', '--out', path], { cwd: ROOT, stdio: 'inherit' })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/server/demo/generate-cli.ts', '--scale', 'incident', '--out', path],
+    { cwd: ROOT, stdio: 'inherit' },
+  )
   const code = await new Promise<number | null>((r) => child.once('exit', r))
   if (code !== 0) throw new Error(`demo generation failed (exit ${code})`)
 }
 
 function row(source: Source, r: RunRecord): string[] {
   const n = (x: number): string => Math.round(x).toLocaleString('en-US')
-  if (!r.ok) return [source, '–', '–', 'failed', '–', r.peak_worker_mb?.toFixed(0) ?? '–', r.peak_web_mb?.toFixed(0) ?? '–', r.error ?? '']
+  if (!r.ok)
+    return [
+      source,
+      '–',
+      '–',
+      'failed',
+      '–',
+      r.peak_worker_mb?.toFixed(0) ?? '–',
+      r.peak_web_mb?.toFixed(0) ?? '–',
+      r.error ?? '',
+    ]
   return [
     source,
     n(r.cids),
@@ -102,19 +125,36 @@ async function main(): Promise<void> {
   await prepareBuilds()
   const machine = machineInfo()
   const start = loadSnapshot()
-  console.log(`bench:postgres: ${machine.cores} cores, ${machine.memory_total_mb} MB, Node ${machine.node}; load average ${start.loadavg.join(' ')}`)
+  console.log(
+    `bench:postgres: ${machine.cores} cores, ${machine.memory_total_mb} MB, Node ${machine.node}; load average ${start.loadavg.join(' ')}`,
+  )
   console.log(`PostgreSQL ${a.url} schema ${a.schema}; SQLite ${a.sqlite}`)
   const request: JobRequest = { profile: 'mid_section_defect', params: wholeSpanMsdParams(DEMO_SCALES.incident) }
   console.log(`job: ${JSON.stringify(request)} (MSD default domains)\n`)
 
   const rows: string[][] = []
   for (const source of a.order) {
-    const record = await runJob({ size: 'incident', repeat: 1, env: runEnv(source, a), request, workRoot: WORK_ROOT, sampleMs: a.sampleMs, timeoutMs: 2 * 3600_000, runtime: 'compiled' })
+    const record = await runJob({
+      size: 'incident',
+      repeat: 1,
+      env: runEnv(source, a),
+      request,
+      workRoot: WORK_ROOT,
+      sampleMs: a.sampleMs,
+      timeoutMs: 2 * 3600_000,
+      runtime: 'compiled',
+    })
     console.log(`${source}: ${JSON.stringify(record)}`)
     rows.push(row(source, record))
   }
   const end = loadSnapshot()
-  console.log('\n' + textTable({ header: ['source', 'CIDs', 'rows', 'seconds', 'rows/s', 'worker peak MB', 'web peak MB', 'RSS sampling'], rows }))
+  console.log(
+    '\n' +
+      textTable({
+        header: ['source', 'CIDs', 'rows', 'seconds', 'rows/s', 'worker peak MB', 'web peak MB', 'RSS sampling'],
+        rows,
+      }),
+  )
   console.log(`\nload average: start ${start.loadavg.join(' ')}, end ${end.loadavg.join(' ')} (${machine.cores} cores)`)
 }
 

@@ -38,7 +38,14 @@ const MONTHS = 5
  * Sizes by target CIDs. The generator gives ~7.1 CIDs per wafer lot in a whole-span backward trace
  * (incident scale: 24,000 lots → ~172 K CIDs), so lots = target ÷ 7.1; the actual count is measured.
  */
-const SIZES: Readonly<Record<string, number>> = { '1k': 150, '2k': 300, '10k': 1_400, '50k': 7_000, '114k': 16_000, '500k': 70_000 }
+const SIZES: Readonly<Record<string, number>> = {
+  '1k': 150,
+  '2k': 300,
+  '10k': 1_400,
+  '50k': 7_000,
+  '114k': 16_000,
+  '500k': 70_000,
+}
 const FULL_SIZES = ['10k', '50k', '114k', '500k']
 const QUICK_SIZES = ['1k', '2k']
 /** The size the issue's memory ratio goal is judged at (the incident: 114 K CIDs). */
@@ -73,9 +80,11 @@ function args(): Args {
     },
   })
   const sizes = values.sizes?.split(',') ?? (values.quick ? QUICK_SIZES : FULL_SIZES)
-  for (const s of sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}; one of ${Object.keys(SIZES).join(', ')}`)
+  for (const s of sizes)
+    if (!(s in SIZES)) throw new Error(`unknown size ${s}; one of ${Object.keys(SIZES).join(', ')}`)
   const modes = (values.modes ?? '').split(',') as BenchMode[]
-  for (const m of modes) if (!BENCH_MODES.includes(m)) throw new Error(`unknown mode ${m}; one of ${BENCH_MODES.join(', ')}`)
+  for (const m of modes)
+    if (!BENCH_MODES.includes(m)) throw new Error(`unknown mode ${m}; one of ${BENCH_MODES.join(', ')}`)
   const runtime = values.runtime as Runtime
   if (!RUNTIMES.includes(runtime)) throw new Error(`unknown runtime ${runtime}; one of ${RUNTIMES.join(', ')}`)
   const repeat = Number(values.repeat)
@@ -85,7 +94,17 @@ function args(): Args {
   const date = new Date().toISOString().slice(0, 10)
   const out = values.out ?? join(ROOT, 'bench', 'results', `${date}${values.quick ? '-quick' : ''}.json`)
   const prepareOnly = values.prepare ?? false
-  return { quick: values.quick ?? false, sizes, repeat, modes, baselineHeapMb, out, prepareOnly, from: values.from, runtime }
+  return {
+    quick: values.quick ?? false,
+    sizes,
+    repeat,
+    modes,
+    baselineHeapMb,
+    out,
+    prepareOnly,
+    from: values.from,
+    runtime,
+  }
 }
 
 /** Reads the database once so the first mode does not pay for a cold page cache the others skip. */
@@ -114,7 +133,14 @@ function runEnv(db: BenchDatabase): Record<string, string> {
   }
 }
 
-async function runMode(mode: BenchMode, size: string, repeat: number, db: BenchDatabase, request: JobRequest, a: Args): Promise<RunRecord> {
+async function runMode(
+  mode: BenchMode,
+  size: string,
+  repeat: number,
+  db: BenchDatabase,
+  request: JobRequest,
+  a: Args,
+): Promise<RunRecord> {
   const common = { size, repeat, env: runEnv(db), request, sampleMs: SAMPLE_MS, timeoutMs: MODE_TIMEOUT_MS }
   if (mode === 'raw') return runRawScan(common)
   if (mode === 'job') return runJob({ ...common, workRoot: WORK_ROOT, runtime: a.runtime })
@@ -139,15 +165,21 @@ async function main(): Promise<void> {
   const loadStart: LoadSnapshot = loadSnapshot()
   const machine = machineInfo()
   const code = codeVersion()
-  console.log(`bench: ${machine.cores} cores, ${machine.memory_total_mb} MB, Node ${machine.node}; load ${loadStart.loadavg.join(' ')}`)
-  console.log(`sizes ${a.sizes.join(', ')}; modes ${a.modes.join(', ')}; ${a.repeat} repetition(s); baseline heap ${a.baselineHeapMb} MB`)
+  console.log(
+    `bench: ${machine.cores} cores, ${machine.memory_total_mb} MB, Node ${machine.node}; load ${loadStart.loadavg.join(' ')}`,
+  )
+  console.log(
+    `sizes ${a.sizes.join(', ')}; modes ${a.modes.join(', ')}; ${a.repeat} repetition(s); baseline heap ${a.baselineHeapMb} MB`,
+  )
 
   const prepareStarted = performance.now()
   const dbs = new Map<string, BenchDatabase>()
   for (const size of a.sizes) dbs.set(size, await ensureBenchDatabase(benchDemoOptions(SIZES[size], MONTHS)))
   const prepareSeconds = (performance.now() - prepareStarted) / 1000
   for (const [size, db] of dbs) {
-    console.log(`${size}: ${db.options.lots} wafer lots → ${db.scale.lineageCids.toLocaleString('en-US')} CIDs, ${db.scale.historyRows.toLocaleString('en-US')} history rows, ${(db.fileBytes / 1048576).toFixed(0)} MB`)
+    console.log(
+      `${size}: ${db.options.lots} wafer lots → ${db.scale.lineageCids.toLocaleString('en-US')} CIDs, ${db.scale.historyRows.toLocaleString('en-US')} history rows, ${(db.fileBytes / 1048576).toFixed(0)} MB`,
+    )
   }
 
   if (a.prepareOnly) return
@@ -156,7 +188,8 @@ async function main(): Promise<void> {
   const warmSeconds: Record<string, number> = {}
   const run = (complete: boolean, loadEnd: LoadSnapshot | null): BenchRun => ({
     complete,
-    trace: 'mid_section_defect, mode date_range over the whole span, station 測試, direction backward; MSD default domains (upstream_history, materials)',
+    trace:
+      'mid_section_defect, mode date_range over the whole span, station 測試, direction backward; MSD default domains (upstream_history, materials)',
     code,
     machine,
     load_start: loadStart,
@@ -214,7 +247,10 @@ async function main(): Promise<void> {
 function redraw(path: string): void {
   const stored = readResults(path)
   // Files written before the incident size was stored used this same constant.
-  const results = withVerdicts({ ...stored, settings: { ...stored.settings, incident_size: stored.settings.incident_size ?? INCIDENT_SIZE } })
+  const results = withVerdicts({
+    ...stored,
+    settings: { ...stored.settings, incident_size: stored.settings.incident_size ?? INCIDENT_SIZE },
+  })
   writeResults(path, results)
   console.log(reportLines(results, path).join('\n'))
 }

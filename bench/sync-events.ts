@@ -43,7 +43,8 @@ async function serve(): Promise<void> {
   const { startServer } = await import('../src/server/serve.ts')
   const config = loadConfig()
   const source = await openSource(config)
-  if (process.argv.includes('--warm')) await Promise.all(Array.from({ length: config.DB_POOL_SIZE }, () => source.ping()))
+  if (process.argv.includes('--warm'))
+    await Promise.all(Array.from({ length: config.DB_POOL_SIZE }, () => source.ping()))
   const server = await startServer({ config, source, port: 0, staticRoot: join(ROOT, 'data', 'no-client') })
   const delay = monitorEventLoopDelay({ resolution: 10 })
   delay.enable()
@@ -51,7 +52,9 @@ async function serve(): Promise<void> {
   process.once('SIGTERM', () => {
     delay.disable()
     const ms = (ns: number) => Math.round(ns / 1e5) / 10
-    process.stdout.write(JSON.stringify({ event_loop_p99_ms: ms(delay.percentile(99)), event_loop_max_ms: ms(delay.max) }) + '\n')
+    process.stdout.write(
+      JSON.stringify({ event_loop_p99_ms: ms(delay.percentile(99)), event_loop_max_ms: ms(delay.max) }) + '\n',
+    )
     void server
       .close()
       .then(() => source.close())
@@ -118,11 +121,15 @@ interface ServerChild {
 }
 
 function startServer(dbPath: string, nodeFlags: readonly string[], warm: boolean): Promise<ServerChild> {
-  const child = spawn(process.execPath, [...nodeFlags, 'bench/sync-events.ts', '--serve', ...(warm ? ['--warm'] : [])], {
-    cwd: ROOT,
-    env: { ...process.env, MES_DB_PATH: dbPath, MES_DATABASE_URL: '', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, 'bench/sync-events.ts', '--serve', ...(warm ? ['--warm'] : [])],
+    {
+      cwd: ROOT,
+      env: { ...process.env, MES_DB_PATH: dbPath, MES_DATABASE_URL: '', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]()
   const nextLine = async (): Promise<string> => {
     const { done, value } = await lines.next()
@@ -223,7 +230,9 @@ async function main(): Promise<void> {
   console.log(`rows/s          ${r.rows_per_second}`)
   console.log(`event loop      p99 ${r.event_loop_p99_ms} ms, max ${r.event_loop_max_ms} ms (server process)`)
   console.log(`server          node ${r.server_node_flags}; SQLite threads ${r.server_threads}`)
-  console.log(`server RSS      idle ${r.server_idle_rss_mb} MB, peak ${r.server_peak_rss_mb} MB sampled, VmHWM ${r.server_vmhwm_mb} MB (target < ${TARGET_MB} MB)`)
+  console.log(
+    `server RSS      idle ${r.server_idle_rss_mb} MB, peak ${r.server_peak_rss_mb} MB sampled, VmHWM ${r.server_vmhwm_mb} MB (target < ${TARGET_MB} MB)`,
+  )
   console.log(JSON.stringify(result))
   if (Math.max(peakMb, hwmMb) >= TARGET_MB) {
     console.error(`peak server RSS over the ${TARGET_MB} MB target`)

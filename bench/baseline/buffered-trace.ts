@@ -39,7 +39,10 @@ export interface BaselineResult {
 const heapMb = (): number => Math.round(process.memoryUsage().heapUsed / 1048576)
 
 /** One body for the whole trace: a single string when V8 allows it, else the same JSON as one Buffer. */
-function buildBody(head: Record<string, unknown>, grouped: Grouped): { bytes: number; error: string | null; body: unknown } {
+function buildBody(
+  head: Record<string, unknown>,
+  grouped: Grouped,
+): { bytes: number; error: string | null; body: unknown } {
   try {
     const body = JSON.stringify({ ...head, results: grouped })
     return { bytes: Buffer.byteLength(body, 'utf8'), error: null, body }

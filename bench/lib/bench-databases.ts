@@ -33,7 +33,13 @@ export function benchDemoOptions(lots: number, months: number): DemoOptions {
 /** The MSD params that cover the whole span of a demo database: every lot that reached the test station. */
 export function wholeSpanMsdParams(options: DemoOptions): Record<string, unknown> {
   const span = demoDateSpan(options)
-  return { mode: 'date_range', station: '測試', start_date: span.firstDay, end_date: span.lastDay, direction: 'backward' }
+  return {
+    mode: 'date_range',
+    station: '測試',
+    start_date: span.firstDay,
+    end_date: span.lastDay,
+    direction: 'backward',
+  }
 }
 
 /** Path of the cached database for these options. */
@@ -73,8 +79,21 @@ async function waitForLiveGeneration(path: string): Promise<void> {
 }
 
 async function generate(path: string, options: DemoOptions): Promise<void> {
-  process.stderr.write(`generating ${path} (${options.lots} wafer lots, ${options.months} months); cached for later runs\n`)
-  const args = ['--scale', 'incident', '--lots', String(options.lots), '--months', String(options.months), '--seed', String(options.seed), '--out', path]
+  process.stderr.write(
+    `generating ${path} (${options.lots} wafer lots, ${options.months} months); cached for later runs\n`,
+  )
+  const args = [
+    '--scale',
+    'incident',
+    '--lots',
+    String(options.lots),
+    '--months',
+    String(options.months),
+    '--seed',
+    String(options.seed),
+    '--out',
+    path,
+  ]
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/demo/generate-cli.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', process.stderr, 'inherit'],

@@ -90,7 +90,10 @@ function summarizeMode(runs: readonly RunRecord[]): ModeSummary | undefined {
 }
 
 /** Medians and ratios per size, in the given size order. */
-export function summarizeSizes(records: readonly RunRecord[], sizes: readonly { name: string; cids: number }[]): SizeSummary[] {
+export function summarizeSizes(
+  records: readonly RunRecord[],
+  sizes: readonly { name: string; cids: number }[],
+): SizeSummary[] {
   return sizes.map(({ name, cids }) => {
     const modes: Partial<Record<BenchMode, ModeSummary>> = {}
     for (const mode of ['raw', 'job', 'baseline'] as const) {
@@ -109,7 +112,8 @@ export function summarizeSizes(records: readonly RunRecord[], sizes: readonly { 
       job_vs_raw_throughput: usable(raw) && usable(job) ? job.rows_per_s / raw.rows_per_s : null,
       job_vs_raw_events_throughput: rawEvents && jobEvents ? jobEvents / rawEvents : null,
       // A baseline that died still reached its peak: the ratio is then a lower bound.
-      baseline_vs_job_peak: baseline && usable(job) && job.peak_worker_mb ? baseline.peak_mb / job.peak_worker_mb : null,
+      baseline_vs_job_peak:
+        baseline && usable(job) && job.peak_worker_mb ? baseline.peak_mb / job.peak_worker_mb : null,
       baseline_vs_job_total_peak: baseline && usable(job) ? baseline.peak_mb / job.peak_mb : null,
     }
   })
@@ -150,11 +154,16 @@ export function scaling(sizes: readonly SizeSummary[]): Scaling {
 
 /** The goals of issue 6 against the measurements; `met: null` when the runs needed were missing. */
 export function goals(sizes: readonly SizeSummary[], incidentSize: string): Goal[] {
-  const jobs = sizes.flatMap((s) => (s.modes.job && s.modes.job.failed < s.modes.job.runs ? [[s.size, s.modes.job] as const] : []))
-  const list = (f: (j: ModeSummary) => number | null): string => jobs.map(([size, j]) => `${size} ${f(j) ?? '–'}`).join(', ')
+  const jobs = sizes.flatMap((s) =>
+    s.modes.job && s.modes.job.failed < s.modes.job.runs ? [[s.size, s.modes.job] as const] : [],
+  )
+  const list = (f: (j: ModeSummary) => number | null): string =>
+    jobs.map(([size, j]) => `${size} ${f(j) ?? '–'}`).join(', ')
   const all = (f: (j: ModeSummary) => boolean): boolean | null => (jobs.length ? jobs.every(([, j]) => f(j)) : null)
   const incident = sizes.find((s) => s.size === incidentSize)
-  const ratios = sizes.flatMap((s) => (s.job_vs_raw_throughput === null ? [] : [[s.size, s.job_vs_raw_throughput] as const]))
+  const ratios = sizes.flatMap((s) =>
+    s.job_vs_raw_throughput === null ? [] : [[s.size, s.job_vs_raw_throughput] as const],
+  )
   return [
     {
       goal: 'job worker peak RSS under 300 MB at every size',

@@ -9,7 +9,21 @@ const opt = (n: number | null, f: (n: number) => string): string => (n === null 
 
 /** One row per run. */
 export function runRows(records: readonly RunRecord[]): { header: string[]; rows: string[][] } {
-  const header = ['size', 'mode', '#', 'CIDs', 'rows', 'seconds', 'rows/s', 'first records', '… after 1st chunk', 'MB streamed', 'peak MB', 'web MB', 'worker MB']
+  const header = [
+    'size',
+    'mode',
+    '#',
+    'CIDs',
+    'rows',
+    'seconds',
+    'rows/s',
+    'first records',
+    '… after 1st chunk',
+    'MB streamed',
+    'peak MB',
+    'web MB',
+    'worker MB',
+  ]
   const rows = records.map((r) => [
     r.size,
     MODE_LABEL[r.mode],
@@ -30,7 +44,14 @@ export function runRows(records: readonly RunRecord[]): { header: string[]; rows
 
 /** One row per size: the ratios. */
 export function ratioRows(sizes: readonly SizeSummary[]): { header: string[]; rows: string[][] } {
-  const header = ['size', 'CIDs', 'job ÷ raw rows/s', 'job ÷ raw (events stage)', 'baseline ÷ job worker peak', 'baseline ÷ job web + worker']
+  const header = [
+    'size',
+    'CIDs',
+    'job ÷ raw rows/s',
+    'job ÷ raw (events stage)',
+    'baseline ÷ job worker peak',
+    'baseline ÷ job web + worker',
+  ]
   const rows = sizes.map((s) => [
     s.size,
     int(s.cids),
@@ -61,7 +82,11 @@ export function verdictLines(scale: Scaling, goalList: readonly Goal[]): string[
   return [
     `scaling (log-log slope against CIDs; 0 = flat, 1 = linear): job worker peak ${s(scale.job_worker_peak_slope)}, job web peak ${s(scale.job_web_peak_slope)}, ` +
       `job seconds ${s(scale.job_seconds_slope)}, raw seconds ${s(scale.raw_seconds_slope)}, baseline peak ${s(scale.baseline_peak_slope)}`,
-    `job seconds per million rows: ${Object.entries(scale.job_seconds_per_million_rows).map(([k, v]) => `${k} ${v}`).join(', ') || '–'}`,
+    `job seconds per million rows: ${
+      Object.entries(scale.job_seconds_per_million_rows)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || '–'
+    }`,
     ...goalList.map((g) => `${g.met === null ? 'n/a    ' : g.met ? 'met    ' : 'NOT MET'}  ${g.goal}: ${g.measured}`),
   ]
 }

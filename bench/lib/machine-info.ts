@@ -38,7 +38,11 @@ export function machineInfo(): MachineInfo {
 export function loadSnapshot(): LoadSnapshot {
   const [a, b, c] = os.loadavg()
   const round = (n: number): number => Math.round(n * 100) / 100
-  return { at: new Date().toISOString(), loadavg: [round(a), round(b), round(c)], memory_available_mb: memoryAvailableMb() }
+  return {
+    at: new Date().toISOString(),
+    loadavg: [round(a), round(b), round(c)],
+    memory_available_mb: memoryAvailableMb(),
+  }
 }
 
 /** MemAvailable in MB (falls back to os.freemem() where /proc/meminfo is missing). */

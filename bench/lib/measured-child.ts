@@ -69,7 +69,9 @@ export async function runMeasuredChild<T>(options: MeasuredChildOptions): Promis
           timedOut = true
           child.kill('SIGKILL')
         }, options.timeoutMs)
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('close', (code, sig) => r([code, sig])))
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) =>
+    child.once('close', (code, sig) => r([code, sig])),
+  )
   clearTimeout(timer)
   const peaks = await sampler.stop()
   const last = stdout.trimEnd().split('\n').pop() ?? ''

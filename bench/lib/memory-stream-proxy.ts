@@ -25,7 +25,8 @@ export async function recordStream(serverUrl: string, jobId: string): Promise<Bu
   })
   if (!res.ok || !res.body) throw new Error(`recording the stream: HTTP ${res.status}`)
   const chunks: Buffer[] = []
-  for await (const chunk of chunksOf(res.body)) chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+  for await (const chunk of chunksOf(res.body))
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
   return chunks
 }
 
@@ -33,7 +34,8 @@ async function forward(target: string, req: IncomingMessage, res: ServerResponse
   const body: Buffer[] = []
   for await (const chunk of req) body.push(chunk as Buffer)
   const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && name !== 'host') headers.set(name, value)
+  for (const [name, value] of Object.entries(req.headers))
+    if (typeof value === 'string' && name !== 'host') headers.set(name, value)
   const answer = await fetch(`${target}${req.url}`, {
     method: req.method,
     headers,

@@ -45,7 +45,11 @@ export async function runRawScan(options: ChildModeOptions): Promise<RunRecord> 
     peak_worker_mb: null,
     vm_hwm_mb: { process: mb(r.vm_hwm_kb ?? 0) },
     sampling: child.sampling,
-    detail: { rows_by_domain: r.rows_by_domain, peak_mb_until_cids_known: mb(r.hwm_after_cids_kb), process_wall_seconds: child.wallMs / 1000 },
+    detail: {
+      rows_by_domain: r.rows_by_domain,
+      peak_mb_until_cids_known: mb(r.hwm_after_cids_kb),
+      process_wall_seconds: child.wallMs / 1000,
+    },
   }
 }
 
@@ -100,8 +104,14 @@ export async function runBaseline(options: ChildModeOptions & { readonly heapMb:
 
 /** One line saying how a child ended without a result. */
 function failure(child: MeasuredChild<unknown>): string {
-  const lines = child.stderrTail.split('\n').map((l) => l.trim()).filter(Boolean)
-  const why = lines.find((l) => /heap out of memory|Invalid string length|Array buffer allocation failed|FATAL/.test(l)) ?? lines.at(-1) ?? ''
+  const lines = child.stderrTail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+  const why =
+    lines.find((l) => /heap out of memory|Invalid string length|Array buffer allocation failed|FATAL/.test(l)) ??
+    lines.at(-1) ??
+    ''
   const how = child.timedOut ? 'timed out' : child.signal ? `killed by ${child.signal}` : `exit ${child.exitCode}`
   return `${how}${why ? `: ${why}` : ''}`
 }

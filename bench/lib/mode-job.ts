@@ -48,7 +48,9 @@ export async function runJob(options: JobModeOptions): Promise<RunRecord> {
       const hwm = highWaterMarks(server.pid)
       const { status, read, submittedAt, stageAt } = measured
       if (status.status !== 'finished' || !read.complete) {
-        const why = status.error ? `${status.error.code}: ${status.error.message}` : `job ${status.status}, stream complete ${read.complete}`
+        const why = status.error
+          ? `${status.error.code}: ${status.error.message}`
+          : `job ${status.status}, stream complete ${read.complete}`
         return failedRecord(base, why, mb(peaks.mainKb + peaks.childKb), sampling(peaks))
       }
       const seconds = (read.endedAt - submittedAt) / 1000
@@ -65,7 +67,8 @@ export async function runJob(options: JobModeOptions): Promise<RunRecord> {
         cids_seconds: eventsAt === undefined ? null : (eventsAt - submittedAt) / 1000,
         events_seconds: eventsAt === undefined ? null : (read.endedAt - eventsAt) / 1000,
         first_records_ms: read.firstRecordsAt === undefined ? null : read.firstRecordsAt - submittedAt,
-        first_records_after_chunk_ms: read.firstRecordsAt === undefined || firstChunkAt === undefined ? null : read.firstRecordsAt - firstChunkAt,
+        first_records_after_chunk_ms:
+          read.firstRecordsAt === undefined || firstChunkAt === undefined ? null : read.firstRecordsAt - firstChunkAt,
         bytes: read.bytes,
         peak_mb: mb(peaks.mainKb + peaks.childKb),
         peak_web_mb: mb(peaks.mainKb),
@@ -82,16 +85,27 @@ export async function runJob(options: JobModeOptions): Promise<RunRecord> {
           records_lines: read.recordsLines,
           // Stages as seen by status polls (every 100 ms), so a boundary may be off by that much.
           worker_peak_mb_by_stage: Object.fromEntries(Object.entries(peaks.childKbByPhase).map(([k, v]) => [k, mb(v)])),
-          stage_seconds_from_submit: Object.fromEntries(Object.entries(stageAt).map(([k, v]) => [k, (v - submittedAt) / 1000])),
+          stage_seconds_from_submit: Object.fromEntries(
+            Object.entries(stageAt).map(([k, v]) => [k, (v - submittedAt) / 1000]),
+          ),
           worker_seconds: status.elapsed_seconds,
         },
       }
     } catch (err) {
       const peaks = await sampler.stop()
-      return failedRecord(base, err instanceof Error ? err.message : String(err), mb(peaks.mainKb + peaks.childKb), sampling(peaks))
+      return failedRecord(
+        base,
+        err instanceof Error ? err.message : String(err),
+        mb(peaks.mainKb + peaks.childKb),
+        sampling(peaks),
+      )
     }
   } catch (err) {
-    return failedRecord(base, `server: ${err instanceof Error ? err.message : String(err)}`, 0, { samples: 0, mean_gap_ms: 0, max_gap_ms: 0 })
+    return failedRecord(base, `server: ${err instanceof Error ? err.message : String(err)}`, 0, {
+      samples: 0,
+      mean_gap_ms: 0,
+      max_gap_ms: 0,
+    })
   } finally {
     await server?.stop()
     rmSync(work, { recursive: true, force: true })
@@ -107,7 +121,12 @@ interface Measured {
   readonly stageAt: Record<string, number>
 }
 
-async function submitAndRead(url: string, request: JobRequest, signal: AbortSignal, onStage: (stage: string) => void): Promise<Measured> {
+async function submitAndRead(
+  url: string,
+  request: JobRequest,
+  signal: AbortSignal,
+  onStage: (stage: string) => void,
+): Promise<Measured> {
   const submittedAt = Date.now()
   const res = await fetch(`${url}/api/trace/jobs`, {
     method: 'POST',
@@ -156,5 +175,8 @@ function chunkMtime(resultDir: string, status: JobStatusResponse): number | unde
 /** VmHWM of the web process and its worker, read while they still run. */
 function highWaterMarks(webPid: number): Record<string, number> {
   const worker = childPids(webPid).find((pid) => WORKER.test(cmdline(pid)))
-  return { web: mb(statusKb(webPid, 'VmHWM')), ...(worker === undefined ? {} : { worker: mb(statusKb(worker, 'VmHWM')) }) }
+  return {
+    web: mb(statusKb(webPid, 'VmHWM')),
+    ...(worker === undefined ? {} : { worker: mb(statusKb(worker, 'VmHWM')) }),
+  }
 }

@@ -51,7 +51,8 @@ export async function readNdjsonStream(url: string, signal?: AbortSignal): Promi
           recordsLines += 1
           rows += Number(/"count":(\d+)/.exec(head)?.[1] ?? 0)
         } else if (head.startsWith('{"type":"complete"')) complete = true
-        else if (head.startsWith('{"type":"error"')) throw new Error(`stream error line: ${pending.slice(lineStart, nl)}`)
+        else if (head.startsWith('{"type":"error"'))
+          throw new Error(`stream error line: ${pending.slice(lineStart, nl)}`)
       }
       pending = pending.slice(start)
     }

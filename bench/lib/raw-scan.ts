@@ -27,7 +27,12 @@ export interface RawScanResult {
   readonly vm_hwm_kb?: number
 }
 
-async function countRows(source: MesSource, query: SqlQuery, config: Config, count: (rows: unknown[][]) => number): Promise<number> {
+async function countRows(
+  source: MesSource,
+  query: SqlQuery,
+  config: Config,
+  count: (rows: unknown[][]) => number,
+): Promise<number> {
   let n = 0
   for await (const batch of source.stream(query, { fetchSize: config.DB_SLOW_FETCHMANY_SIZE })) n += count(batch.rows)
   return n
@@ -39,11 +44,18 @@ async function scanDomain(source: MesSource, domain: Domain, cids: readonly stri
     // A scan domain's rows only count once matched to the CIDs, which is part of its statement's work.
     const wanted = new Set(cids)
     const ctx = { nowMs: Date.now() }
-    return countRows(source, spec.query(), config, (rows) => rows.reduce((n, r) => n + spec.mapRows(r, wanted, ctx).length, 0))
+    return countRows(source, spec.query(), config, (rows) =>
+      rows.reduce((n, r) => n + spec.mapRows(r, wanted, ctx).length, 0),
+    )
   }
   let n = 0
   for (let start = 0; start < cids.length; start += config.TRACE_IN_BATCH_SIZE) {
-    n += await countRows(source, spec.query(cids.slice(start, start + config.TRACE_IN_BATCH_SIZE)), config, (rows) => rows.length)
+    n += await countRows(
+      source,
+      spec.query(cids.slice(start, start + config.TRACE_IN_BATCH_SIZE)),
+      config,
+      (rows) => rows.length,
+    )
   }
   return n
 }

@@ -92,7 +92,12 @@ export function startRssSampler(options: RssSamplerOptions): RssSampler {
   const phases: string[] = ['start']
   const worker = new Worker(THREAD_SOURCE, {
     eval: true,
-    workerData: { pid: options.pid, children: options.children?.source ?? null, intervalMs: options.intervalMs ?? 25, shared },
+    workerData: {
+      pid: options.pid,
+      children: options.children?.source ?? null,
+      intervalMs: options.intervalMs ?? 25,
+      shared,
+    },
   })
   const peaks = (): RssPeaks => {
     const samples = view[3]

@@ -59,7 +59,13 @@ export function sampling(p: { samples: number; meanGapMs: number; maxGapMs: numb
 }
 
 /** A failed run's record: what is known, zeros elsewhere. */
-export function failedRecord(base: Pick<RunRecord, 'size' | 'mode' | 'repeat'>, error: string, peakMb: number, sampled: Sampling, detail: Record<string, unknown> = {}): RunRecord {
+export function failedRecord(
+  base: Pick<RunRecord, 'size' | 'mode' | 'repeat'>,
+  error: string,
+  peakMb: number,
+  sampled: Sampling,
+  detail: Record<string, unknown> = {},
+): RunRecord {
   return {
     ...base,
     ok: false,

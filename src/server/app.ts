@@ -46,7 +46,10 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', securityHeaders())
   app.use('/api/*', noStoreByDefault())
   // The health status stays open to load balancers; its details need an admin (health.ts).
-  app.use('/api/*', identify(config, (path) => path === '/api/health'))
+  app.use(
+    '/api/*',
+    identify(config, (path) => path === '/api/health'),
+  )
   app.use('/api/*', sameOriginOnly(ownHosts))
   app.use('/api/*', jsonContentType())
 
@@ -61,8 +64,16 @@ export function createApp(deps: AppDeps): Hono {
   guard('/api/trace/events', 'events', config.RATE_LIMIT_EVENTS)
   guard('/api/trace/jobs', 'jobs', config.RATE_LIMIT_JOBS)
   const windowSeconds = config.RATE_LIMIT_WINDOW_SECONDS
-  app.on('GET', '/api/trace/job/*', rateLimit({ name: 'job read', limit: config.RATE_LIMIT_JOB_READS, windowSeconds, keyOf }))
-  app.on('DELETE', '/api/trace/job/*', rateLimit({ name: 'job cancel', limit: config.RATE_LIMIT_JOB_CANCEL, windowSeconds, keyOf }))
+  app.on(
+    'GET',
+    '/api/trace/job/*',
+    rateLimit({ name: 'job read', limit: config.RATE_LIMIT_JOB_READS, windowSeconds, keyOf }),
+  )
+  app.on(
+    'DELETE',
+    '/api/trace/job/*',
+    rateLimit({ name: 'job cancel', limit: config.RATE_LIMIT_JOB_CANCEL, windowSeconds, keyOf }),
+  )
 
   app.route('/api/health', healthRoutes(deps))
   app.route('/api/trace/seed-resolve', seedResolveRoutes(deps))

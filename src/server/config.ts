@@ -10,7 +10,12 @@ const optionalString = z.string().trim().min(1).optional().catch(undefined)
 const list = z
   .string()
   .default('')
-  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  )
 
 const envSchema = z.object({
   PORT: int(8787),

@@ -65,7 +65,10 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
       let closing: Promise<void> | undefined
       const close = (): Promise<void> =>
         (closing ??= new Promise<void>((done) => {
-          const force = setTimeout(() => 'closeAllConnections' in server && server.closeAllConnections(), CLOSE_GRACE_MS)
+          const force = setTimeout(
+            () => 'closeAllConnections' in server && server.closeAllConnections(),
+            CLOSE_GRACE_MS,
+          )
           force.unref()
           server.close(() => {
             clearTimeout(force)

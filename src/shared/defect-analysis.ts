@@ -6,7 +6,12 @@ import { z } from 'zod'
 
 /** Kinds of suspect: an upstream machine, a material lot, a wafer root, or the detection machine itself. */
 export type SuspectDimension = 'machine' | 'material' | 'wafer_root' | 'detection_machine'
-export const SUSPECT_DIMENSIONS: readonly SuspectDimension[] = ['machine', 'material', 'wafer_root', 'detection_machine']
+export const SUSPECT_DIMENSIONS: readonly SuspectDimension[] = [
+  'machine',
+  'material',
+  'wafer_root',
+  'detection_machine',
+]
 
 /** Filters applied when reading, without re-running the trace. */
 export interface AttributionFilter {
@@ -164,7 +169,12 @@ const listParam = z
   .string()
   .max(10_000)
   .optional()
-  .transform((v) => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0),
+  )
 
 /** Query of GET /api/trace/job/<id>/analysis: the read-time filters, each a comma-separated list. */
 export const analysisQuerySchema = z.object({
@@ -177,8 +187,16 @@ export type AnalysisQuery = z.output<typeof analysisQuerySchema>
 
 /** Query of GET /api/trace/job/<id>/analysis/lots: the filters plus a page. */
 export const analysisLotsQuerySchema = analysisQuerySchema.extend({
-  offset: z.string().regex(/^\d{1,9}$/, 'offset is a whole number').default('0').transform(Number),
-  limit: z.string().regex(/^\d{1,5}$/, 'limit is a whole number').default('1000').transform(Number)
+  offset: z
+    .string()
+    .regex(/^\d{1,9}$/, 'offset is a whole number')
+    .default('0')
+    .transform(Number),
+  limit: z
+    .string()
+    .regex(/^\d{1,5}$/, 'limit is a whole number')
+    .default('1000')
+    .transform(Number)
     .refine((n) => n >= 1 && n <= 10_000, 'limit is 1 to 10000'),
 })
 

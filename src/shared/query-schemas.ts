@@ -40,4 +40,3 @@ export const resultQuerySchema = z.object({
     .default(1000),
   shape: rowShapeQuerySchema.optional(),
 })
-

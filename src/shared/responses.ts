@@ -9,7 +9,12 @@ export interface Seed {
   /** serial_number only: which column matched (FINISHEDNAME, CONTAINERNAME or FIRSTNAME). */
   source?: 'FINISHEDNAME' | 'CONTAINERNAME' | 'FIRSTNAME'
   /** MSD date-range mode: latest track-in at the station. */
-  detection?: { TRACKINTIMESTAMP: string; EQUIPMENTID: string | null; EQUIPMENTNAME: string | null; rejects: Record<string, number> }
+  detection?: {
+    TRACKINTIMESTAMP: string
+    EQUIPMENTID: string | null
+    EQUIPMENTNAME: string | null
+    rejects: Record<string, number>
+  }
 }
 
 /** One pattern token and the names it matched. */

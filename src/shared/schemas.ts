@@ -21,8 +21,13 @@ export const valuesSchema = z
   .transform((v) => splitTokens(v))
   .refine((tokens) => tokens.length > 0, { message: 'values must contain at least one non-blank token' })
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s), 'not a real calendar date')
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are YYYY-MM-DD')
+  .refine(
+    (s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s),
+    'not a real calendar date',
+  )
 
 /** The longest MSD date range, in days. */
 export const MSD_MAX_RANGE_DAYS = 365
@@ -77,7 +82,11 @@ export const msdDateRangeParamsSchema = z
     const days = (Date.parse(p.end_date) - Date.parse(p.start_date)) / 86_400_000
     if (days < 0) ctx.addIssue({ code: 'custom', message: 'end_date is before start_date', path: ['end_date'] })
     else if (days > MSD_MAX_RANGE_DAYS)
-      ctx.addIssue({ code: 'custom', message: `date range is ${days} days; at most ${MSD_MAX_RANGE_DAYS}`, path: ['end_date'] })
+      ctx.addIssue({
+        code: 'custom',
+        message: `date range is ${days} days; at most ${MSD_MAX_RANGE_DAYS}`,
+        path: ['end_date'],
+      })
   })
 
 /** MSD on an explicit container list. */
@@ -148,7 +157,10 @@ export const eventsRequestSchema = z
   .object({
     profile: profileSchema,
     container_ids: z.array(containerIdSchema).optional(),
-    lineage_query_id: z.string().regex(/^lin-[0-9a-f]{32}$/).optional(),
+    lineage_query_id: z
+      .string()
+      .regex(/^lin-[0-9a-f]{32}$/)
+      .optional(),
     seed_container_ids: z.array(containerIdSchema).optional(),
     domains: domainListSchema.optional(),
     params: lineageParamsSchema.optional(),
@@ -157,7 +169,11 @@ export const eventsRequestSchema = z
     const hasIds = (b.container_ids?.length ?? 0) > 0
     const hasRef = Boolean(b.lineage_query_id) && (b.seed_container_ids?.length ?? 0) > 0
     if (!hasIds && !hasRef)
-      ctx.addIssue({ code: 'custom', message: 'container_ids (or lineage_query_id with seed_container_ids) is required', path: ['container_ids'] })
+      ctx.addIssue({
+        code: 'custom',
+        message: 'container_ids (or lineage_query_id with seed_container_ids) is required',
+        path: ['container_ids'],
+      })
   })
 export type EventsRequest = z.infer<typeof eventsRequestSchema>
 

@@ -20,7 +20,12 @@ export const WORKCENTER_GROUPS: readonly WorkcenterGroup[] = [
   { order: 4, name: '成型', label: '成型 (molding)', patterns: ['成型'] },
   { order: 5, name: '去膠', label: '去膠 (deflash)', patterns: ['去膠'] },
   { order: 6, name: '水吹砂', label: '水吹砂', patterns: ['水吹砂'] },
-  { order: 7, name: '電鍍', label: '電鍍 (plating)', patterns: ['掛鍍', '滾鍍', '條鍍', '電鍍', '補鍍', 'TOTAI', 'BANDL'] },
+  {
+    order: 7,
+    name: '電鍍',
+    label: '電鍍 (plating)',
+    patterns: ['掛鍍', '滾鍍', '條鍍', '電鍍', '補鍍', 'TOTAI', 'BANDL'],
+  },
   { order: 8, name: '移印', label: '移印 (marking)', patterns: ['移印'] },
   { order: 9, name: '切彎腳', label: '切彎腳 (trim/form)', patterns: ['切彎腳'] },
   { order: 10, name: '元件切割', label: '元件切割 (singulation)', patterns: ['元件切割', 'PKG_SAW'] },

@@ -47,7 +47,9 @@ export function buildClient(projectRoot: string, outDir: string, options: { mini
     })
     child.once('error', reject)
     child.once('exit', (code) =>
-      code === 0 && existsSync(join(outDir, 'index.html')) ? resolve() : reject(new Error(`vite build exited with code ${code}`)),
+      code === 0 && existsSync(join(outDir, 'index.html'))
+        ? resolve()
+        : reject(new Error(`vite build exited with code ${code}`)),
     )
   })
 }

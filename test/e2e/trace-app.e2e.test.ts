@@ -15,8 +15,10 @@ const PROJECT_ROOT = resolve(import.meta.dirname, '../..')
 const SHOTS = join(PROJECT_ROOT, 'test-results', 'e2e')
 
 const haveChromium = chromiumAvailable()
-if (!haveChromium && process.env.CI === 'true') throw new Error('CI=true but /usr/bin/chromium is missing: the browser e2e test cannot run')
-if (!haveChromium) process.stderr.write('\n*** SKIPPING the browser e2e test: /usr/bin/chromium is not installed ***\n\n')
+if (!haveChromium && process.env.CI === 'true')
+  throw new Error('CI=true but /usr/bin/chromium is missing: the browser e2e test cannot run')
+if (!haveChromium)
+  process.stderr.write('\n*** SKIPPING the browser e2e test: /usr/bin/chromium is not installed ***\n\n')
 
 let dir: string
 let server: TraceServer
@@ -57,7 +59,11 @@ async function activeDomain(): Promise<Domain> {
  * Fills the form and runs it as one background job; resolves with the samples the page took every animation
  * frame until the run left `running`: run status, progress-bar value, and the active tab's row count.
  */
-async function runTrace(mode: 'forward' | 'reverse', type: string, ids: string): Promise<{ status: string; pct: number; rows: number }[]> {
+async function runTrace(
+  mode: 'forward' | 'reverse',
+  type: string,
+  ids: string,
+): Promise<{ status: string; pct: number; rows: number }[]> {
   await page.getByTestId(`mode-${mode}`).click()
   await page.getByTestId(`type-${type}`).click()
   await page.getByTestId('id-paste-box').fill(ids)
@@ -71,7 +77,8 @@ async function runTrace(mode: 'forward' | 'reverse', type: string, ids: string):
       const badge = document.querySelector('[role="tab"][aria-selected="true"] [data-testid^="tab-count-"]')
       const rows = Number((badge?.textContent ?? '').replace(/[^\d]/g, ''))
       w.__samples.push({ status, pct, rows })
-      if (w.__samples.length < 2 || status === 'running' || status === 'none' || status === 'idle') requestAnimationFrame(sample)
+      if (w.__samples.length < 2 || status === 'running' || status === 'none' || status === 'idle')
+        requestAnimationFrame(sample)
     }
     requestAnimationFrame(sample)
   })
@@ -84,15 +91,24 @@ async function runTrace(mode: 'forward' | 'reverse', type: string, ids: string):
     const samples = (window as unknown as { __samples: Sample[] }).__samples
     return samples.some((x) => x.status === 'running' && x.rows > 0)
   }
-  await page.waitForFunction(() => {
-    const samples = (window as unknown as { __samples: { status: string; rows: number }[] }).__samples
-    const last = samples.at(-1)?.status
-    return samples.some((x) => x.status === 'running' && x.rows > 0) || (last !== undefined && !['running', 'idle', 'none'].includes(last))
-  }, null, { timeout: 120_000 })
+  await page.waitForFunction(
+    () => {
+      const samples = (window as unknown as { __samples: { status: string; rows: number }[] }).__samples
+      const last = samples.at(-1)?.status
+      return (
+        samples.some((x) => x.status === 'running' && x.rows > 0) ||
+        (last !== undefined && !['running', 'idle', 'none'].includes(last))
+      )
+    },
+    null,
+    { timeout: 120_000 },
+  )
   const midStream = await page.evaluate(seen)
   if (midStream) await shot(`${mode}-streaming`)
   await page.waitForSelector('[data-testid="run-progress"]:not([data-status="running"])', { timeout: 120_000 })
-  return page.evaluate(() => (window as unknown as { __samples: { status: string; pct: number; rows: number }[] }).__samples)
+  return page.evaluate(
+    () => (window as unknown as { __samples: { status: string; pct: number; rows: number }[] }).__samples,
+  )
 }
 
 describe.skipIf(!haveChromium)('the browser app against the real server on the demo data', () => {
@@ -163,7 +179,9 @@ describe.skipIf(!haveChromium)('the browser app against the real server on the d
     expect(new URL(jobUrl).searchParams.get('job')).toMatch(/.+/)
     await page.reload()
     await page.waitForSelector('[data-testid="run-progress"][data-status="finished"]', { timeout: 60_000 })
-    await expect.poll(async () => count(await page.getByTestId(`tab-count-${domain}`).textContent()), { timeout: 30_000 }).toBe(rows)
+    await expect
+      .poll(async () => count(await page.getByTestId(`tab-count-${domain}`).textContent()), { timeout: 30_000 })
+      .toBe(rows)
     expect(page.url()).toBe(jobUrl)
     // The form comes back as it was run, "Run as" included.
     expect(await page.getByTestId('run-mode').inputValue()).toBe('job')

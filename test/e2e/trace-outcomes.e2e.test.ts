@@ -28,7 +28,12 @@ async function shot(name: string): Promise<void> {
 
 async function throttle(bytesPerSecond: number | null): Promise<void> {
   await cdp.send('Network.enable')
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: bytesPerSecond ?? -1, uploadThroughput: -1 })
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: bytesPerSecond ?? -1,
+    uploadThroughput: -1,
+  })
 }
 
 const status = (): Promise<string | null> => page.getByTestId('run-progress').getAttribute('data-status')
@@ -137,9 +142,14 @@ describe.skipIf(!chromiumAvailable())('the outcome screens against the real serv
     await throttle(64 * 1024)
     await runForward('wafer_lot', 'W26*', 'job')
     await page.waitForSelector('[data-testid="run-progress"][data-status="running"]')
-    await page.waitForFunction(() => Number((document.querySelector('[data-testid="rows-received"]')?.textContent ?? '0').replace(/[^\d]/g, '')) > 0, null, {
-      timeout: 60_000,
-    })
+    await page.waitForFunction(
+      () =>
+        Number((document.querySelector('[data-testid="rows-received"]')?.textContent ?? '0').replace(/[^\d]/g, '')) > 0,
+      null,
+      {
+        timeout: 60_000,
+      },
+    )
     await page.getByTestId('cancel-trace').click()
     await page.waitForSelector('[data-testid="run-progress"][data-status="cancelled"]')
     await throttle(null)

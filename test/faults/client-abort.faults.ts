@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobService } from '../../src/server/jobs/job-service.ts'
 import { startServer, type RunningServer } from '../../src/server/serve.ts'
 import type { ResultStore } from '../../src/server/storage/result-store.ts'
-import { ndjsonLines, startJobHarness, submitTrace, waitForStatus, wholeTraceBody, type JobHarness } from '../server/jobs/job-harness.ts'
+import {
+  ndjsonLines,
+  startJobHarness,
+  submitTrace,
+  waitForStatus,
+  wholeTraceBody,
+  type JobHarness,
+} from '../server/jobs/job-harness.ts'
 import { figure } from './faults-harness.ts'
 
 /** The job service with its result store's reads timed: the stream route reads through it. */
@@ -29,9 +36,20 @@ describe('a client aborting mid-stream', () => {
   let server: RunningServer
   let timed: ReturnType<typeof timedReads>
   beforeAll(async () => {
-    h = await startJobHarness({ lots: 600, historyPerLot: 20, env: { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '10' } })
+    h = await startJobHarness({
+      lots: 600,
+      historyPerLot: 20,
+      env: { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '10' },
+    })
     timed = timedReads(h.jobs)
-    server = await startServer({ config: h.config, source: h.source, jobs: timed.jobs, port: 0, host: '127.0.0.1', staticRoot: join(h.dir, 'no-client') })
+    server = await startServer({
+      config: h.config,
+      source: h.source,
+      jobs: timed.jobs,
+      port: 0,
+      host: '127.0.0.1',
+      staticRoot: join(h.dir, 'no-client'),
+    })
   })
   afterAll(async () => {
     await server?.close()
@@ -39,7 +57,10 @@ describe('a client aborting mid-stream', () => {
   })
 
   /** Reads `lines` lines of the job's stream, aborts, and measures how long the server went on reading. */
-  async function abortAfter(jobId: string, lines: number): Promise<{ last_read_after_abort_ms: number; reads_after_1s: number }> {
+  async function abortAfter(
+    jobId: string,
+    lines: number,
+  ): Promise<{ last_read_after_abort_ms: number; reads_after_1s: number }> {
     const controller = new AbortController()
     const res = await fetch(`${server.url}/api/trace/job/${jobId}/stream`, { signal: controller.signal })
     let n = 0
@@ -52,7 +73,10 @@ describe('a client aborting mid-stream', () => {
     await new Promise((r) => setTimeout(r, 1000))
     const before = timed.reads()
     await new Promise((r) => setTimeout(r, 1000))
-    return { last_read_after_abort_ms: Math.max(0, timed.lastReadAt() - abortedAt), reads_after_1s: timed.reads() - before }
+    return {
+      last_read_after_abort_ms: Math.max(0, timed.lastReadAt() - abortedAt),
+      reads_after_1s: timed.reads() - before,
+    }
   }
 
   it('stops reading within 1 s of the abort, for a running job and for a finished one', async () => {

@@ -65,7 +65,11 @@ export interface ClientRead {
 }
 
 /** Reads a job's stream the way the browser does (resuming after drops) from `baseUrl`. */
-export async function clientRead(baseUrl: string, jobId: string, signal = new AbortController().signal): Promise<ClientRead> {
+export async function clientRead(
+  baseUrl: string,
+  jobId: string,
+  signal = new AbortController().signal,
+): Promise<ClientRead> {
   const store = new RowStore()
   const ingest = new StreamIngest(store)
   const outcomes: IngestOutcome[] = []

@@ -12,8 +12,23 @@ import { setLogLevel } from '../../src/server/logger.ts'
 import { createFixtureDb, removeFixtureDb } from '../helpers/fixture-db.ts'
 import { TEST_REDIS_URL, requireRedis } from '../helpers/services.ts'
 import { fixtureCids, jobFixtureRows } from '../server/jobs/job-fixture.ts'
-import { readNdjson, startJobHarness, submitTrace, waitForChunkKeys, waitForStatus, waitUntil, wholeTraceBody, type JobHarness } from '../server/jobs/job-harness.ts'
-import { Processes, deleteKeys, namespace, scaleOutConfig, waitForWorkers } from '../server/scale-out/scale-out-harness.ts'
+import {
+  readNdjson,
+  startJobHarness,
+  submitTrace,
+  waitForChunkKeys,
+  waitForStatus,
+  waitUntil,
+  wholeTraceBody,
+  type JobHarness,
+} from '../server/jobs/job-harness.ts'
+import {
+  Processes,
+  deleteKeys,
+  namespace,
+  scaleOutConfig,
+  waitForWorkers,
+} from '../server/scale-out/scale-out-harness.ts'
 import { figure, since, spread } from './faults-harness.ts'
 
 const KILLS = 10
@@ -31,7 +46,11 @@ function parse(line: string | Uint8Array): StreamLine {
 describe('kill -9 of an embedded worker mid-job, 10 times', () => {
   let h: JobHarness
   beforeAll(async () => {
-    h = await startJobHarness({ lots: LOTS, historyPerLot: HISTORY_PER_LOT, env: { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '10', TRACE_JOB_ATTEMPTS: '2' } })
+    h = await startJobHarness({
+      lots: LOTS,
+      historyPerLot: HISTORY_PER_LOT,
+      env: { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '10', TRACE_JOB_ATTEMPTS: '2' },
+    })
   })
   afterAll(async () => h?.close())
 
@@ -53,9 +72,16 @@ describe('kill -9 of an embedded worker mid-job, 10 times', () => {
       const lines = await reading
       expect(lines.filter((l) => l.type === 'error')).toEqual([])
       expect(lines.at(-1)).toEqual({ type: 'complete', total_records: TOTAL, counts: COUNTS })
-      expect(lines.filter((l) => l.type === 'records').reduce((n, l) => n + (l.type === 'records' ? l.count : 0), 0)).toBe(TOTAL)
+      expect(
+        lines.filter((l) => l.type === 'records').reduce((n, l) => n + (l.type === 'records' ? l.count : 0), 0),
+      ).toBe(TOTAL)
     }
-    figure('kill9-embedded', { kills: KILLS, finished: recoveries.length, rows_per_job: TOTAL, kill_to_finished_ms: spread(recoveries) })
+    figure('kill9-embedded', {
+      kills: KILLS,
+      finished: recoveries.length,
+      rows_per_job: TOTAL,
+      kill_to_finished_ms: spread(recoveries),
+    })
   })
 })
 
@@ -106,7 +132,13 @@ describe.skipIf(await requireRedis())('kill -9 of a `npm run worker` process mid
       await waitForChunkKeys(redis, config.REDIS_KEY_PREFIX, job_id)
       const first = (await jobs.status(job_id)) as JobStatusResponse
       const lines: StreamLine[] = []
-      const options = { results: jobs.results, status: () => jobs.status(job_id), jobId: job_id, shape: 'compact' as const, signal: new AbortController().signal }
+      const options = {
+        results: jobs.results,
+        status: () => jobs.status(job_id),
+        jobId: job_id,
+        shape: 'compact' as const,
+        signal: new AbortController().signal,
+      }
       const reading = (async () => {
         for await (const line of jobStreamLines(options, first)) lines.push(parse(line))
       })()
@@ -115,7 +147,11 @@ describe.skipIf(await requireRedis())('kill -9 of a `npm run worker` process mid
       const t0 = Date.now()
       // The killed worker's replacement, as systemd would restart it.
       procs.worker(config)
-      await waitUntil(async () => ended((await jobs.status(job_id)) ?? { status: 'gone' }), 120_000, `job ${job_id} after the kill`)
+      await waitUntil(
+        async () => ended((await jobs.status(job_id)) ?? { status: 'gone' }),
+        120_000,
+        `job ${job_id} after the kill`,
+      )
       recoveries.push(since(t0))
       const done = await jobs.status(job_id)
       expect(done?.status).toBe('finished')
@@ -126,6 +162,12 @@ describe.skipIf(await requireRedis())('kill -9 of a `npm run worker` process mid
       expect(lines.at(-1)).toEqual({ type: 'complete', total_records: TOTAL, counts: COUNTS })
       await waitForWorkers(config, 2)
     }
-    figure('kill9-bullmq', { kills: KILLS, finished: recoveries.length, rows_per_job: TOTAL, lock_ms: 3000, kill_to_finished_ms: spread(recoveries) })
+    figure('kill9-bullmq', {
+      kills: KILLS,
+      finished: recoveries.length,
+      rows_per_job: TOTAL,
+      lock_ms: 3000,
+      kill_to_finished_ms: spread(recoveries),
+    })
   })
 })

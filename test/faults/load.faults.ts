@@ -71,7 +71,8 @@ describe('20 jobs and 50 stream readers at once', () => {
     const rss = sampleRss(web.pid)
     const t0 = Date.now()
     const ids: string[] = []
-    for (let i = 0; i < JOBS; i++) ids.push((await submitJob(web.url, wholeTraceBody(DOMAIN_SETS[i % DOMAIN_SETS.length]))).job_id)
+    for (let i = 0; i < JOBS; i++)
+      ids.push((await submitJob(web.url, wholeTraceBody(DOMAIN_SETS[i % DOMAIN_SETS.length]))).job_id)
     const reads = await Promise.all(Array.from({ length: READERS }, (_, r) => readStream(web.url, ids[r % JOBS])))
     for (const id of ids) await waitForJob(web.url, id, (s) => s.status !== 'queued' && s.status !== 'started', 300_000)
     const allMs = since(t0)
@@ -87,10 +88,14 @@ describe('20 jobs and 50 stream readers at once', () => {
       }
       for (const domain of DOMAIN_SETS[j % DOMAIN_SETS.length]) {
         const streamed = mine[0].rows[domain] ?? []
-        const page = (await (await fetch(`${web.url}/api/trace/job/${id}/result?domain=${domain}&offset=0&limit=50000&shape=compact`)).json()) as JobResultPage
+        const page = (await (
+          await fetch(`${web.url}/api/trace/job/${id}/result?domain=${domain}&offset=0&limit=50000&shape=compact`)
+        ).json()) as JobResultPage
         if (page.total !== streamed.length || JSON.stringify(page.data) !== JSON.stringify(streamed)) mismatches++
         // Decoded by hand: Response.text() drops the BOM, which is part of what the export promises.
-        const csv = Buffer.from(await (await fetch(`${web.url}/api/trace/job/${id}/export.csv?domain=${domain}`)).arrayBuffer()).toString('utf8')
+        const csv = Buffer.from(
+          await (await fetch(`${web.url}/api/trace/job/${id}/export.csv?domain=${domain}`)).arrayBuffer(),
+        ).toString('utf8')
         const expected = CSV_BOM + csvRow(page.columns) + streamed.map((row) => csvRow(row)).join('')
         if (csv !== expected) mismatches++
         rowsChecked += streamed.length

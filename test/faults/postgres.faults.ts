@@ -14,12 +14,19 @@ import { createPostgresFixture, type PostgresFixture } from '../helpers/fixture-
 import { TEST_POSTGRES_URL, TEST_REDIS_URL, requirePostgres, requireRedis } from '../helpers/services.ts'
 import { fixtureCids, jobFixtureRows } from '../server/jobs/job-fixture.ts'
 import { waitUntil } from '../server/jobs/job-harness.ts'
-import { Processes, deleteKeys, namespace, scaleOutConfig, waitForWorkers } from '../server/scale-out/scale-out-harness.ts'
+import {
+  Processes,
+  deleteKeys,
+  namespace,
+  scaleOutConfig,
+  waitForWorkers,
+} from '../server/scale-out/scale-out-harness.ts'
 import { figure, since } from './faults-harness.ts'
 
 const LOTS = 200
 const skip = (await requirePostgres()) || (await requireRedis())
-const ended = (s: { status: string } | undefined): boolean => s !== undefined && !['queued', 'started'].includes(s.status)
+const ended = (s: { status: string } | undefined): boolean =>
+  s !== undefined && !['queued', 'started'].includes(s.status)
 
 describe.skipIf(skip)('PostgreSQL faults under a running job', () => {
   const ns = namespace('faults-pg')
@@ -30,7 +37,12 @@ describe.skipIf(skip)('PostgreSQL faults under a running job', () => {
   let redis: Redis
   let config: Config
   let jobs: JobService
-  const spec: JobSpec = { profile: 'query_tool', domains: ['history'], input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) }, cid_count: LOTS }
+  const spec: JobSpec = {
+    profile: 'query_tool',
+    domains: ['history'],
+    input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+    cid_count: LOTS,
+  }
 
   beforeAll(async () => {
     setLogLevel('error')
@@ -38,7 +50,12 @@ describe.skipIf(skip)('PostgreSQL faults under a running job', () => {
     const url = new URL(TEST_POSTGRES_URL)
     url.searchParams.set('application_name', appName)
     url.searchParams.set('options', `-c search_path=${fixture.schema}`)
-    config = scaleOutConfig(ns, { MES_DATABASE_URL: url.toString(), DB_POOL_SIZE: '2', DB_SLOW_MAX_CONCURRENT: '1', TRACE_IN_BATCH_SIZE: '1000' })
+    config = scaleOutConfig(ns, {
+      MES_DATABASE_URL: url.toString(),
+      DB_POOL_SIZE: '2',
+      DB_SLOW_MAX_CONCURRENT: '1',
+      TRACE_IN_BATCH_SIZE: '1000',
+    })
     admin = new pg.Client({ connectionString: TEST_POSTGRES_URL })
     await admin.connect()
     redis = new Redis(TEST_REDIS_URL)
@@ -58,7 +75,9 @@ describe.skipIf(skip)('PostgreSQL faults under a running job', () => {
   })
 
   /** Runs a job whose statement waits on a lock, applies `fault` to its backend, and returns how the job ended. */
-  async function faultRunningStatement(fault: 'pg_cancel_backend' | 'pg_terminate_backend'): Promise<Record<string, unknown>> {
+  async function faultRunningStatement(
+    fault: 'pg_cancel_backend' | 'pg_terminate_backend',
+  ): Promise<Record<string, unknown>> {
     const locker = new pg.Client({ connectionString: TEST_POSTGRES_URL })
     await locker.connect()
     let result: Record<string, unknown>
@@ -67,11 +86,20 @@ describe.skipIf(skip)('PostgreSQL faults under a running job', () => {
       await locker.query(`LOCK TABLE ${fixture.schema}.DW_MES_LOTWIPHISTORY IN ACCESS EXCLUSIVE MODE`)
       const { job_id } = await jobs.submit(spec)
       let pid = 0
-      await waitUntil(async () => {
-        const rows = (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND wait_event_type = 'Lock'", [appName])).rows
-        pid = rows[0]?.pid ?? 0
-        return pid > 0
-      }, 60_000, 'the job statement to wait on the server')
+      await waitUntil(
+        async () => {
+          const rows = (
+            await admin.query<{ pid: number }>(
+              "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND wait_event_type = 'Lock'",
+              [appName],
+            )
+          ).rows
+          pid = rows[0]?.pid ?? 0
+          return pid > 0
+        },
+        60_000,
+        'the job statement to wait on the server',
+      )
       const t0 = Date.now()
       await admin.query(`SELECT ${fault}($1)`, [pid])
       await waitUntil(async () => ended(await jobs.status(job_id)), 30_000, `the job to end after ${fault}`)

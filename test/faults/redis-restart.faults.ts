@@ -19,7 +19,12 @@ import { figure, since } from './faults-harness.ts'
 
 const LOTS = 300
 const TOTAL = LOTS * 20
-const spec: JobSpec = { profile: 'query_tool', domains: ['history'], input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) }, cid_count: LOTS }
+const spec: JobSpec = {
+  profile: 'query_tool',
+  domains: ['history'],
+  input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+  cid_count: LOTS,
+}
 
 /** The status, or `unreachable` while Redis is down or reconnecting. */
 async function statusOf(jobs: JobService, jobId: string): Promise<JobStatusResponse | 'gone' | 'unreachable'> {
@@ -33,8 +38,15 @@ async function statusOf(jobs: JobService, jobId: string): Promise<JobStatusRespo
 /** Every line of the job's stream. */
 async function streamOf(jobs: JobService, jobId: string, first: JobStatusResponse): Promise<StreamLine[]> {
   const lines: StreamLine[] = []
-  const options = { results: jobs.results, status: () => jobs.status(jobId), jobId, shape: 'compact' as const, signal: AbortSignal.timeout(60_000) }
-  for await (const line of jobStreamLines(options, first)) lines.push(JSON.parse(Buffer.from(line).toString('utf8')) as StreamLine)
+  const options = {
+    results: jobs.results,
+    status: () => jobs.status(jobId),
+    jobId,
+    shape: 'compact' as const,
+    signal: AbortSignal.timeout(60_000),
+  }
+  for await (const line of jobStreamLines(options, first))
+    lines.push(JSON.parse(Buffer.from(line).toString('utf8')) as StreamLine)
   return lines
 }
 
@@ -58,15 +70,25 @@ describe.skipIf(await requireRedisServerBinary())('Redis restarted mid-job', () 
   })
 
   it('ends the running job truthfully, and the next job finishes whole', async () => {
-    const config = scaleOutConfig(ns, { MES_DB_PATH: dbPath, REDIS_URL: server.url, TRACE_IN_BATCH_SIZE: '2', TRACE_WORKER_LOCK_MS: '3000', TRACE_WORKER_STALLED_INTERVAL_MS: '1000' })
+    const config = scaleOutConfig(ns, {
+      MES_DB_PATH: dbPath,
+      REDIS_URL: server.url,
+      TRACE_IN_BATCH_SIZE: '2',
+      TRACE_WORKER_LOCK_MS: '3000',
+      TRACE_WORKER_STALLED_INTERVAL_MS: '1000',
+    })
     jobs = await createBullJobService(config)
     procs.worker(config)
     await waitForWorkers(config, 1)
     const { job_id } = await jobs.submit(spec)
-    await waitUntil(async () => {
-      const s = await statusOf(jobs as JobService, job_id)
-      return typeof s === 'object' && s.progress.chunks > 2
-    }, 60_000, 'the job to store chunks')
+    await waitUntil(
+      async () => {
+        const s = await statusOf(jobs as JobService, job_id)
+        return typeof s === 'object' && s.progress.chunks > 2
+      },
+      60_000,
+      'the job to store chunks',
+    )
 
     const t0 = Date.now()
     await server.stop()
@@ -75,12 +97,20 @@ describe.skipIf(await requireRedisServerBinary())('Redis restarted mid-job', () 
     let last = 'unreachable' as Awaited<ReturnType<typeof statusOf>>
     // Gone counts as an end only once it stays gone past the lock: a worker still running would write the record again.
     let goneSince = 0
-    await waitUntil(async () => {
-      last = await statusOf(jobs as JobService, job_id)
-      if (last !== 'gone') goneSince = 0
-      else goneSince ||= Date.now()
-      return (goneSince > 0 && Date.now() - goneSince > 10_000) || (typeof last === 'object' && !['queued', 'started'].includes(last.status))
-    }, 90_000, 'the job to end after the restart', 250)
+    await waitUntil(
+      async () => {
+        last = await statusOf(jobs as JobService, job_id)
+        if (last !== 'gone') goneSince = 0
+        else goneSince ||= Date.now()
+        return (
+          (goneSince > 0 && Date.now() - goneSince > 10_000) ||
+          (typeof last === 'object' && !['queued', 'started'].includes(last.status))
+        )
+      },
+      90_000,
+      'the job to end after the restart',
+      250,
+    )
     const endedMs = since(t0)
     const outcome = typeof last === 'object' ? `${last.status}${last.error ? ` ${last.error.code}` : ''}` : last
     if (typeof last === 'object' && last.status === 'finished') {
@@ -97,13 +127,22 @@ describe.skipIf(await requireRedisServerBinary())('Redis restarted mid-job', () 
     const t1 = Date.now()
     await waitForWorkers(config, 1)
     const next = await jobs.submit(spec)
-    await waitUntil(async () => {
-      const s = await statusOf(jobs as JobService, next.job_id)
-      return typeof s === 'object' && !['queued', 'started'].includes(s.status)
-    }, 90_000, 'the next job')
+    await waitUntil(
+      async () => {
+        const s = await statusOf(jobs as JobService, next.job_id)
+        return typeof s === 'object' && !['queued', 'started'].includes(s.status)
+      },
+      90_000,
+      'the next job',
+    )
     const done = await jobs.status(next.job_id)
     expect(done?.status).toBe('finished')
     expect(done?.progress.rows).toBe(TOTAL)
-    figure('redis-restart', { redis_down_ms: downMs, job_outcome: outcome, job_final_after_ms: endedMs, next_job_finished_ms: since(t1) })
+    figure('redis-restart', {
+      redis_down_ms: downMs,
+      job_outcome: outcome,
+      job_final_after_ms: endedMs,
+      next_job_finished_ms: since(t1),
+    })
   })
 })

@@ -7,7 +7,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readNdjson, startJobHarness, submitTrace, waitForStatus, wholeTraceBody, type JobHarness } from '../server/jobs/job-harness.ts'
+import {
+  readNdjson,
+  startJobHarness,
+  submitTrace,
+  waitForStatus,
+  wholeTraceBody,
+  type JobHarness,
+} from '../server/jobs/job-harness.ts'
 import { figure, since } from './faults-harness.ts'
 
 /** Mounts a 1 MiB tmpfs at a new directory; undefined when this machine does not allow it. */
@@ -32,7 +39,11 @@ describe.skipIf(!mount)('a full chunk store', () => {
   let h: JobHarness
   beforeAll(async () => {
     // About 4 MB of results: four times what the store can hold.
-    h = await startJobHarness({ lots: 1000, historyPerLot: 20, env: { TRACE_RESULT_DIR: mount as string, TRACE_IN_BATCH_SIZE: '200' } })
+    h = await startJobHarness({
+      lots: 1000,
+      historyPerLot: 20,
+      env: { TRACE_RESULT_DIR: mount as string, TRACE_IN_BATCH_SIZE: '200' },
+    })
   })
   afterAll(async () => {
     await h?.close()
@@ -54,16 +65,28 @@ describe.skipIf(!mount)('a full chunk store', () => {
     const lines = await readNdjson(await h.app.request(stream_url))
     expect(lines.map((l) => l.type)).toEqual(['meta', 'error'])
     expect(lines.at(-1)).toMatchObject({ type: 'error', code: 'RESULT_STORE_FULL' })
-    for (const path of [`/api/trace/job/${job_id}/result?domain=history`, `/api/trace/job/${job_id}/export.csv?domain=history`]) {
+    for (const path of [
+      `/api/trace/job/${job_id}/result?domain=history`,
+      `/api/trace/job/${job_id}/export.csv?domain=history`,
+    ]) {
       const res = await h.app.request(path)
       expect(res.status).toBe(409)
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('JOB_FAILED')
     }
 
-    const small = await submitTrace(h.app, { profile: 'query_tool', params: { input_type: 'lot_id', values: ['GA2401-00001', 'GA2401-00002'] }, domains: ['history'] })
+    const small = await submitTrace(h.app, {
+      profile: 'query_tool',
+      params: { input_type: 'lot_id', values: ['GA2401-00001', 'GA2401-00002'] },
+      domains: ['history'],
+    })
     const done = await waitForStatus(h.app, small.job_id, ended, 60_000)
     expect(done.status).toBe('finished')
     expect(done.progress.rows).toBe(40)
-    figure('store-full', { store_bytes: 1024 * 1024, job_failed_ms: failMs, code: failed.error?.code, left_in_store: readdirSync(mount as string).length })
+    figure('store-full', {
+      store_bytes: 1024 * 1024,
+      job_failed_ms: failMs,
+      code: failed.error?.code,
+      left_in_store: readdirSync(mount as string).length,
+    })
   })
 })

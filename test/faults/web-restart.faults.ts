@@ -14,21 +14,40 @@ import { TEST_REDIS_URL, requireRedis } from '../helpers/services.ts'
 import { jobFixtureRows } from '../server/jobs/job-fixture.ts'
 import { wholeTraceBody } from '../server/jobs/job-harness.ts'
 import { freePort } from '../server/scale-out/private-redis.ts'
-import { Processes, deleteKeys, namespace, scaleOutConfig, stopProcess, submitJob, waitForJob, waitForWorkers, type WebProcess } from '../server/scale-out/scale-out-harness.ts'
+import {
+  Processes,
+  deleteKeys,
+  namespace,
+  scaleOutConfig,
+  stopProcess,
+  submitJob,
+  waitForJob,
+  waitForWorkers,
+  type WebProcess,
+} from '../server/scale-out/scale-out-harness.ts'
 import { childPids, clientRead, figure, since } from './faults-harness.ts'
 
 const LOTS = 600
 const HISTORY_PER_LOT = 20
 const COUNTS = { history: LOTS * HISTORY_PER_LOT, rejects: LOTS + 9 }
 /** Small IN batches: the job runs for many seconds, so it is certainly running across the restart. */
-const SLOW = { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '10', TRACE_STREAM_BATCH_SIZE: '50', TRACE_JOB_PROGRESS_INTERVAL_MS: '20' }
+const SLOW = {
+  TRACE_IN_BATCH_SIZE: '2',
+  DB_SLOW_FETCHMANY_SIZE: '10',
+  TRACE_STREAM_BATCH_SIZE: '50',
+  TRACE_JOB_PROGRESS_INTERVAL_MS: '20',
+}
 
 /**
  * Restarts the web process under a running job and a browser reading it; returns the figures. `workers` are
  * frozen (SIGSTOP) from just before the stop until the new process listens, so the job is certainly unfinished
  * across the restart however fast the machine (an embedded worker frozen past the stop's grace is killed).
  */
-async function restartUnderReader(procs: Processes, config: Config, workers: (web: WebProcess) => number[]): Promise<Record<string, unknown>> {
+async function restartUnderReader(
+  procs: Processes,
+  config: Config,
+  workers: (web: WebProcess) => number[],
+): Promise<Record<string, unknown>> {
   const port = await freePort()
   const before = await procs.web(config, port)
   const { job_id } = await submitJob(before.url, wholeTraceBody(['history', 'rejects']))
@@ -60,7 +79,12 @@ async function restartUnderReader(procs: Processes, config: Config, workers: (we
   expect(read.outcomes.at(-1)).toEqual({ kind: 'complete', mismatches: [] })
   expect(read.rows).toEqual(COUNTS)
   expect(read.resumes).toBeGreaterThanOrEqual(1)
-  return { rows: done.progress.rows, web_down_ms: downMs, restart_to_browser_complete_ms: readMs, browser_resumes: read.resumes }
+  return {
+    rows: done.progress.rows,
+    web_down_ms: downMs,
+    restart_to_browser_complete_ms: readMs,
+    browser_resumes: read.resumes,
+  }
 }
 
 describe('web restart mid-job, embedded mode', () => {

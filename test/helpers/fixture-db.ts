@@ -50,7 +50,9 @@ export function createFixtureDb(rows: FixtureRows): string {
         const spec = MES_TABLES.find((t) => t.name === table)
         if (!spec) throw new Error(`fixture: unknown table ${table}`)
         const columns = spec.columns.map(([c]) => c)
-        const insert = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+        const insert = db.prepare(
+          `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        )
         for (const row of list) {
           const unknown = Object.keys(row).filter((c) => !columns.includes(c))
           if (unknown.length) throw new Error(`fixture: ${table} has no column ${unknown.join(', ')}`)

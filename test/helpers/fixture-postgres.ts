@@ -38,7 +38,10 @@ export async function createPostgresFixture(rows: FixtureRows): Promise<Postgres
     for (let i = 0; i < all.length; i += ROWS_PER_INSERT) {
       const part = all.slice(i, i + ROWS_PER_INSERT)
       const values = part.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`)
-      await admin.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`, part.flatMap((row) => columns.map((c) => row[c] ?? null)))
+      await admin.query(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`,
+        part.flatMap((row) => columns.map((c) => row[c] ?? null)),
+      )
     }
   }
   for (const ddl of createIndexStatements()) await admin.query(ddl)

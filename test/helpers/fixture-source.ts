@@ -48,7 +48,11 @@ export async function fixtureDialects(): Promise<FixtureDialect[]> {
 }
 
 /** Builds the database and opens it; `env` overrides configuration (defaults plus DB_POOL_SIZE=2). */
-export async function openFixture(dialect: FixtureDialect, rows: FixtureRows, env: Record<string, string> = {}): Promise<FixtureSource> {
+export async function openFixture(
+  dialect: FixtureDialect,
+  rows: FixtureRows,
+  env: Record<string, string> = {},
+): Promise<FixtureSource> {
   const config = loadConfig({ DB_POOL_SIZE: '2', MES_DATABASE_URL: TEST_POSTGRES_URL, ...env })
   let closed: Promise<void> | undefined
   if (dialect === 'sqlite') {
@@ -87,7 +91,10 @@ export async function openFixture(dialect: FixtureDialect, rows: FixtureRows, en
     }
   }
   const fixture = await createPostgresFixture(rows)
-  const source = createPostgresSource(config, { schema: fixture.schema, applicationName: `mes-trace-fixture-${fixture.schema}` })
+  const source = createPostgresSource(config, {
+    schema: fixture.schema,
+    applicationName: `mes-trace-fixture-${fixture.schema}`,
+  })
   return {
     dialect,
     source,

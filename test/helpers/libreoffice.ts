@@ -21,7 +21,8 @@ export async function requireLibreOffice(): Promise<boolean> {
     return false
   } catch (err) {
     const message = `LibreOffice (soffice) is not runnable (${err instanceof Error ? err.message : String(err)})`
-    if (process.env.CI === 'true') throw new Error(`${message}: CI must install libreoffice-calc-nogui (see .ci/run)`, { cause: err })
+    if (process.env.CI === 'true')
+      throw new Error(`${message}: CI must install libreoffice-calc-nogui (see .ci/run)`, { cause: err })
     console.warn(`\n!!!!! ${message}: SKIPPING the spreadsheet round-trip tests !!!!!\n`)
     return true
   }

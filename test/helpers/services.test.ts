@@ -20,7 +20,9 @@ describe('service requirements for tests', () => {
 
   it('fails instead of skipping when a service is down in CI', async () => {
     process.env.CI = 'true'
-    await expect(requirePostgres('postgres://postgres@127.0.0.1:1/none')).rejects.toThrow(/unreachable.*CI must start it/)
+    await expect(requirePostgres('postgres://postgres@127.0.0.1:1/none')).rejects.toThrow(
+      /unreachable.*CI must start it/,
+    )
     await expect(requireRedis('redis://127.0.0.1:1')).rejects.toThrow(/Redis .* unreachable/)
   })
 })

@@ -27,6 +27,17 @@ describe('row shape negotiation', () => {
   })
 
   it('keys each row by its column names', () => {
-    expect(rowsToObjects(['A', 'B'], [[1, null], ['x', 2]])).toEqual([{ A: 1, B: null }, { A: 'x', B: 2 }])
+    expect(
+      rowsToObjects(
+        ['A', 'B'],
+        [
+          [1, null],
+          ['x', 2],
+        ],
+      ),
+    ).toEqual([
+      { A: 1, B: null },
+      { A: 'x', B: 2 },
+    ])
   })
 })

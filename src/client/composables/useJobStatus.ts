@@ -62,7 +62,8 @@ export function useJobStatus(target: Ref<PollTarget | null>, options: UseJobStat
       queryKey: computed(() => jobStatusKey(target.value)),
       queryFn: ({ signal, queryKey }) => fetchJobStatus(String(queryKey[1]), { ...options.api, signal }),
       enabled: computed(() => target.value !== null),
-      refetchInterval: (q) => (isTerminal(q.state.data) ? false : Math.min(max, first * backoff ** q.state.dataUpdateCount)),
+      refetchInterval: (q) =>
+        isTerminal(q.state.data) ? false : Math.min(max, first * backoff ** q.state.dataUpdateCount),
       refetchIntervalInBackground: false,
       retry: (failures, err) => isTransientError(err) && failures < 3,
       retryDelay: (attempt) => Math.min(1000 * 2 ** attempt, 8000),

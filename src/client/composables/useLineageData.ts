@@ -56,7 +56,10 @@ export function useLineageData(
         const seeds = await resolveSeeds({ profile: req.profile, params: req.params }, { ...options.api, signal })
         const ids = seeds.seeds.map((s) => s.container_id)
         if (ids.length === 0) return { lineage: null, seedIds: [] as string[] }
-        const lineage = await fetchLineage({ profile: req.profile, container_ids: ids, params: { direction: requestDirection(req) } }, { ...options.api, signal })
+        const lineage = await fetchLineage(
+          { profile: req.profile, container_ids: ids, params: { direction: requestDirection(req) } },
+          { ...options.api, signal },
+        )
         return { lineage, seedIds: ids }
       },
       enabled: computed(() => active.value && eligible.value),
@@ -68,7 +71,9 @@ export function useLineageData(
   )
 
   const lineage = computed(() => trace.lineage.value ?? query.data.value?.lineage ?? null)
-  const seedIds = computed(() => trace.seeds.value?.seeds?.map((s) => s.container_id) ?? query.data.value?.seedIds ?? [])
+  const seedIds = computed(
+    () => trace.seeds.value?.seeds?.map((s) => s.container_id) ?? query.data.value?.seedIds ?? [],
+  )
   const error = computed(() => (query.error.value ? toStageError(query.error.value) : null))
   const availability = computed<LineageAvailability>(() => {
     if (lineage.value) return 'ready'

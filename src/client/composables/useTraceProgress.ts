@@ -20,8 +20,18 @@ import { describeMismatches, StreamIngest, type FailedDomain, type IngestOutcome
 import { deleteJob, fetchJobStatus, submitJob } from '../lib/trace-api.ts'
 import { isAbortError, toStageError, type StageError } from '../lib/trace-errors.ts'
 import {
-  NO_STAGE_ERRORS, TRACE_STAGES, progressOf, stageErrorKey, stageOfErrorCode, stageOfJob, stagesBefore,
-  type JobProgressView, type RunStatus, type SeedOutcome, type StageErrors, type TraceStage,
+  NO_STAGE_ERRORS,
+  TRACE_STAGES,
+  progressOf,
+  stageErrorKey,
+  stageOfErrorCode,
+  stageOfJob,
+  stagesBefore,
+  type JobProgressView,
+  type RunStatus,
+  type SeedOutcome,
+  type StageErrors,
+  type TraceStage,
 } from '../lib/trace-stages.ts'
 import { checkTraceRequest } from '../lib/validate-request.ts'
 import type { TraceProgress, UseTraceProgressOptions } from './trace-progress-types.ts'
@@ -39,7 +49,11 @@ interface Run {
 
 /** See the module comment. Call inside a component setup or an effect scope. */
 export function useTraceProgress(options: UseTraceProgressOptions = {}): TraceProgress {
-  const api: Omit<ApiOptions, 'signal'> = { fetch: options.fetch, baseUrl: options.baseUrl, timeoutMs: options.requestTimeoutMs }
+  const api: Omit<ApiOptions, 'signal'> = {
+    fetch: options.fetch,
+    baseUrl: options.baseUrl,
+    timeoutMs: options.requestTimeoutMs,
+  }
   const timeoutMs = options.timeoutMs ?? 40 * 60_000
   const store = new RowStore()
 
@@ -186,10 +200,12 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
           break
         case 'error':
           if (o.code === 'JOB_CANCELLED') endCancelled(r)
-          else fail(r, { code: o.code, message: o.message }, stageOfErrorCode(o.code) ?? current_stage.value ?? 'events')
+          else
+            fail(r, { code: o.code, message: o.message }, stageOfErrorCode(o.code) ?? current_stage.value ?? 'events')
           return
         case 'complete':
-          if (o.mismatches.length > 0) fail(r, { code: 'COUNT_MISMATCH', message: describeMismatches(o.mismatches) }, 'streaming')
+          if (o.mismatches.length > 0)
+            fail(r, { code: 'COUNT_MISMATCH', message: describeMismatches(o.mismatches) }, 'streaming')
           else succeed(r)
           return
         default:
@@ -205,7 +221,10 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     path.value = path.value ?? 'job'
     pollTarget.value = { jobId, run: r.id }
     r.timer = setTimeout(() => {
-      fail(r, { code: 'POLL_TIMEOUT', message: `the job did not finish within ${Math.round(timeoutMs / 60_000)} min; it may still be running on the server` })
+      fail(r, {
+        code: 'POLL_TIMEOUT',
+        message: `the job did not finish within ${Math.round(timeoutMs / 60_000)} min; it may still be running on the server`,
+      })
     }, timeoutMs)
     streamJob({
       jobId,
@@ -222,7 +241,8 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     }).then(
       () => {
         // Every ending line was handled in onOutcomes; reaching here otherwise means the stream said nothing final.
-        if (live(r) && !r.ingest.finished) fail(r, { code: 'STREAM_DROPPED', message: 'the result stream ended without a complete line' }, 'streaming')
+        if (live(r) && !r.ingest.finished)
+          fail(r, { code: 'STREAM_DROPPED', message: 'the result stream ended without a complete line' }, 'streaming')
       },
       (err: unknown) => {
         if (live(r) && !isAbortError(err)) fail(r, toStageError(err), 'events')
@@ -239,8 +259,7 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     if (status.status === 'failed') {
       const error = status.error ?? { code: 'JOB_FAILED', message: 'the job failed' }
       fail(r, error, stageOfErrorCode(error.code) ?? stage ?? current_stage.value ?? 'events')
-    }
-    else if (status.status === 'cancelled') endCancelled(r)
+    } else if (status.status === 'cancelled') endCancelled(r)
   })
 
   watch(poll.error, (err) => {
@@ -250,18 +269,22 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
   })
 
   async function runStaged(r: Run, request: JobRequest): Promise<void> {
-    const outcome = await runStagedTrace(request, { ...api, signal: r.controller.signal }, {
-      onSeeds: (resolved) => {
-        if (!live(r)) return
-        seeds.value = resolved
-        if (resolved.seeds.length > 0) advance('lineage')
+    const outcome = await runStagedTrace(
+      request,
+      { ...api, signal: r.controller.signal },
+      {
+        onSeeds: (resolved) => {
+          if (!live(r)) return
+          seeds.value = resolved
+          if (resolved.seeds.length > 0) advance('lineage')
+        },
+        onLineage: (family) => {
+          if (!live(r)) return
+          lineage.value = family
+          advance('events')
+        },
       },
-      onLineage: (family) => {
-        if (!live(r)) return
-        lineage.value = family
-        advance('events')
-      },
-    })
+    )
     if (!live(r)) return
     if (outcome.kind === 'no_seeds') {
       endEmpty(r)
@@ -276,13 +299,20 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     aggregation.value = result.aggregation
     warnings.value = result.failed_domains
     batcher.request()
-    if (result.mismatches.length > 0) fail(r, { code: 'COUNT_MISMATCH', message: describeMismatches(result.mismatches) }, 'streaming')
+    if (result.mismatches.length > 0)
+      fail(r, { code: 'COUNT_MISMATCH', message: describeMismatches(result.mismatches) }, 'streaming')
     else succeed(r)
   }
 
   function begin(): Run {
     reset()
-    const r: Run = { id: ++runs, controller: new AbortController(), ingest: new StreamIngest(store), jobId: null, timer: null }
+    const r: Run = {
+      id: ++runs,
+      controller: new AbortController(),
+      ingest: new StreamIngest(store),
+      jobId: null,
+      timer: null,
+    }
     run = r
     run_status.value = 'running'
     started_at.value = Date.now()
@@ -324,13 +354,21 @@ export function useTraceProgress(options: UseTraceProgressOptions = {}): TracePr
     if (p) {
       // Freezes the elapsed clock where the user stopped it (the server's count would stop at its last poll).
       const now = Date.now()
-      progress.value = { ...p, status: 'cancelled', elapsed_seconds: p.elapsed_seconds + Math.max(0, (now - p.received_at) / 1000), received_at: now }
+      progress.value = {
+        ...p,
+        status: 'cancelled',
+        elapsed_seconds: p.elapsed_seconds + Math.max(0, (now - p.received_at) / 1000),
+        received_at: now,
+      }
     }
     if (r.jobId === null) return
     try {
       await deleteJob(r.jobId, api)
     } catch (err) {
-      stage_errors.value = { ...stage_errors.value, events: { ...toStageError(err), message: `cancel request failed: ${toStageError(err).message}` } }
+      stage_errors.value = {
+        ...stage_errors.value,
+        events: { ...toStageError(err), message: `cancel request failed: ${toStageError(err).message}` },
+      }
     }
   }
 

@@ -71,7 +71,8 @@ async function errorFromResponse(res: Response, path: string): Promise<ApiReques
 }
 
 function rethrow(err: unknown, pending: Pending, path: string, timeoutMs: number, outer?: AbortSignal): never {
-  if (pending.timedOut()) throw new ApiRequestError(0, 'REQUEST_TIMEOUT', `no answer from ${path} within ${Math.round(timeoutMs / 1000)} s`)
+  if (pending.timedOut())
+    throw new ApiRequestError(0, 'REQUEST_TIMEOUT', `no answer from ${path} within ${Math.round(timeoutMs / 1000)} s`)
   if (outer?.aborted) throw err
   if (err instanceof ApiRequestError) throw err
   throw new ApiRequestError(0, 'NETWORK_ERROR', `${path}: ${err instanceof Error ? err.message : String(err)}`)

@@ -18,7 +18,9 @@ export function ingestEventsResponse(store: RowStore, body: EventsResponse): Eve
     const domain = name as Domain
     const table = store.start(domain, result.columns ?? DOMAIN_COLUMNS[domain])
     const rows = Array.isArray(result.data) ? result.data : []
-    table.appendRows(rows.map((r) => (Array.isArray(r) ? r : DOMAIN_COLUMNS[domain].map((c) => (r as Record<string, unknown>)[c]))))
+    table.appendRows(
+      rows.map((r) => (Array.isArray(r) ? r : DOMAIN_COLUMNS[domain].map((c) => (r as Record<string, unknown>)[c]))),
+    )
     if (typeof result.count === 'number' && result.count !== table.length) {
       mismatches.push({ domain, expected: result.count, received: table.length })
     }

@@ -1,5 +1,12 @@
 /** The trace form's fields and the JobRequest they make (and back, to reopen a recent job's form). */
-import { defaultDomains, profileDirection, type Direction, type Domain, type InputType, type Profile } from '../../shared/domains.ts'
+import {
+  defaultDomains,
+  profileDirection,
+  type Direction,
+  type Domain,
+  type InputType,
+  type Profile,
+} from '../../shared/domains.ts'
 import type { JobRequest } from '../../shared/schemas.ts'
 import { splitTokens, tokenStats } from '../../shared/tokens.ts'
 import { DEFAULT_DETECTION_STATION } from '../../shared/workcenter-groups.ts'
@@ -84,7 +91,10 @@ const DEFAULT_RANGE_DAYS = 31
  * The most recent month of a station's data (`null` when it has none): the default MSD range, so an older
  * copy of the warehouse does not open on an empty last month.
  */
-export function recentMonthOf(span: { first_day: string | null; last_day: string | null }): { startDate: string; endDate: string } | null {
+export function recentMonthOf(span: {
+  first_day: string | null
+  last_day: string | null
+}): { startDate: string; endDate: string } | null {
   if (!span.first_day || !span.last_day) return null
   const start = isoDay(new Date(Date.parse(`${span.last_day}T00:00:00Z`) - (DEFAULT_RANGE_DAYS - 1) * 86_400_000))
   return { startDate: start < span.first_day ? span.first_day : start, endDate: span.last_day }
@@ -100,14 +110,30 @@ export function buildRequest(state: TraceFormState): JobRequest {
   const profile = formProfile(state)
   const domains = [...state.domains]
   if (state.mode !== 'msd') {
-    return { profile, domains, params: { input_type: formInputType(state), values: uniqueTokens(state.texts[state.mode]) } }
+    return {
+      profile,
+      domains,
+      params: { input_type: formInputType(state), values: uniqueTokens(state.texts[state.mode]) },
+    }
   }
   const lossReasons = splitTokens(state.lossReasons)
-  const common = { direction: state.direction, station: state.station, ...(lossReasons.length > 0 ? { loss_reasons: lossReasons } : {}) }
-  if (state.msdMode === 'date_range') {
-    return { profile, domains, params: { mode: 'date_range', start_date: state.startDate, end_date: state.endDate, ...common } }
+  const common = {
+    direction: state.direction,
+    station: state.station,
+    ...(lossReasons.length > 0 ? { loss_reasons: lossReasons } : {}),
   }
-  return { profile, domains, params: { mode: 'container', input_type: state.msdInputType, values: uniqueTokens(state.texts.msd), ...common } }
+  if (state.msdMode === 'date_range') {
+    return {
+      profile,
+      domains,
+      params: { mode: 'date_range', start_date: state.startDate, end_date: state.endDate, ...common },
+    }
+  }
+  return {
+    profile,
+    domains,
+    params: { mode: 'container', input_type: state.msdInputType, values: uniqueTokens(state.texts.msd), ...common },
+  }
 }
 
 function valuesText(v: unknown): string {
@@ -153,6 +179,7 @@ export function describeRequest(request: JobRequest): string {
   const tokens = splitTokens(valuesText(p.values))
   const { unique } = tokenStats(tokens)
   const first = tokens[0] ?? ''
-  const kind = request.profile === 'query_tool' ? 'Forward' : request.profile === 'query_tool_reverse' ? 'Reverse' : 'MSD'
+  const kind =
+    request.profile === 'query_tool' ? 'Forward' : request.profile === 'query_tool_reverse' ? 'Reverse' : 'MSD'
   return `${kind} · ${String(p.input_type ?? 'lot_id')} · ${first}${unique > 1 ? ` (+${unique - 1})` : ''}`
 }

@@ -23,7 +23,8 @@ export function inputTypeProblem(inputType: InputType, tokens: readonly string[]
   }
   if (inputType === 'gd_lot_id' || inputType === 'gd_work_order') {
     const other = tokens.filter((t) => !startsWithGd(t.replace(/^[*%]+/, '')) && !/^[*%]/.test(t))
-    if (other.length > 0) return `${inputType === 'gd_lot_id' ? 'GD lot ids' : 'GD work orders'} start with GD: ${list(other)}`
+    if (other.length > 0)
+      return `${inputType === 'gd_lot_id' ? 'GD lot ids' : 'GD work orders'} start with GD: ${list(other)}`
   }
   return null
 }

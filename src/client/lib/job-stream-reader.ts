@@ -139,6 +139,9 @@ function readThroughParser(
       }
       settle(() => reject(new Error(`the stream parser failed: ${event.message || 'worker error'}`)))
     }
-    parser.postMessage({ type: 'read', url: apiUrl(request.path, request.api?.baseUrl), timeoutMs: request.api?.timeoutMs }, [])
+    parser.postMessage(
+      { type: 'read', url: apiUrl(request.path, request.api?.baseUrl), timeoutMs: request.api?.timeoutMs },
+      [],
+    )
   })
 }

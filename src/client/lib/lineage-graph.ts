@@ -45,7 +45,11 @@ export function buildLineageGraph(lineage: LineageResponse, seedIds: readonly st
     const map = lineage.direction === 'forward' ? lineage.children_map : lineage.parent_map
     for (const [key, list] of Object.entries(map)) {
       for (const other of list) {
-        edges.push(lineage.direction === 'forward' ? { from: key, to: other, type: 'relation' } : { from: other, to: key, type: 'relation' })
+        edges.push(
+          lineage.direction === 'forward'
+            ? { from: key, to: other, type: 'relation' }
+            : { from: other, to: key, type: 'relation' },
+        )
       }
     }
   }
@@ -75,7 +79,9 @@ export function buildLineageGraph(lineage: LineageResponse, seedIds: readonly st
 export function nodeMatches(node: GraphNode, query: string): boolean {
   const q = query.trim().toLowerCase()
   if (!q) return false
-  return node.name.toLowerCase().includes(q) || node.id.includes(q) || node.serials.some((s) => s.toLowerCase().includes(q))
+  return (
+    node.name.toLowerCase().includes(q) || node.id.includes(q) || node.serials.some((s) => s.toLowerCase().includes(q))
+  )
 }
 
 export interface PlacedNode {
@@ -112,7 +118,8 @@ const GAP_Y = 10
 function generations(graph: LineageGraph, ids: readonly string[]): Map<string, number> {
   const indegree = new Map<string, number>()
   for (const id of ids) indegree.set(id, 0)
-  for (const e of graph.edges) if (indegree.has(e.from) && indegree.has(e.to)) indegree.set(e.to, indegree.get(e.to)! + 1)
+  for (const e of graph.edges)
+    if (indegree.has(e.from) && indegree.has(e.to)) indegree.set(e.to, indegree.get(e.to)! + 1)
   const layer = new Map<string, number>()
   const queue = ids.filter((id) => indegree.get(id) === 0)
   for (const id of queue) layer.set(id, 0)
@@ -243,7 +250,16 @@ export function countLineage(graph: LineageGraph): LineageCounts {
 }
 
 /** Columns of the relation table. */
-export const RELATION_COLUMNS = ['PARENT_NAME', 'PARENT_TYPE', 'RELATION', 'CHILD_NAME', 'CHILD_TYPE', 'CHILD_SERIALS', 'PARENT_ID', 'CHILD_ID'] as const
+export const RELATION_COLUMNS = [
+  'PARENT_NAME',
+  'PARENT_TYPE',
+  'RELATION',
+  'CHILD_NAME',
+  'CHILD_TYPE',
+  'CHILD_SERIALS',
+  'PARENT_ID',
+  'CHILD_ID',
+] as const
 
 /** One row per edge, in RELATION_COLUMNS order. */
 export function relationRows(graph: LineageGraph): unknown[][] {

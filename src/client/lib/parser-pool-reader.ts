@@ -110,7 +110,8 @@ export async function readThroughPool(
     const feed = async (): Promise<void> => {
       try {
         for (;;) {
-          while (!settled && fed - (next - 1) >= LINES_AHEAD_PER_PARSER * k) await new Promise<void>((r) => (wakeFeeder = r))
+          while (!settled && fed - (next - 1) >= LINES_AHEAD_PER_PARSER * k)
+            await new Promise<void>((r) => (wakeFeeder = r))
           if (settled) return
           const { done, value } = await lines.read()
           if (done) break

@@ -39,7 +39,10 @@ export function queryFacts(request: JobRequest): QueryFact[] {
   const facts: QueryFact[] = []
   const msd = request.profile === 'mid_section_defect'
   const direction = p.direction === 'forward' ? 'forward' : 'backward'
-  facts.push({ label: 'Profile', value: msd ? `${PROFILE_LABELS[request.profile]}, ${direction}` : PROFILE_LABELS[request.profile] })
+  facts.push({
+    label: 'Profile',
+    value: msd ? `${PROFILE_LABELS[request.profile]}, ${direction}` : PROFILE_LABELS[request.profile],
+  })
   if (msd) facts.push({ label: 'Station', value: String(p.station ?? DEFAULT_DETECTION_STATION) })
   if (msd && p.mode !== 'container') {
     facts.push({ label: 'Dates', value: `${String(p.start_date)} → ${String(p.end_date)}` })

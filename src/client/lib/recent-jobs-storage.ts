@@ -37,7 +37,10 @@ export function loadRecentJobs(storage: Storage | undefined = globalThis.localSt
 }
 
 /** Stores the list; a full or unavailable storage only loses the history. */
-export function saveRecentJobs(jobs: readonly RecentJob[], storage: Storage | undefined = globalThis.localStorage): void {
+export function saveRecentJobs(
+  jobs: readonly RecentJob[],
+  storage: Storage | undefined = globalThis.localStorage,
+): void {
   try {
     storage?.setItem(RECENT_JOBS_KEY, JSON.stringify(jobs.slice(0, RECENT_JOBS_MAX)))
   } catch {

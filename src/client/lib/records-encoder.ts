@@ -108,10 +108,12 @@ export class RecordsEncoder {
   private encode(line: unknown): EncodedRecords | null {
     if (typeof line !== 'object' || line === null) return null
     const l = line as Record<string, unknown>
-    if (l.type === 'domain_start' && isDomain(l.domain) && Array.isArray(l.columns)) this.start(l.domain, l.columns.map(String))
+    if (l.type === 'domain_start' && isDomain(l.domain) && Array.isArray(l.columns))
+      this.start(l.domain, l.columns.map(String))
     if (l.type !== 'records') return null
     const { domain, batch, count, rows } = l
-    if (!isDomain(domain) || !isCount(batch) || !isCount(count) || !Array.isArray(rows) || rows.length !== count) return null
+    if (!isDomain(domain) || !isCount(batch) || !isCount(count) || !Array.isArray(rows) || rows.length !== count)
+      return null
     if (!rows.every(Array.isArray)) return null
     const typed = rows as unknown[][]
     let width = 0

@@ -98,7 +98,12 @@ export class RowColumn {
         return was !== this.kind
     }
     const values = batchValues(batch, count)
-    return this.appendFrom(values.map((v) => [v]), 0) || was !== this.kind
+    return (
+      this.appendFrom(
+        values.map((v) => [v]),
+        0,
+      ) || was !== this.kind
+    )
   }
 
   /** The value as received (date-times as their original text); null for null. */

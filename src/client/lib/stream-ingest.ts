@@ -61,10 +61,12 @@ export class StreamIngest {
     if (!isRecord(line) || typeof line.type !== 'string') return [invalid('a line without a type')]
     switch (line.type) {
       case 'meta':
-        if (typeof line.job_id !== 'string' || !Array.isArray(line.domains)) return [invalid('meta without job_id/domains')]
+        if (typeof line.job_id !== 'string' || !Array.isArray(line.domains))
+          return [invalid('meta without job_id/domains')]
         return [{ kind: 'meta', job_id: line.job_id, domains: line.domains.filter(isDomain) }]
       case 'domain_start':
-        if (!isDomain(line.domain) || !Array.isArray(line.columns)) return [invalid('domain_start without domain/columns')]
+        if (!isDomain(line.domain) || !Array.isArray(line.columns))
+          return [invalid('domain_start without domain/columns')]
         this.store.start(line.domain, line.columns.map(String))
         return [{ kind: 'skipped' }]
       case 'records':
@@ -79,16 +81,19 @@ export class StreamIngest {
         if (!Array.isArray(line.failed_domains)) return [invalid('warning without failed_domains')]
         return [{ kind: 'warning', failed_domains: line.failed_domains as FailedDomain[] }]
       case 'complete':
-        if (!isCount(line.total_records) || !isRecord(line.counts)) return [invalid('complete without total_records/counts')]
+        if (!isCount(line.total_records) || !isRecord(line.counts))
+          return [invalid('complete without total_records/counts')]
         this.finished = true
         return [{ kind: 'complete', mismatches: this.mismatches(line.counts, line.total_records) }]
       case 'error':
         this.finished = true
-        return [{
-          kind: 'error',
-          code: (typeof line.code === 'string' ? line.code : 'STREAM_FAILED') as TraceErrorCode,
-          message: typeof line.message === 'string' ? line.message : 'the job failed',
-        }]
+        return [
+          {
+            kind: 'error',
+            code: (typeof line.code === 'string' ? line.code : 'STREAM_FAILED') as TraceErrorCode,
+            message: typeof line.message === 'string' ? line.message : 'the job failed',
+          },
+        ]
       case 'full_result':
         return this.fullResult(line.data)
       default:
@@ -106,11 +111,13 @@ export class StreamIngest {
     if (!isDomain(domain) || !isCount(batch) || !isCount(count)) return invalid('records without domain/batch/count')
     return this.append(domain, batch, (table) => {
       if (Array.isArray(line.rows)) {
-        if (line.rows.length !== count) return invalid(`records ${domain}:${batch} says ${count} rows but has ${line.rows.length}`)
+        if (line.rows.length !== count)
+          return invalid(`records ${domain}:${batch} says ${count} rows but has ${line.rows.length}`)
         if (!line.rows.every(Array.isArray)) return invalid(`records ${domain}:${batch} has a row that is not an array`)
         table.appendRows(line.rows as unknown[][])
       } else if (Array.isArray(line.data)) {
-        if (line.data.length !== count) return invalid(`records ${domain}:${batch} says ${count} rows but has ${line.data.length}`)
+        if (line.data.length !== count)
+          return invalid(`records ${domain}:${batch} says ${count} rows but has ${line.data.length}`)
         if (!line.data.every(isRecord)) return invalid(`records ${domain}:${batch} has a row that is not an object`)
         table.appendObjects(line.data as Record<string, unknown>[])
       } else return invalid(`records ${domain}:${batch} has neither rows nor data`)
@@ -130,7 +137,11 @@ export class StreamIngest {
 
   private mismatches(counts: Record<string, unknown>, total: number): CountMismatch[] {
     const out: CountMismatch[] = []
-    const domains = new Set<Domain>([...this.store.domains(), ...Object.keys(counts).filter(isDomain), ...this.ended.keys()])
+    const domains = new Set<Domain>([
+      ...this.store.domains(),
+      ...Object.keys(counts).filter(isDomain),
+      ...this.ended.keys(),
+    ])
     let received = 0
     for (const domain of domains) {
       const have = this.store.get(domain)?.length ?? 0
@@ -154,7 +165,8 @@ export class StreamIngest {
       table.appendRows(t.rows)
       this.ended.set(t.domain, table.length)
       out.push({ kind: 'rows', domain: t.domain })
-      if (t.count !== null && t.count !== table.length) mismatches.push({ domain: t.domain, expected: t.count, received: table.length })
+      if (t.count !== null && t.count !== table.length)
+        mismatches.push({ domain: t.domain, expected: t.count, received: table.length })
     }
     if (legacy.aggregation !== null) out.push({ kind: 'aggregation', data: legacy.aggregation })
     if (legacy.failed_domains.length > 0) out.push({ kind: 'warning', failed_domains: legacy.failed_domains })

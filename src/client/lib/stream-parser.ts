@@ -38,14 +38,23 @@ export interface PostedError {
   readonly name: string
   readonly message: string
   readonly malformed?: { readonly lineNumber: number; readonly excerpt: string; readonly reason: string }
-  readonly api?: { readonly status: number; readonly code: TraceErrorCode; readonly details: Readonly<Record<string, unknown>> }
+  readonly api?: {
+    readonly status: number
+    readonly code: TraceErrorCode
+    readonly details: Readonly<Record<string, unknown>>
+  }
 }
 
 export function postedError(err: unknown): PostedError {
   if (err instanceof MalformedLineError) {
-    return { name: err.name, message: err.message, malformed: { lineNumber: err.lineNumber, excerpt: err.excerpt, reason: err.reason } }
+    return {
+      name: err.name,
+      message: err.message,
+      malformed: { lineNumber: err.lineNumber, excerpt: err.excerpt, reason: err.reason },
+    }
   }
-  if (err instanceof ApiRequestError) return { name: err.name, message: err.message, api: { status: err.status, code: err.code, details: err.details } }
+  if (err instanceof ApiRequestError)
+    return { name: err.name, message: err.message, api: { status: err.status, code: err.code, details: err.details } }
   if (err instanceof Error) return { name: err.name, message: err.message }
   return { name: 'Error', message: String(err) }
 }
@@ -107,7 +116,9 @@ export function serveStreamParser(scope: ParserScope): void {
     const request = event.data
     switch (request.type) {
       case 'read':
-        return void read(async () => (await openStream(request.url, { timeoutMs: request.timeoutMs, signal: stopped.signal })).body!)
+        return void read(
+          async () => (await openStream(request.url, { timeoutMs: request.timeoutMs, signal: stopped.signal })).body!,
+        )
       case 'feed':
         return void read(async () => new ReadableStream<Uint8Array>({ start: (controller) => void (fed = controller) }))
       case 'line':

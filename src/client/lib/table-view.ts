@@ -141,7 +141,9 @@ function rankRows(col: ColumnSnapshot, rows: Uint32Array): { ranks: Float64Array
     return { ranks, distinct: order.length }
   }
   if (col.kind === 'mixed') {
-    const text = Array.from(rows, (r) => (col.values[r] === null || col.values[r] === undefined ? null : displayUnknown(col.values[r])))
+    const text = Array.from(rows, (r) =>
+      col.values[r] === null || col.values[r] === undefined ? null : displayUnknown(col.values[r]),
+    )
     const distinct = [...new Set(text.filter((t): t is string => t !== null))].sort()
     const rankOf = new Map(distinct.map((t, i) => [t, i]))
     text.forEach((t, i) => {

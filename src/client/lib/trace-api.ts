@@ -1,7 +1,13 @@
 /** The trace routes the browser calls (staged API and job API), with their shared request/response types. */
 import type { CsvFlavour } from '../../shared/csv.ts'
 import type { JobStatusWithSeeds } from '../../shared/job-seed-summary.ts'
-import type { EventsResponse, JobAccepted, LineageResponse, SeedResolveResponse, StationDataSpan } from '../../shared/responses.ts'
+import type {
+  EventsResponse,
+  JobAccepted,
+  LineageResponse,
+  SeedResolveResponse,
+  StationDataSpan,
+} from '../../shared/responses.ts'
 import type { EventsRequest, JobRequest, LineageRequest, SeedResolveRequest } from '../../shared/schemas.ts'
 import { requestJson, type ApiOptions } from './api-client.ts'
 import { ApiRequestError } from './trace-errors.ts'
@@ -65,7 +71,12 @@ export async function resolveSeeds(request: SeedResolveRequest, api: ApiOptions)
 
 /** GET /api/trace/data-span: the days a detection station has data for. */
 export async function fetchDataSpan(station: string, api: ApiOptions): Promise<StationDataSpan> {
-  const { body } = await requestJson<unknown>('GET', `/api/trace/data-span?station=${encodeURIComponent(station)}`, undefined, api)
+  const { body } = await requestJson<unknown>(
+    'GET',
+    `/api/trace/data-span?station=${encodeURIComponent(station)}`,
+    undefined,
+    api,
+  )
   return expect<StationDataSpan>(body, (b) => typeof b.station === 'string' && 'last_day' in b, 'data-span')
 }
 
@@ -82,5 +93,8 @@ export async function requestEvents(
 ): Promise<{ kind: 'rows'; body: EventsResponse } | { kind: 'job'; accepted: JobAccepted }> {
   const { status, body } = await requestJson<unknown>('POST', '/api/trace/events', request, api)
   if (status === 202) return { kind: 'job', accepted: expect<JobAccepted>(body, isAccepted, 'events') }
-  return { kind: 'rows', body: expect<EventsResponse>(body, (b) => b.stage === 'events' && isRecord(b.results), 'events') }
+  return {
+    kind: 'rows',
+    body: expect<EventsResponse>(body, (b) => b.stage === 'events' && isRecord(b.results), 'events'),
+  }
 }

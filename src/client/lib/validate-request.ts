@@ -7,7 +7,8 @@ export interface RequestIssue {
   readonly message: string
 }
 
-export type RequestCheck = { readonly ok: true; readonly request: JobRequest } | { readonly ok: false; readonly issues: readonly RequestIssue[] }
+export type RequestCheck =
+  { readonly ok: true; readonly request: JobRequest } | { readonly ok: false; readonly issues: readonly RequestIssue[] }
 
 function pathOf(prefix: string, path: readonly PropertyKey[]): string {
   return [prefix, ...path.map(String)].filter(Boolean).join('.')
@@ -16,10 +17,12 @@ function pathOf(prefix: string, path: readonly PropertyKey[]): string {
 /** Checks profile, params (per profile) and domains. */
 export function checkTraceRequest(request: unknown): RequestCheck {
   const parsed = jobRequestSchema.safeParse(request)
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => ({ path: pathOf('', i.path), message: i.message })) }
+  if (!parsed.success)
+    return { ok: false, issues: parsed.error.issues.map((i) => ({ path: pathOf('', i.path), message: i.message })) }
   const issues: RequestIssue[] = []
   const params = parseSeedParams(parsed.data.profile, parsed.data.params)
-  if (!params.success) issues.push(...params.error.issues.map((i) => ({ path: pathOf('params', i.path), message: i.message })))
+  if (!params.success)
+    issues.push(...params.error.issues.map((i) => ({ path: pathOf('params', i.path), message: i.message })))
   if (parsed.data.domains) {
     const { unknown } = partitionDomains(parsed.data.domains)
     if (unknown.length > 0) issues.push({ path: 'domains', message: `unsupported domains: ${unknown.join(',')}` })

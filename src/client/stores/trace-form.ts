@@ -5,7 +5,14 @@ import type { Direction } from '../../shared/domains.ts'
 import type { JobRequest } from '../../shared/schemas.ts'
 import type { StationDataSpan } from '../../shared/responses.ts'
 import {
-  buildRequest, formDefaultDomains, formFromRequest, formProfile, initialFormState, recentMonthOf, type FormMode, type TraceFormState,
+  buildRequest,
+  formDefaultDomains,
+  formFromRequest,
+  formProfile,
+  initialFormState,
+  recentMonthOf,
+  type FormMode,
+  type TraceFormState,
 } from '../lib/form-request.ts'
 import type { RunMode } from '../lib/run-path.ts'
 
@@ -44,7 +51,8 @@ export const useTraceFormStore = defineStore('trace-form', () => {
   function applyDataSpan(span: StationDataSpan): void {
     const month = recentMonthOf(span)
     const s = state.value
-    if (!month || span.station !== s.station || s.startDate !== autoDates.startDate || s.endDate !== autoDates.endDate) return
+    if (!month || span.station !== s.station || s.startDate !== autoDates.startDate || s.endDate !== autoDates.endDate)
+      return
     s.startDate = month.startDate
     s.endDate = month.endDate
     autoDates = month

@@ -110,7 +110,11 @@ interface LotMeasures {
 /** A stored attribution: the lots' facts and each key's linked lots, enough to answer any filter later. */
 export interface AttributionState {
   readonly lots: readonly DetectionLotFacts[]
-  readonly keys: readonly { readonly dimension: SuspectDimension; readonly parts: readonly (string | null)[]; readonly lots: readonly number[] }[]
+  readonly keys: readonly {
+    readonly dimension: SuspectDimension
+    readonly parts: readonly (string | null)[]
+    readonly lots: readonly number[]
+  }[]
 }
 
 export class DefectAttribution {
@@ -214,7 +218,10 @@ export class DefectAttribution {
       }
     }
 
-    const suspects = Object.fromEntries(SUSPECT_DIMENSIONS.map((d) => [d, [] as Suspect[]])) as Record<SuspectDimension, Suspect[]>
+    const suspects = Object.fromEntries(SUSPECT_DIMENSIONS.map((d) => [d, [] as Suspect[]])) as Record<
+      SuspectDimension,
+      Suspect[]
+    >
     const groupKeep = filter.workcenterGroups?.length ? filter.workcenterGroups : undefined
     for (const entry of this.keys.values()) {
       if (entry.dimension === 'machine' && groupKeep && !groupKeep.includes(entry.parts[0] ?? '')) continue
@@ -235,7 +242,10 @@ export class DefectAttribution {
     const topReason = [...reasonQty.entries()].sort((a, b) => b[1] - a[1])[0]
     const pareto = {
       ...(Object.fromEntries(
-        SUSPECT_DIMENSIONS.map((d) => [d, paretoOf(suspects[d].map((s) => ({ label: labelOf(d, s.key), value: s.defect_qty })))]),
+        SUSPECT_DIMENSIONS.map((d) => [
+          d,
+          paretoOf(suspects[d].map((s) => ({ label: labelOf(d, s.key), value: s.defect_qty }))),
+        ]),
       ) as Record<SuspectDimension, ParetoItem[]>),
       loss_reason: paretoOf([...reasonQty.entries()].map(([label, value]) => ({ label, value }))),
     }
@@ -251,10 +261,15 @@ export class DefectAttribution {
         top_loss_reason: topReason && topReason[1] > 0 ? topReason[0] : null,
         machines_involved: suspects.machine.length,
       },
-      suspects: Object.fromEntries(SUSPECT_DIMENSIONS.map((d) => [d, suspects[d].slice(0, LIST_SIZE)])) as Record<SuspectDimension, Suspect[]>,
+      suspects: Object.fromEntries(SUSPECT_DIMENSIONS.map((d) => [d, suspects[d].slice(0, LIST_SIZE)])) as Record<
+        SuspectDimension,
+        Suspect[]
+      >,
       pareto,
       daily_trend: this.daily(m, undefined),
-      suspect_trends: Object.fromEntries(trendSuspects.map((s) => [labelOf('machine', s.key), this.daily(m, this.entryOf(s))])),
+      suspect_trends: Object.fromEntries(
+        trendSuspects.map((s) => [labelOf('machine', s.key), this.daily(m, this.entryOf(s))]),
+      ),
       available_loss_reasons: [...allReasons].sort(),
       available_product_types: [...types].sort(),
       available_product_lines: [...lines].sort(),
@@ -304,7 +319,12 @@ export class DefectAttribution {
   }
 
   /** One suspect under a filter: its numbers, its daily trend and the detection lots behind it (worst first). */
-  suspectDetail(dimension: SuspectDimension, key: readonly (string | null)[], filter: AttributionFilter, maxLots: number): SuspectDetail | undefined {
+  suspectDetail(
+    dimension: SuspectDimension,
+    key: readonly (string | null)[],
+    filter: AttributionFilter,
+    maxLots: number,
+  ): SuspectDetail | undefined {
     const entry = this.keys.get(dimension + '\u0000' + key.join('\u0000'))
     if (!entry) return undefined
     const m = this.measures(filter)
@@ -336,7 +356,13 @@ export class DefectAttribution {
     return this.keys.get(s.dimension + '\u0000' + s.key.join('\u0000'))!
   }
 
-  private suspect(entry: KeyEntry, m: LotMeasures, ranking: ReturnType<typeof rankRates>, totalInput: number, totalDefects: number): Suspect {
+  private suspect(
+    entry: KeyEntry,
+    m: LotMeasures,
+    ranking: ReturnType<typeof rankRates>,
+    totalInput: number,
+    totalDefects: number,
+  ): Suspect {
     let lots = 0
     let input = 0
     let defects = 0

@@ -39,7 +39,10 @@ function erfc(x: number): number {
               (0.37409196 +
                 t *
                   (0.09678418 +
-                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     )
   return x >= 0 ? r : 2 - r
 }
@@ -66,7 +69,7 @@ export function rankRates(rates: Float64Array): RateRanking {
   order.sort((a, b) => rates[a] - rates[b])
   const ranks = new Float64Array(rates.length).fill(Number.NaN)
   let tieTerm = 0
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start + 1
     while (end < order.length && rates[order[end]] === rates[order[start]]) end++
     const t = end - start

@@ -24,7 +24,9 @@ async function startJobs(config: ReturnType<typeof loadConfig>): Promise<JobServ
     return await createJobService(config)
   } catch (err) {
     // Without a job system the server still answers; large events requests get the synchronous 413 rules.
-    log.error('job system did not start; serving without async jobs', { error: err instanceof Error ? err.message : String(err) })
+    log.error('job system did not start; serving without async jobs', {
+      error: err instanceof Error ? err.message : String(err),
+    })
     return undefined
   }
 }

@@ -86,23 +86,40 @@ function split(s: FamilyState, active: Lot[], chance: number, maxChildren: numbe
     for (let i = 0; i < children; i++) {
       const qty = Math.floor(parent.qty * (0.15 + rng.next() * 0.2))
       parent.qty -= qty
-      out.push(newLot(s, {
-        name: lotName(s, s.order, 'A', parent.level + 1), order: s.order, firstName: parent.firstName,
-        splitFrom: parent.cid, original: null, level: parent.level + 1, kind: 'lot', qty,
-        time: parent.time + rng.int(60, 1800), boost: parent.boost, cause: parent.cause,
-      }))
+      out.push(
+        newLot(s, {
+          name: lotName(s, s.order, 'A', parent.level + 1),
+          order: s.order,
+          firstName: parent.firstName,
+          splitFrom: parent.cid,
+          original: null,
+          level: parent.level + 1,
+          kind: 'lot',
+          qty,
+          time: parent.time + rng.int(60, 1800),
+          boost: parent.boost,
+          cause: parent.cause,
+        }),
+      )
     }
   }
   return out
 }
 
 /** Combines consecutive live lots, 2-3 at a time, into new assembly lots (level 0 or 1: merge of merge). */
-function merge(s: FamilyState, active: Lot[], level: number, eligible: (l: Lot) => boolean, chance: number, force: boolean): Lot[] {
+function merge(
+  s: FamilyState,
+  active: Lot[],
+  level: number,
+  eligible: (l: Lot) => boolean,
+  chance: number,
+  force: boolean,
+): Lot[] {
   const { rng } = s.run
   const lots = live(active)
   const out: Lot[] = []
   let owed = force
-  for (let i = 0; i < lots.length; ) {
+  for (let i = 0; i < lots.length;) {
     const size = Math.min(rng.int(2, 3), lots.length - i)
     const wanted = rng.chance(chance) || owed
     if (size < 2 || !eligible(lots[i]) || !wanted) {
@@ -114,8 +131,14 @@ function merge(s: FamilyState, active: Lot[], level: number, eligible: (l: Lot) 
     i += size
     const qty = sources.reduce((n, l) => n + l.qty, 0)
     const target = newLot(s, {
-      name: lotName(s, s.order, 'C', level), order: s.order, firstName: sources[0].firstName, splitFrom: null,
-      original: null, level, kind: 'assembly', qty,
+      name: lotName(s, s.order, 'C', level),
+      order: s.order,
+      firstName: sources[0].firstName,
+      splitFrom: null,
+      original: null,
+      level,
+      kind: 'assembly',
+      qty,
       time: Math.max(...sources.map((l) => l.time)) + rng.int(600, 7200),
       boost: sources.reduce((b, l) => b + l.boost * l.qty, 0) / Math.max(1, qty),
       cause: sources.find((l) => l.cause)?.cause ?? null,
@@ -137,7 +160,9 @@ function rework(s: FamilyState, finals: readonly Lot[]): void {
   // The showcase's ORIGINALCONTAINERID rework takes a merge-of-merge assembly lot first: a reworked lot that
   // shipped a serial, so the GD lot is the family's leaf while the serial sits on its parent.
   const reworkedAssembly = (l: Lot) => l.kind === 'assembly' && l.level === 1 && l.serial !== null
-  const order = s.spec.showcase ? [...finals].sort((a, b) => Number(reworkedAssembly(b)) - Number(reworkedAssembly(a))) : finals
+  const order = s.spec.showcase
+    ? [...finals].sort((a, b) => Number(reworkedAssembly(b)) - Number(reworkedAssembly(a)))
+    : finals
   for (const source of order) {
     const forced = owed.shift()
     if (!forced && !rng.chance(source.lastTestLoss > source.qty * 0.01 ? 0.3 : 0.025)) continue
@@ -146,9 +171,15 @@ function rework(s: FamilyState, finals: readonly Lot[]): void {
     if (time >= ctx.spanEnd) continue
     s.gdOrder ??= orderName(ctx.counters, 'GD', time)
     const lot = newLot(s, {
-      name: lotName(s, s.gdOrder, 'R', 0), order: s.gdOrder, firstName: source.firstName,
-      splitFrom: byOriginal && !rng.chance(0.3) ? null : source.cid, original: byOriginal ? source.cid : null,
-      level: 0, kind: 'rework', qty: Math.max(50, source.lastTestLoss), time,
+      name: lotName(s, s.gdOrder, 'R', 0),
+      order: s.gdOrder,
+      firstName: source.firstName,
+      splitFrom: byOriginal && !rng.chance(0.3) ? null : source.cid,
+      original: byOriginal ? source.cid : null,
+      level: 0,
+      kind: 'rework',
+      qty: Math.max(50, source.lastTestLoss),
+      time,
     })
     runSegment(s, [lot], 'rework')
   }
@@ -158,8 +189,15 @@ function rework(s: FamilyState, finals: readonly Lot[]): void {
 function splitCycle(s: FamilyState, firstName: string, time: number): void {
   const [a, b] = [0, 1].map((i) =>
     newLot(s, {
-      name: `${s.order}-A09-${pad(901 + i, 3)}`, order: s.order, firstName, splitFrom: null, original: null,
-      level: 9, kind: 'lot', qty: 500 + 250 * i, time: time + i * 3600,
+      name: `${s.order}-A09-${pad(901 + i, 3)}`,
+      order: s.order,
+      firstName,
+      splitFrom: null,
+      original: null,
+      level: 9,
+      kind: 'lot',
+      qty: 500 + 250 * i,
+      time: time + i * 3600,
     }),
   )
   a.splitFrom = b.cid
@@ -171,8 +209,20 @@ function emitContainers(s: FamilyState): void {
   const { ctx } = s.run
   for (const lot of s.lots) {
     ctx.emit(TABLE.container, [
-      lot.cid, lot.name, lot.order, lot.firstName, lot.splitFrom, lot.original, 'LOT', lot.lastSpec, lot.qty,
-      s.product.type, s.product.bop, s.product.line, s.product.product, s.product.function,
+      lot.cid,
+      lot.name,
+      lot.order,
+      lot.firstName,
+      lot.splitFrom,
+      lot.original,
+      'LOT',
+      lot.lastSpec,
+      lot.qty,
+      s.product.type,
+      s.product.bop,
+      s.product.line,
+      s.product.product,
+      s.product.function,
     ])
   }
   for (const [source, target] of s.mergedInto) {
@@ -204,8 +254,15 @@ export function generateFamily(ctx: PlantContext, spec: FamilySpec): void {
     const time = spec.release + rng.int(0, 8 * 3600)
     const name = waferLotName(ctx.counters, time)
     return newLot(s, {
-      name, order: null, firstName: name, splitFrom: null, original: null, level: 0, kind: 'wafer',
-      qty: rng.int(product.dies[0], product.dies[1]), time,
+      name,
+      order: null,
+      firstName: name,
+      splitFrom: null,
+      original: null,
+      level: 0,
+      kind: 'wafer',
+      qty: rng.int(product.dies[0], product.dies[1]),
+      time,
     })
   })
   runSegment(s, wafers, 'wafer')
@@ -216,10 +273,19 @@ export function generateFamily(ctx: PlantContext, spec: FamilySpec): void {
     for (let i = 0; i < roots; i++) {
       const qty = i === roots - 1 ? wafer.qty : Math.floor(wafer.qty / roots)
       wafer.qty -= qty
-      active.push(newLot(s, {
-        name: lotName(s, s.order, 'A', 0), order: s.order, firstName: wafer.name, splitFrom: null, original: null,
-        level: 0, kind: 'lot', qty, time: wafer.time + rng.int(1800, 4 * 3600),
-      }))
+      active.push(
+        newLot(s, {
+          name: lotName(s, s.order, 'A', 0),
+          order: s.order,
+          firstName: wafer.name,
+          splitFrom: null,
+          original: null,
+          level: 0,
+          kind: 'lot',
+          qty,
+          time: wafer.time + rng.int(1800, 4 * 3600),
+        }),
+      )
     }
   }
 

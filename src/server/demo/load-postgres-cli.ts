@@ -114,7 +114,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const total = Object.values(counts).reduce((a, b) => a + b, 0)
   process.stdout.write(`  ${'total'.padEnd(width)}  ${total.toLocaleString('en-US').padStart(12)}\n`)
-  process.stdout.write(`done in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString('en-US')} rows/s)\n`)
+  process.stdout.write(
+    `done in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString('en-US')} rows/s)\n`,
+  )
   return 0
 }
 

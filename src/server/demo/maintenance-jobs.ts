@@ -45,11 +45,19 @@ export function emitMaintenanceJobs(run: FamilyRun): void {
     }
     const machine = MACHINES[trigger.machine]
     ctx.emit(TABLE.jobs, [
-      jobId(ctx.seed, ctx.counters.nextJob()), machine.id, machine.name, status,
-      repair ? 'EQ_REPAIR' : rng.pick(ROUTINE_MODELS), maintenanceOrderName(ctx.counters, created),
-      formatTimestamp(created), status === 'Open' ? null : formatTimestamp(completed),
-      repair ? rng.pick(CAUSES) : null, repair ? rng.pick(REPAIRS) : null, repair ? rng.pick(SYMPTOMS) : null,
-      ids.length > 0 ? ids.join(',') : null, names.length > 0 ? names.join(',') : null,
+      jobId(ctx.seed, ctx.counters.nextJob()),
+      machine.id,
+      machine.name,
+      status,
+      repair ? 'EQ_REPAIR' : rng.pick(ROUTINE_MODELS),
+      maintenanceOrderName(ctx.counters, created),
+      formatTimestamp(created),
+      status === 'Open' ? null : formatTimestamp(completed),
+      repair ? rng.pick(CAUSES) : null,
+      repair ? rng.pick(REPAIRS) : null,
+      repair ? rng.pick(SYMPTOMS) : null,
+      ids.length > 0 ? ids.join(',') : null,
+      names.length > 0 ? names.join(',') : null,
     ])
   }
 }

@@ -81,12 +81,114 @@ interface ProductShape {
 }
 
 const SHAPES: readonly ProductShape[] = [
-  { type: 'SOT-23', bop: 'SOT23-AU-R2', line: 'SOT', product: 'MMBD4148', function: 'SWITCHING', code: 'SOT23', weight: 30, dies: [150_000, 320_000], wire: 'AU-WIRE-0.8MIL', clip: false, waterJet: false, plating: '條鍍', dieBond: '焊接_DB', inkMarking: true, singulation: '切彎腳', testWorkcenter: 'TMTT' },
-  { type: 'SOD-123FL', bop: 'SOD123FL-CU-R1', line: 'SOD', product: 'SS34FL', function: 'SCHOTTKY', code: 'SOD123', weight: 20, dies: [180_000, 360_000], wire: 'CU-WIRE-1.0MIL', clip: false, waterJet: true, plating: '滾鍍', dieBond: '焊接_DB', inkMarking: false, singulation: '切彎腳', testWorkcenter: 'TMTT' },
-  { type: 'SMA', bop: 'SMA-CLIP-R3', line: 'SMX', product: 'SMAJ15A', function: 'TVS', code: 'SMA', weight: 15, dies: [60_000, 140_000], wire: null, clip: true, waterJet: true, plating: 'BANDL', dieBond: '焊接_DB', inkMarking: true, singulation: '切彎腳', testWorkcenter: 'TMTT' },
-  { type: 'DFN1006-2', bop: 'DFN1006-AU-R1', line: 'DFN', product: 'ESD5V0D1', function: 'ESD', code: 'DFN1006', weight: 15, dies: [250_000, 480_000], wire: 'AU-WIRE-0.8MIL', clip: false, waterJet: false, plating: '掛鍍', dieBond: '焊接_DB', inkMarking: false, singulation: 'PKG_SAW', testWorkcenter: '測試' },
-  { type: 'TO-252', bop: 'TO252-AL-R2', line: 'TO', product: 'MBR20100D', function: 'RECTIFIER', code: 'TO252', weight: 10, dies: [30_000, 70_000], wire: 'AL-WIRE-5MIL', clip: true, waterJet: true, plating: '掛鍍', dieBond: '焊_DB', inkMarking: false, singulation: '切彎腳', testWorkcenter: '測試' },
-  { type: 'SOT-563', bop: 'SOT563-CU-R1', line: 'SOT', product: 'BAV99DW', function: 'SWITCHING', code: 'SOT563', weight: 10, dies: [200_000, 400_000], wire: 'CU-WIRE-0.8MIL', clip: false, waterJet: false, plating: 'TOTAI', dieBond: '焊接_DB', inkMarking: false, singulation: '元件切割', testWorkcenter: 'TMTT' },
+  {
+    type: 'SOT-23',
+    bop: 'SOT23-AU-R2',
+    line: 'SOT',
+    product: 'MMBD4148',
+    function: 'SWITCHING',
+    code: 'SOT23',
+    weight: 30,
+    dies: [150_000, 320_000],
+    wire: 'AU-WIRE-0.8MIL',
+    clip: false,
+    waterJet: false,
+    plating: '條鍍',
+    dieBond: '焊接_DB',
+    inkMarking: true,
+    singulation: '切彎腳',
+    testWorkcenter: 'TMTT',
+  },
+  {
+    type: 'SOD-123FL',
+    bop: 'SOD123FL-CU-R1',
+    line: 'SOD',
+    product: 'SS34FL',
+    function: 'SCHOTTKY',
+    code: 'SOD123',
+    weight: 20,
+    dies: [180_000, 360_000],
+    wire: 'CU-WIRE-1.0MIL',
+    clip: false,
+    waterJet: true,
+    plating: '滾鍍',
+    dieBond: '焊接_DB',
+    inkMarking: false,
+    singulation: '切彎腳',
+    testWorkcenter: 'TMTT',
+  },
+  {
+    type: 'SMA',
+    bop: 'SMA-CLIP-R3',
+    line: 'SMX',
+    product: 'SMAJ15A',
+    function: 'TVS',
+    code: 'SMA',
+    weight: 15,
+    dies: [60_000, 140_000],
+    wire: null,
+    clip: true,
+    waterJet: true,
+    plating: 'BANDL',
+    dieBond: '焊接_DB',
+    inkMarking: true,
+    singulation: '切彎腳',
+    testWorkcenter: 'TMTT',
+  },
+  {
+    type: 'DFN1006-2',
+    bop: 'DFN1006-AU-R1',
+    line: 'DFN',
+    product: 'ESD5V0D1',
+    function: 'ESD',
+    code: 'DFN1006',
+    weight: 15,
+    dies: [250_000, 480_000],
+    wire: 'AU-WIRE-0.8MIL',
+    clip: false,
+    waterJet: false,
+    plating: '掛鍍',
+    dieBond: '焊接_DB',
+    inkMarking: false,
+    singulation: 'PKG_SAW',
+    testWorkcenter: '測試',
+  },
+  {
+    type: 'TO-252',
+    bop: 'TO252-AL-R2',
+    line: 'TO',
+    product: 'MBR20100D',
+    function: 'RECTIFIER',
+    code: 'TO252',
+    weight: 10,
+    dies: [30_000, 70_000],
+    wire: 'AL-WIRE-5MIL',
+    clip: true,
+    waterJet: true,
+    plating: '掛鍍',
+    dieBond: '焊_DB',
+    inkMarking: false,
+    singulation: '切彎腳',
+    testWorkcenter: '測試',
+  },
+  {
+    type: 'SOT-563',
+    bop: 'SOT563-CU-R1',
+    line: 'SOT',
+    product: 'BAV99DW',
+    function: 'SWITCHING',
+    code: 'SOT563',
+    weight: 10,
+    dies: [200_000, 400_000],
+    wire: 'CU-WIRE-0.8MIL',
+    clip: false,
+    waterJet: false,
+    plating: 'TOTAI',
+    dieBond: '焊接_DB',
+    inkMarking: false,
+    singulation: '元件切割',
+    testWorkcenter: 'TMTT',
+  },
 ]
 
 const REASONS = {
@@ -103,7 +205,13 @@ const REASONS = {
   test: ['VF fail', 'IR leakage', 'Open/Short', 'BVR fail', '外觀不良', null],
 } as const
 
-function material(part: string, lotPrefix: string | null, periodHours: number, perUnit: number, perLot = 0): MaterialUse {
+function material(
+  part: string,
+  lotPrefix: string | null,
+  periodHours: number,
+  perUnit: number,
+  perLot = 0,
+): MaterialUse {
   return { part, lotPrefix, periodHours, perUnit, perLot }
 }
 
@@ -173,7 +281,10 @@ function segmentsOf(p: ProductShape): Record<Segment, StepSpec[]> {
   segment = 'plate'
   add('電鍍前處理', 'PL-PRETREAT', 'PP', [30, 60], REASONS.plating)
   add('電鍍前處理', 'PL-DESCALE', 'PP', [20, 40], REASONS.plating)
-  add(p.plating, 'PL-SN', 'PL', [60, 180], REASONS.plating, [material('SN-ANODE-99.99', 'SA', 168, 0.00002), material('MSA-SN-300', 'MS', 72, 0.000005)])
+  add(p.plating, 'PL-SN', 'PL', [60, 180], REASONS.plating, [
+    material('SN-ANODE-99.99', 'SA', 168, 0.00002),
+    material('MSA-SN-300', 'MS', 72, 0.000005),
+  ])
   add('電鍍', 'PL-BAKE', 'PB', [60, 120], REASONS.plating)
   add('電鍍', 'PL-XRF', 'XF', [10, 20], REASONS.plating)
   add('電鍍', 'PL-SOLDER', 'SB', [15, 30], REASONS.plating)
@@ -216,7 +327,14 @@ function segmentsOf(p: ProductShape): Record<Segment, StepSpec[]> {
   add(p.testWorkcenter, 'TT-PACK', 'PK', [15, 40], REASONS.test)
 
   const segments: Record<Segment, StepSpec[]> = {
-    wafer: [], bond1: [], bond2: [], mold: [], finish: [], plate: [], back: [], rework: [],
+    wafer: [],
+    bond1: [],
+    bond2: [],
+    mold: [],
+    finish: [],
+    plate: [],
+    back: [],
+    rework: [],
   }
   for (const step of steps) segments[step.segment].push(step)
   return segments

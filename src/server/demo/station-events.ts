@@ -97,7 +97,13 @@ function queueMinutes(rng: Rng): number {
 }
 
 /** MATERIALLOTNAME: the wafer lot for dies, else the supplier lot of the period and line (A/B). */
-export function materialLotName(ctx: PlantContext, use: MaterialUse, at: number, machine: Machine | null, lot: Lot): string {
+export function materialLotName(
+  ctx: PlantContext,
+  use: MaterialUse,
+  at: number,
+  machine: Machine | null,
+  lot: Lot,
+): string {
   if (use.lotPrefix === null) return lot.firstName
   const period = use.periodHours * 3600
   const start = ctx.spanStart + Math.floor((at - ctx.spanStart) / period) * period
@@ -105,7 +111,16 @@ export function materialLotName(ctx: PlantContext, use: MaterialUse, at: number,
 }
 
 /** Records a reject of `rate` × available units (at least 1, at most 30 %); returns the units rejected. */
-function reject(run: FamilyRun, lot: Lot, step: StepSpec, machine: Machine | null, available: number, rate: number, reason: string | null, at: number): number {
+function reject(
+  run: FamilyRun,
+  lot: Lot,
+  step: StepSpec,
+  machine: Machine | null,
+  available: number,
+  rate: number,
+  reason: string | null,
+  at: number,
+): number {
   const total = Math.min(Math.max(1, Math.round(available * rate)), Math.floor(available * 0.3))
   if (total <= 0) return 0
   const { rng } = run
@@ -120,8 +135,19 @@ function reject(run: FamilyRun, lot: Lot, step: StepSpec, machine: Machine | nul
     q[0] = total - Math.ceil(total / 2)
   }
   run.ctx.emit(TABLE.rejects, [
-    lot.cid, step.workcenter, step.spec, reason, machine?.name ?? null, rng.pick(REJECT_COMMENTS),
-    q[0], q[1], q[2], q[3], q[4], q[5], formatTimestamp(at),
+    lot.cid,
+    step.workcenter,
+    step.spec,
+    reason,
+    machine?.name ?? null,
+    rng.pick(REJECT_COMMENTS),
+    q[0],
+    q[1],
+    q[2],
+    q[3],
+    q[4],
+    q[5],
+    formatTimestamp(at),
   ])
   return total
 }
@@ -133,9 +159,17 @@ function emitHold(run: FamilyRun, lot: Lot, step: StepSpec, reason: string, at: 
   const open = releaseAt >= ctx.spanEnd
   const ncr = rng.chance(ncrChance) ? ncrId(ctx.counters, holdAt) : null
   ctx.emit(TABLE.holds, [
-    lot.cid, step.workcenter, formatTimestamp(holdAt), employee(rng), rng.pick(DEPARTMENTS), reason,
-    `${reason} @ ${step.spec}`, open ? null : formatTimestamp(releaseAt), open ? null : employee(rng),
-    open ? null : rng.pick(RELEASE_COMMENTS), ncr,
+    lot.cid,
+    step.workcenter,
+    formatTimestamp(holdAt),
+    employee(rng),
+    rng.pick(DEPARTMENTS),
+    reason,
+    `${reason} @ ${step.spec}`,
+    open ? null : formatTimestamp(releaseAt),
+    open ? null : employee(rng),
+    open ? null : rng.pick(RELEASE_COMMENTS),
+    ncr,
   ])
   lot.held = true
   if (open) lot.stopped = true
@@ -148,8 +182,17 @@ export function openHold(run: FamilyRun, lot: Lot, step: StepSpec): void {
   const holdAt = lot.time + rng.int(60, 1800)
   if (holdAt >= ctx.spanEnd) return
   ctx.emit(TABLE.holds, [
-    lot.cid, step.workcenter, formatTimestamp(holdAt), employee(rng), '品保部', '品質異常待判',
-    `待 MRB 判定 @ ${step.spec}`, null, null, null, ncrId(ctx.counters, holdAt),
+    lot.cid,
+    step.workcenter,
+    formatTimestamp(holdAt),
+    employee(rng),
+    '品保部',
+    '品質異常待判',
+    `待 MRB 判定 @ ${step.spec}`,
+    null,
+    null,
+    null,
+    ncrId(ctx.counters, holdAt),
   ])
   lot.held = true
   lot.stopped = true
@@ -170,7 +213,9 @@ export function runStep(run: FamilyRun, lot: Lot, step: StepSpec, retest = true)
     return
   }
   const machine = step.pool ? rng.pick(machinesOf(step.pool)) : null
-  const bad = machine ? badMachineAt(machine.index, (trackIn - ctx.spanStart) / (ctx.spanEnd - ctx.spanStart)) : undefined
+  const bad = machine
+    ? badMachineAt(machine.index, (trackIn - ctx.spanStart) / (ctx.spanEnd - ctx.spanStart))
+    : undefined
   const materialLots: string[] = []
   let badMaterial = false
   for (const use of step.materials) {
@@ -191,8 +236,18 @@ export function runStep(run: FamilyRun, lot: Lot, step: StepSpec, retest = true)
   const at = trackOut - rng.int(30, Math.max(31, Math.floor(processSeconds / 4)))
   let loss = 0
   if (step.test) {
-    loss += reject(run, lot, step, machine, inQty - loss, 0.0005 + rng.next() * 0.002 + lot.boost, lot.cause && rng.chance(0.7) ? lot.cause : rng.pick(step.reasons), at)
-    if (rng.chance(0.35)) loss += reject(run, lot, step, machine, inQty - loss, 0.0002 + rng.next() * 0.0006, rng.pick(step.reasons), at)
+    loss += reject(
+      run,
+      lot,
+      step,
+      machine,
+      inQty - loss,
+      0.0005 + rng.next() * 0.002 + lot.boost,
+      lot.cause && rng.chance(0.7) ? lot.cause : rng.pick(step.reasons),
+      at,
+    )
+    if (rng.chance(0.35))
+      loss += reject(run, lot, step, machine, inQty - loss, 0.0002 + rng.next() * 0.0006, rng.pick(step.reasons), at)
     lot.lastTestLoss = loss
   } else if (bad) {
     if (rng.chance(0.9)) loss += reject(run, lot, step, machine, inQty, 0.03 + rng.next() * 0.05, bad.localReason, at)
@@ -210,19 +265,44 @@ export function runStep(run: FamilyRun, lot: Lot, step: StepSpec, retest = true)
   if (machine && rng.chance(0.01)) {
     const earlier = formatTimestamp(trackIn + Math.floor(processSeconds * (0.3 + rng.next() * 0.6)))
     ctx.emit(TABLE.history, [
-      lot.cid, step.workcenter, machine.id, machine.name, step.spec, trackInText, earlier, inQty, lot.qty, runCard, lot.order,
+      lot.cid,
+      step.workcenter,
+      machine.id,
+      machine.name,
+      step.spec,
+      trackInText,
+      earlier,
+      inQty,
+      lot.qty,
+      runCard,
+      lot.order,
     ])
   }
   ctx.emit(TABLE.history, [
-    lot.cid, step.workcenter, machine?.id ?? null, machine?.name ?? null, step.spec, trackInText,
-    formatTimestamp(trackOut), inQty, lot.qty, runCard, lot.order,
+    lot.cid,
+    step.workcenter,
+    machine?.id ?? null,
+    machine?.name ?? null,
+    step.spec,
+    trackInText,
+    formatTimestamp(trackOut),
+    inQty,
+    lot.qty,
+    runCard,
+    lot.order,
   ])
 
   for (let i = 0; i < step.materials.length; i++) {
     const use = step.materials[i]
     ctx.emit(TABLE.materials, [
-      lot.cid, use.part, materialLots[i], Math.round((use.perLot + use.perUnit * inQty) * 1000) / 1000,
-      step.workcenter, step.spec, machine?.name ?? null, formatTimestamp(trackIn + rng.int(60, 600)),
+      lot.cid,
+      use.part,
+      materialLots[i],
+      Math.round((use.perLot + use.perUnit * inQty) * 1000) / 1000,
+      step.workcenter,
+      step.spec,
+      machine?.name ?? null,
+      formatTimestamp(trackIn + rng.int(60, 600)),
     ])
   }
 

@@ -20,5 +20,9 @@ export class ApiError extends Error {
 
 /** Builds the envelope body for a code and message. */
 export function errorBody(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
-  return { success: false as const, error: { code, message, ...details }, meta: { timestamp: new Date().toISOString() } }
+  return {
+    success: false as const,
+    error: { code, message, ...details },
+    meta: { timestamp: new Date().toISOString() },
+  }
 }

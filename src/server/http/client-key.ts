@@ -21,7 +21,11 @@ export function socketAddress(c: Context): string | undefined {
 export function clientKey(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = c.req.header('x-forwarded-for')
-    const last = forwarded?.split(',').map((s) => s.trim()).filter(Boolean).at(-1)
+    const last = forwarded
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .at(-1)
     if (last) return last
   }
   return socketAddress(c) ?? LOCAL_CLIENT_KEY

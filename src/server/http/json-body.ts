@@ -22,7 +22,9 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   try {
     body = JSON.parse(text)
   } catch {
-    throw new ApiError(400, 'INVALID_PARAMS', 'request body must be a JSON object (it is not valid JSON)', { field: 'body' })
+    throw new ApiError(400, 'INVALID_PARAMS', 'request body must be a JSON object (it is not valid JSON)', {
+      field: 'body',
+    })
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError(400, 'INVALID_PARAMS', 'request body must be a JSON object', { field: 'body' })

@@ -15,16 +15,18 @@ export function validationError(error: z.ZodError, prefix: readonly string[] = [
   const profileIssue = prefix.length === 0 ? error.issues.find((i) => i.path[0] === 'profile') : undefined
   if (profileIssue) return new ApiError(400, 'INVALID_PROFILE', profileIssue.message, { field: 'profile' })
   const first = error.issues[0]
-  const parts = error.issues
-    .slice(0, MAX_ISSUES_IN_MESSAGE)
-    .map((i) => `${fieldName(i.path, prefix)}: ${i.message}`)
+  const parts = error.issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((i) => `${fieldName(i.path, prefix)}: ${i.message}`)
   const more = error.issues.length - parts.length
   const message = parts.join('; ') + (more > 0 ? ` (and ${more} more)` : '')
   return new ApiError(400, 'INVALID_PARAMS', message, { field: first ? fieldName(first.path, prefix) : 'body' })
 }
 
 /** Parses `value` with `schema` or throws the mapped 400. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix: readonly string[] = []): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  prefix: readonly string[] = [],
+): z.output<S> {
   const r = schema.safeParse(value)
   if (!r.success) throw validationError(r.error, prefix)
   return r.data

@@ -12,7 +12,13 @@ import { ApiError } from '../http/api-error.ts'
 import { log } from '../logger.ts'
 import { redisKeys } from '../storage/redis-keys.ts'
 import { jobAccepted } from './accepted.ts'
-import { activeTtlSeconds, createRedisClient, createRedisStores, createTraceQueue, type TraceJobData } from './bull-setup.ts'
+import {
+  activeTtlSeconds,
+  createRedisClient,
+  createRedisStores,
+  createTraceQueue,
+  type TraceJobData,
+} from './bull-setup.ts'
 import { newJobId } from './job-id.ts'
 import { endRecord, isTerminal, newJobRecord, toStatusResponse, type JobRecord } from './job-record.ts'
 import type { JobService, JobSpec } from './job-service.ts'
@@ -45,7 +51,11 @@ export async function createBullJobService(config: Config): Promise<JobService> 
   const workersAlive = async (): Promise<boolean> => (await countWorkers()) > 0
 
   /** Ends a record whose job the queue no longer runs; its chunks go with it. */
-  async function end(record: JobRecord, status: 'failed' | 'cancelled', error: NonNullable<JobRecord['error']>): Promise<JobRecord> {
+  async function end(
+    record: JobRecord,
+    status: 'failed' | 'cancelled',
+    error: NonNullable<JobRecord['error']>,
+  ): Promise<JobRecord> {
     const ended = endRecord(record, status, error)
     await recordUnfinishedEnd(jobs, results, ended)
     return ended
@@ -64,7 +74,10 @@ export async function createBullJobService(config: Config): Promise<JobService> 
       })
     }
     if ((state === 'unknown' && age > SUBMIT_GRACE_MS) || state === 'completed') {
-      return end(record, 'failed', { code: 'WORKER_DIED', message: 'the job left the queue without its worker recording an end' })
+      return end(record, 'failed', {
+        code: 'WORKER_DIED',
+        message: 'the job left the queue without its worker recording an end',
+      })
     }
     if (record.status === 'queued' && age > config.TRACE_JOB_TIMEOUT_SECONDS * 1000) {
       await queue.remove(record.job_id).catch(() => 0)
@@ -98,7 +111,13 @@ export async function createBullJobService(config: Config): Promise<JobService> 
       const jobId = newJobId()
       await jobs.create(newJobRecord(jobId, spec), spec.input)
       await queue.add('trace', { job_id: jobId }, { jobId })
-      log.info('job queued', { job_id: jobId, profile: spec.profile, cid_count: spec.cid_count, input: spec.input.kind, queue: config.TRACE_WORKER_QUEUE })
+      log.info('job queued', {
+        job_id: jobId,
+        profile: spec.profile,
+        cid_count: spec.cid_count,
+        input: spec.input.kind,
+        queue: config.TRACE_WORKER_QUEUE,
+      })
       return jobAccepted(jobId)
     },
     async canAccept() {

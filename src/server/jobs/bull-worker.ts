@@ -11,7 +11,15 @@ import type { Config } from '../config.ts'
 import { log } from '../logger.ts'
 import { openSource } from '../source/open-source.ts'
 import { redisKeys } from '../storage/redis-keys.ts'
-import { bullConnection, bullPrefix, createRedisClient, createRedisStores, createTraceQueue, keepJobs, type TraceJobData } from './bull-setup.ts'
+import {
+  bullConnection,
+  bullPrefix,
+  createRedisClient,
+  createRedisStores,
+  createTraceQueue,
+  keepJobs,
+  type TraceJobData,
+} from './bull-setup.ts'
 import { JobAbort, cancelAbort } from './job-abort.ts'
 import { endRecord, isTerminal } from './job-record.ts'
 import { startJob, type RunningJob } from './running-job.ts'
@@ -105,7 +113,9 @@ export async function startBullWorker(config: Config, options: BullWorkerOptions
     close() {
       closing ??= (async () => {
         current?.abort(new JobAbort('shutdown', 'the worker shut down while the job ran; submit it again'))
-        await worker.close().catch((err: unknown) => log.warn('bullmq worker did not close cleanly', { error: String(err) }))
+        await worker
+          .close()
+          .catch((err: unknown) => log.warn('bullmq worker did not close cleanly', { error: String(err) }))
         await subscriber.quit().catch(() => undefined)
         await redis.quit().catch(() => undefined)
         await source.close().catch(() => undefined)

@@ -43,7 +43,10 @@ const CANCEL_GRACE_MS = 1_500
 const TIMEOUT_BACKSTOP_MS = 10_000
 
 /** Recovers jobs left by a previous server, then starts the workers and the sweeper. */
-export async function createEmbeddedJobService(config: Config, options: EmbeddedJobServiceOptions = {}): Promise<EmbeddedJobService> {
+export async function createEmbeddedJobService(
+  config: Config,
+  options: EmbeddedJobServiceOptions = {},
+): Promise<EmbeddedJobService> {
   const jobs = createFileJobStore(config.TRACE_JOB_DIR)
   const results = createFileResultStore(config.TRACE_RESULT_DIR)
   const ttl = config.TRACE_JOB_TTL_SECONDS
@@ -112,7 +115,12 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
       }
       await jobs.put(requeuedRecord(record, true))
       queue.unshift(jobId)
-      log.warn('job retried after its worker died', { job_id: jobId, attempt: record.attempt + 1, of: config.TRACE_JOB_ATTEMPTS, why })
+      log.warn('job retried after its worker died', {
+        job_id: jobId,
+        attempt: record.attempt + 1,
+        of: config.TRACE_JOB_ATTEMPTS,
+        why,
+      })
     })
 
   const pool: WorkerPool = new WorkerPool({
@@ -128,10 +136,15 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
           if (!closed) queue.unshift(jobId)
           return
         }
-        const settle = status === null
-          ? recordEnd(jobId, (r) => endRecord(r, 'failed', { code: 'JOB_FAILED', message: 'the worker could not run the job' }))
-          : Promise.resolve()
-        void settle.catch((err: unknown) => log.error('job end not recorded', { job_id: jobId, error: String(err) })).finally(() => jobEnded(jobId))
+        const settle =
+          status === null
+            ? recordEnd(jobId, (r) =>
+                endRecord(r, 'failed', { code: 'JOB_FAILED', message: 'the worker could not run the job' }),
+              )
+            : Promise.resolve()
+        void settle
+          .catch((err: unknown) => log.error('job end not recorded', { job_id: jobId, error: String(err) }))
+          .finally(() => jobEnded(jobId))
       },
       onJobLost: async (jobId, why, killReason) => {
         try {
@@ -162,7 +175,10 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
     const ids = queue.splice(0)
     for (const jobId of ids) {
       await recordEnd(jobId, (r) =>
-        endRecord(r, 'failed', { code: 'SERVICE_UNAVAILABLE', message: 'no trace worker process could be started; submit the job again later' }),
+        endRecord(r, 'failed', {
+          code: 'SERVICE_UNAVAILABLE',
+          message: 'no trace worker process could be started; submit the job again later',
+        }),
       ).catch((err: unknown) => log.error('queued job not failed', { job_id: jobId, error: String(err) }))
     }
   }
@@ -228,7 +244,13 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
       const jobId = newJobId()
       await jobs.create(newJobRecord(jobId, spec), spec.input)
       queue.push(jobId)
-      log.info('job queued', { job_id: jobId, profile: spec.profile, cid_count: spec.cid_count, input: spec.input.kind, queued: queue.length })
+      log.info('job queued', {
+        job_id: jobId,
+        profile: spec.profile,
+        cid_count: spec.cid_count,
+        input: spec.input.kind,
+        queued: queue.length,
+      })
       dispatch()
       return jobAccepted(jobId)
     },
@@ -254,7 +276,9 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
         if (!(await waitForEnd(jobId, CANCEL_GRACE_MS))) await pool.kill(jobId, 'cancel')
         return true
       }
-      await recordEnd(jobId, (r) => endRecord(r, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' }))
+      await recordEnd(jobId, (r) =>
+        endRecord(r, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' }),
+      )
       return true
     },
     workers: () => pool.workers(),
@@ -272,7 +296,8 @@ export async function createEmbeddedJobService(config: Config, options: Embedded
 
 /** The end of a job whose worker died: the verdict of the kill the supervisor ordered, else WORKER_DIED. */
 function lostVerdict(record: JobRecord, why: string, killReason: KillReason | undefined, config: Config): JobRecord {
-  if (killReason === 'cancel') return endRecord(record, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' })
+  if (killReason === 'cancel')
+    return endRecord(record, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' })
   if (killReason === 'timeout') {
     return endRecord(record, 'failed', {
       code: 'JOB_TIMEOUT',

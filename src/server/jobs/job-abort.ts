@@ -21,15 +21,22 @@ export class JobAbort extends Error {
 }
 
 /** The end state a job aborted for `reason` is recorded with. */
-export function abortOutcome(reason: JobAbort): { status: 'cancelled' | 'failed'; error: NonNullable<JobRecord['error']> } {
+export function abortOutcome(reason: JobAbort): {
+  status: 'cancelled' | 'failed'
+  error: NonNullable<JobRecord['error']>
+} {
   // `lost` and `requeue` never reach here (runJob handles them first); they map like a shutdown for completeness.
-  const code: ErrorCode = reason.kind === 'cancel' ? 'JOB_CANCELLED' : reason.kind === 'timeout' ? 'JOB_TIMEOUT' : 'JOB_FAILED'
+  const code: ErrorCode =
+    reason.kind === 'cancel' ? 'JOB_CANCELLED' : reason.kind === 'timeout' ? 'JOB_TIMEOUT' : 'JOB_FAILED'
   return { status: reason.kind === 'cancel' ? 'cancelled' : 'failed', error: { code, message: reason.message } }
 }
 
 /** The abort reason of a job that ran past TRACE_JOB_TIMEOUT_SECONDS. */
 export function timeoutAbort(timeoutSeconds: number): JobAbort {
-  return new JobAbort('timeout', `the job ran longer than TRACE_JOB_TIMEOUT_SECONDS (${timeoutSeconds} s) and was stopped`)
+  return new JobAbort(
+    'timeout',
+    `the job ran longer than TRACE_JOB_TIMEOUT_SECONDS (${timeoutSeconds} s) and was stopped`,
+  )
 }
 
 /** The abort reason of a cancel request. */

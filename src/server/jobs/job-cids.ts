@@ -41,13 +41,21 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   }
   if (input.kind === 'lineage_ref') {
     options.onStage('lineage')
-    const cids = await traceLineageIds(source, { profile, seeds: input.seed_container_ids, direction: input.direction }, { config, signal })
+    const cids = await traceLineageIds(
+      source,
+      { profile, seeds: input.seed_container_ids, direction: input.direction },
+      { config, signal },
+    )
     return { cids, direction: input.direction }
   }
   const parsed = parseSeedParams(profile, input.params)
-  if (!parsed.success) throw new ApiError(400, 'INVALID_PARAMS', `job params: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
+  if (!parsed.success)
+    throw new ApiError(400, 'INVALID_PARAMS', `job params: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
   const seedParams = parsed.data
-  const direction = seedParams.profile === 'mid_section_defect' ? profileDirection(profile, seedParams.params.direction) : profileDirection(profile)
+  const direction =
+    seedParams.profile === 'mid_section_defect'
+      ? profileDirection(profile, seedParams.params.direction)
+      : profileDirection(profile)
   options.onStage('seed-resolve')
   const seeds = await seedIds(source, seedParams, options)
   if (seeds.length === 0) return { cids: [], direction }
@@ -75,7 +83,9 @@ async function seedIds(source: MesSource, seedParams: SeedParams, options: JobCi
     seed_count: resolved.seed_count,
     not_found: resolved.not_found,
     expansion_info: resolved.expansion_info.map((e) =>
-      e.names.length > SUMMARY_NAMES_PER_PATTERN ? { ...e, names: e.names.slice(0, SUMMARY_NAMES_PER_PATTERN), truncated: true } : e,
+      e.names.length > SUMMARY_NAMES_PER_PATTERN
+        ? { ...e, names: e.names.slice(0, SUMMARY_NAMES_PER_PATTERN), truncated: true }
+        : e,
     ),
     ...(resolved.no_seeds_reason ? { no_seeds_reason: resolved.no_seeds_reason } : {}),
   })

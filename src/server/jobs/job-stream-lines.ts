@@ -46,7 +46,10 @@ export function encodeLine(line: StreamLine): string {
 }
 
 /** Yields the stream's lines for a job whose status is `first`. */
-export async function* jobStreamLines(options: JobStreamOptions, first: JobStatusResponse): AsyncGenerator<string | Uint8Array, void, undefined> {
+export async function* jobStreamLines(
+  options: JobStreamOptions,
+  first: JobStatusResponse,
+): AsyncGenerator<string | Uint8Array, void, undefined> {
   const { results, jobId, signal } = options
   const pollMs = options.pollMs ?? 100
   const order = first.domains
@@ -73,7 +76,10 @@ export async function* jobStreamLines(options: JobStreamOptions, first: JobStatu
     while (meta && attempt !== undefined && meta.attempt !== attempt) {
       const check = await rewritten(meta)
       if (check === 'changed') {
-        throw new StreamEnd('STREAM_FAILED', 'the job was retried and the database answered differently than for the rows already sent; run the trace again')
+        throw new StreamEnd(
+          'STREAM_FAILED',
+          'the job was retried and the database answered differently than for the rows already sent; run the trace again',
+        )
       }
       if (check === 'same') break
       await waitOrEnd()
@@ -90,13 +96,16 @@ export async function* jobStreamLines(options: JobStreamOptions, first: JobStatu
   const waitOrEnd = async (): Promise<void> => {
     const status = await options.status()
     if (!status) throw new StreamEnd('JOB_RESULT_EXPIRED', 'the job and its results expired')
-    if (status.status === 'failed') throw new StreamEnd(status.error?.code ?? 'JOB_FAILED', status.error?.message ?? 'the job failed')
-    if (status.status === 'cancelled') throw new StreamEnd('JOB_CANCELLED', status.error?.message ?? 'the job was cancelled')
+    if (status.status === 'failed')
+      throw new StreamEnd(status.error?.code ?? 'JOB_FAILED', status.error?.message ?? 'the job failed')
+    if (status.status === 'cancelled')
+      throw new StreamEnd('JOB_CANCELLED', status.error?.message ?? 'the job was cancelled')
     if (status.status === 'finished') {
       // The worker may have written the missing part and finished between the read and this check, so the
       // first sighting only earns a re-read. The worker writes its whole result before the finished record,
       // so whatever is still missing after that re-read was deleted (expired) after the job ended.
-      if (sawFinished) throw new StreamEnd('JOB_RESULT_EXPIRED', 'the results of this job expired while they were streamed')
+      if (sawFinished)
+        throw new StreamEnd('JOB_RESULT_EXPIRED', 'the results of this job expired while they were streamed')
       sawFinished = true
       return
     }

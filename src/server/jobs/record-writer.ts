@@ -42,7 +42,10 @@ export function createRecordWriter(store: JobStore, record: JobRecord, intervalM
         timer = undefined
         if (stopped) return
         enqueue(() => store.put(current)).catch((err: unknown) =>
-          log.warn('job progress not saved', { job_id: current.job_id, error: err instanceof Error ? err.message : String(err) }),
+          log.warn('job progress not saved', {
+            job_id: current.job_id,
+            error: err instanceof Error ? err.message : String(err),
+          }),
         )
       }, intervalMs)
       timer.unref()

@@ -20,7 +20,8 @@ export interface RedisJobStoreOptions {
 /** A job store on an open ioredis client (not closed by the store). */
 export function createRedisJobStore(redis: Redis, options: RedisJobStoreOptions): JobStore {
   const keys = redisKeys(options.prefix)
-  const ttlOf = (record: JobRecord): number => (isTerminal(record.status) ? options.ttlSeconds : options.activeTtlSeconds)
+  const ttlOf = (record: JobRecord): number =>
+    isTerminal(record.status) ? options.ttlSeconds : options.activeTtlSeconds
 
   return {
     async create(record, input) {

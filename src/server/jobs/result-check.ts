@@ -18,6 +18,10 @@ export async function assertResultWhole(results: ResultStore, meta: ResultMeta):
   }
   if (meta.aggregation && !(await results.readAggregation(meta.job_id))) lost.push('its aggregation')
   if (lost.length > 0) {
-    throw new ApiError(500, 'RESULT_LOST', `the result store lost part of the result while the job ran (${lost.join(', ')}); submit the job again`)
+    throw new ApiError(
+      500,
+      'RESULT_LOST',
+      `the result store lost part of the result while the job ran (${lost.join(', ')}); submit the job again`,
+    )
   }
 }

@@ -35,7 +35,11 @@ export async function* pageRows(
 }
 
 /** Every row of a domain, chunk by chunk. */
-export async function* domainRows(results: ResultStore, meta: ResultMeta, domain: Domain): AsyncGenerator<unknown[][], void, undefined> {
+export async function* domainRows(
+  results: ResultStore,
+  meta: ResultMeta,
+  domain: Domain,
+): AsyncGenerator<unknown[][], void, undefined> {
   const chunks = meta.domains[domain]?.chunks ?? 0
   for (let idx = 0; idx < chunks; idx++) yield await chunkRows(results, meta.job_id, domain, idx)
 }

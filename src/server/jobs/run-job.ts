@@ -45,16 +45,20 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
 
   // A record still `started` means an earlier attempt died with its worker: this run is the retry.
   const attempt = stored.status === 'started' ? stored.attempt + 1 : stored.attempt
-  const writer = createRecordWriter(jobs, {
-    ...stored,
-    status: 'started',
-    started_at: new Date().toISOString(),
-    finished_at: null,
-    error: null,
-    attempt,
-    worker: ctx.worker,
-    progress: { stage: 'queued', pct: 0, cids_done: 0, cids_total: stored.cid_count, rows: 0, chunks: 0 },
-  }, config.TRACE_JOB_PROGRESS_INTERVAL_MS)
+  const writer = createRecordWriter(
+    jobs,
+    {
+      ...stored,
+      status: 'started',
+      started_at: new Date().toISOString(),
+      finished_at: null,
+      error: null,
+      attempt,
+      worker: ctx.worker,
+      progress: { stage: 'queued', pct: 0, cids_done: 0, cids_total: stored.cid_count, rows: 0, chunks: 0 },
+    },
+    config.TRACE_JOB_PROGRESS_INTERVAL_MS,
+  )
   const stage = (s: JobStage): void => writer.progress({ stage: s, pct: STAGE_PCT[s] })
   let final: JobRecord
   try {
@@ -68,7 +72,11 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
       onStage: stage,
       onSeeds: (seed_summary) => writer.put({ ...writer.current, seed_summary }),
     })
-    await writer.put({ ...writer.current, cid_count: cids.length, progress: { ...writer.current.progress, cids_total: cids.length } })
+    await writer.put({
+      ...writer.current,
+      cid_count: cids.length,
+      progress: { ...writer.current.progress, cids_total: cids.length },
+    })
     stage('events')
     const domains = writer.current.domains
     const meta = await writeEvents({
@@ -85,8 +93,16 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
       signal,
       onProgress: (p) => {
         const share = cids.length > 0 ? p.cidsDone / cids.length : 1
-        const pct = STAGE_PCT.events + ((STAGE_PCT.done - 1 - STAGE_PCT.events) * (p.domainIndex + Math.min(1, share))) / domains.length
-        writer.progress({ pct: Math.round(pct * 10) / 10, domain: domains[p.domainIndex], cids_done: p.cidsDone, rows: p.rows, chunks: p.chunks })
+        const pct =
+          STAGE_PCT.events +
+          ((STAGE_PCT.done - 1 - STAGE_PCT.events) * (p.domainIndex + Math.min(1, share))) / domains.length
+        writer.progress({
+          pct: Math.round(pct * 10) / 10,
+          domain: domains[p.domainIndex],
+          cids_done: p.cidsDone,
+          rows: p.rows,
+          chunks: p.chunks,
+        })
       },
     })
     await assertResultWhole(results, meta)
@@ -134,12 +150,20 @@ function failedRecord(record: JobRecord, err: unknown, signal: AbortSignal): Job
   }
   if (err instanceof ApiError) return endRecord(record, 'failed', { code: err.code, message: err.message })
   if (isStoreFull(err)) {
-    log.error('job failed: result store full', { job_id: record.job_id, error: err instanceof Error ? err.message : String(err) })
+    log.error('job failed: result store full', {
+      job_id: record.job_id,
+      error: err instanceof Error ? err.message : String(err),
+    })
     return endRecord(record, 'failed', {
       code: 'RESULT_STORE_FULL',
-      message: 'the result store is full (the disk of TRACE_RESULT_DIR, or Redis maxmemory); the partial result was deleted, submit the job again once there is room',
+      message:
+        'the result store is full (the disk of TRACE_RESULT_DIR, or Redis maxmemory); the partial result was deleted, submit the job again once there is room',
     })
   }
-  log.error('job failed', { job_id: record.job_id, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined })
+  log.error('job failed', {
+    job_id: record.job_id,
+    error: err instanceof Error ? err.message : String(err),
+    stack: err instanceof Error ? err.stack : undefined,
+  })
   return endRecord(record, 'failed', { code: 'JOB_FAILED', message: err instanceof Error ? err.message : String(err) })
 }

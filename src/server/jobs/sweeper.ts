@@ -43,7 +43,9 @@ export function startSweeper(options: SweeperOptions): { stop(): void } {
       .then((n) => {
         if (n > 0) log.info('expired jobs removed', { count: n })
       })
-      .catch((err: unknown) => log.warn('job sweep failed', { error: err instanceof Error ? err.message : String(err) }))
+      .catch((err: unknown) =>
+        log.warn('job sweep failed', { error: err instanceof Error ? err.message : String(err) }),
+      )
       .finally(() => {
         running = false
       })

@@ -174,7 +174,11 @@ export class WorkerPool {
     const child = fork(entry, [], {
       // 4 MB semi-spaces instead of V8's 16 MB: measured on bench:job (tenth size), worker peak RSS 170 -> 145
       // MB for 15 % more CPU; 2 MB (as the web process uses) saved 10 MB more for 35 % more CPU.
-      execArgv: [...loaderFlags(entry), '--max-semi-space-size=4', `--max-old-space-size=${config.TRACE_WORKER_MAX_HEAP_MB}`],
+      execArgv: [
+        ...loaderFlags(entry),
+        '--max-semi-space-size=4',
+        `--max-old-space-size=${config.TRACE_WORKER_MAX_HEAP_MB}`,
+      ],
       // glibc gives each thread that allocates (the SQLite threads) its own malloc arena, up to 8 per core, and
       // freed batches stay committed in them; two arenas measured 4-10 MB less worker RSS per stage (114k bench).
       env: { MALLOC_ARENA_MAX: '2', ...process.env, ...configEnv(config), [EMBEDDED_WORKER_ENV]: '1' },
@@ -233,7 +237,11 @@ export class WorkerPool {
     else this.#spawn(slot)
     if (!jobId) return
     try {
-      await this.#options.hooks.onJobLost(jobId, `the worker process (pid ${child.pid}) ${how} while running the job`, killReason)
+      await this.#options.hooks.onJobLost(
+        jobId,
+        `the worker process (pid ${child.pid}) ${how} while running the job`,
+        killReason,
+      )
     } catch (err) {
       log.error('lost job not recorded', { job_id: jobId, error: String(err) })
     }

@@ -7,8 +7,7 @@ export type ToWorker =
   | { readonly type: 'shutdown' }
 
 export type FromWorker =
-  | { readonly type: 'ready' }
-  | { readonly type: 'done'; readonly job_id: string; readonly status: JobStatus | null }
+  { readonly type: 'ready' } | { readonly type: 'done'; readonly job_id: string; readonly status: JobStatus | null }
 
 /** Narrows an IPC message from a worker. */
 export function isFromWorker(msg: unknown): msg is FromWorker {

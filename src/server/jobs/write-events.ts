@@ -57,12 +57,21 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
 
   for (const [domainIndex, domain] of input.domains.entries()) {
     const columns = DOMAIN_COLUMNS[domain]
-    meta = { ...meta, order: [...meta.order, domain], domains: { ...meta.domains, [domain]: { columns, chunks: 0, count: 0, done: false } } }
+    meta = {
+      ...meta,
+      order: [...meta.order, domain],
+      domains: { ...meta.domains, [domain]: { columns, chunks: 0, count: 0, done: false } },
+    }
     await results.writeMeta(meta)
     let cidsDone = 0
     let domainTotals = { chunks: 0, count: 0 }
     const report = (): void =>
-      input.onProgress({ domainIndex, cidsDone, rows: rowsBefore + domainTotals.count, chunks: chunksBefore + domainTotals.chunks })
+      input.onProgress({
+        domainIndex,
+        cidsDone,
+        rows: rowsBefore + domainTotals.count,
+        chunks: chunksBefore + domainTotals.chunks,
+      })
     const writer = createChunkWriter({
       results,
       jobId,
@@ -84,14 +93,20 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
           aggregator?.add(domain, rows)
           input.analysis?.add(domain, rows)
           await writer.add(rows).catch((err: unknown) => {
-            throw new ResultWriteError(`storing results failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+            throw new ResultWriteError(`storing results failed: ${err instanceof Error ? err.message : String(err)}`, {
+              cause: err,
+            })
           })
         }
       }
     } catch (err) {
       if (signal.aborted) throw signal.reason
       if (err instanceof ResultWriteError) throw err
-      failed.push(err instanceof ApiError ? { domain, code: err.code, message: err.message } : { domain, code: 'EVENTS_FAILED', message: err instanceof Error ? err.message : String(err) })
+      failed.push(
+        err instanceof ApiError
+          ? { domain, code: err.code, message: err.message }
+          : { domain, code: 'EVENTS_FAILED', message: err instanceof Error ? err.message : String(err) },
+      )
     }
     const totals = await writer.finish()
     rowsBefore += totals.count
@@ -106,13 +121,20 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
   if (aggregator) {
     const analysis =
       input.analysis instanceof DefectAnalysis ? input.analysis.attribution.analyse() : input.analysis?.result()
-    const line: AggregationLine = { type: 'aggregation', data: analysis ? { ...aggregator.result(), analysis } : aggregator.result() }
+    const line: AggregationLine = {
+      type: 'aggregation',
+      data: analysis ? { ...aggregator.result(), analysis } : aggregator.result(),
+    }
     await results.writeAggregation(jobId, Buffer.from(JSON.stringify(line) + '\n', 'utf8'))
   }
   meta = { ...meta, aggregation: Boolean(aggregator), failed_domains: failed, complete: true }
   await results.writeMeta(meta)
   if (failed.length > 0 && failed.length === input.domains.length) {
-    throw new ApiError(500, 'EVENTS_FAILED', `every domain failed: ${failed.map((f) => `${f.domain}: ${f.message}`).join('; ')}`)
+    throw new ApiError(
+      500,
+      'EVENTS_FAILED',
+      `every domain failed: ${failed.map((f) => `${f.domain}: ${f.message}`).join('; ')}`,
+    )
   }
   return meta
 }

@@ -21,7 +21,10 @@ export function sortedUnique(values: Iterable<string>): string[] {
  */
 export async function collectRows(source: MesSource, query: SqlQuery, opts: StageOptions): Promise<unknown[][]> {
   const rows: unknown[][] = []
-  for await (const batch of source.stream(query, { fetchSize: opts.config.DB_SLOW_FETCHMANY_SIZE, signal: opts.signal })) {
+  for await (const batch of source.stream(query, {
+    fetchSize: opts.config.DB_SLOW_FETCHMANY_SIZE,
+    signal: opts.signal,
+  })) {
     for (const row of batch.rows) rows.push(row)
   }
   return rows

@@ -26,7 +26,15 @@ export function containersWhere(column: ContainerFilter, values: readonly string
 export function toContainerRow(r: unknown[]): ContainerRow | undefined {
   const cid = text(r[0])
   if (!cid) return undefined
-  return { cid, name: text(r[1]), order: text(r[2]), firstName: text(r[3]), splitFrom: text(r[4]), original: text(r[5]), objectType: text(r[6]) }
+  return {
+    cid,
+    name: text(r[1]),
+    order: text(r[2]),
+    firstName: text(r[3]),
+    splitFrom: text(r[4]),
+    original: text(r[5]),
+    objectType: text(r[6]),
+  }
 }
 
 /** Merge pairs (source CONTAINERID, target LOTID) whose target (`by: 'target'`) or source is in `cids`. */

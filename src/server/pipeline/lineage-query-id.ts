@@ -6,7 +6,9 @@ import { sortedUnique } from './batching.ts'
 
 /** `lin-` + 32 hex of sha256(profile, direction, sorted unique seeds): the same for any order or duplicates. */
 export function lineageQueryId(profile: Profile, direction: Direction, seeds: readonly string[]): string {
-  const digest = createHash('sha256').update(JSON.stringify([profile, direction, sortedUnique(seeds)])).digest('hex')
+  const digest = createHash('sha256')
+    .update(JSON.stringify([profile, direction, sortedUnique(seeds)]))
+    .digest('hex')
   return `lin-${digest.slice(0, 32)}`
 }
 

@@ -1,9 +1,5 @@
 /** Turns a walked LineageGraph into the forward or backward response shape of src/shared/responses.ts. */
-import type {
-  BackwardLineageResponse,
-  ForwardLineageResponse,
-  LineageNode,
-} from '../../shared/responses.ts'
+import type { BackwardLineageResponse, ForwardLineageResponse, LineageNode } from '../../shared/responses.ts'
 import type { LineageGraph } from './lineage-graph.ts'
 import { nodeType } from './lineage-rules.ts'
 
@@ -25,7 +21,13 @@ function common(graph: LineageGraph, serials: ReadonlyMap<string, readonly strin
   const nodes: LineageNode[] = []
   for (const [cid, depth] of graph.depth) {
     const row = graph.rows.get(cid)
-    nodes.push({ container_id: cid, container_name: row?.name ?? cid, node_type: nodeType(row, graph.waferOrigins.has(cid)), mfg_order: row?.order ?? null, depth })
+    nodes.push({
+      container_id: cid,
+      container_name: row?.name ?? cid,
+      node_type: nodeType(row, graph.waferOrigins.has(cid)),
+      mfg_order: row?.order ?? null,
+      depth,
+    })
   }
   nodes.sort((a, b) => a.depth - b.depth || cmp(a.container_id, b.container_id))
   const names: Record<string, string> = {}

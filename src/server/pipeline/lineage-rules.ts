@@ -18,7 +18,8 @@ export function containerParentEdges(row: ContainerRow): LineageEdge[] {
   const edges: LineageEdge[] = []
   const rework = isGd(row) ? (row.original ?? row.splitFrom) : null
   if (rework && rework !== row.cid) edges.push({ from: rework, to: row.cid, type: 'gd_rework_source' })
-  if (row.splitFrom && row.splitFrom !== rework && row.splitFrom !== row.cid) edges.push({ from: row.splitFrom, to: row.cid, type: 'split_from' })
+  if (row.splitFrom && row.splitFrom !== rework && row.splitFrom !== row.cid)
+    edges.push({ from: row.splitFrom, to: row.cid, type: 'split_from' })
   return edges
 }
 

@@ -94,7 +94,10 @@ class Walk {
   async childEdges(batch: readonly string[]): Promise<LineageEdge[]> {
     const inBatch = new Set(batch)
     const edges: LineageEdge[] = []
-    const candidates = [...(await this.containers('c.SPLITFROMID', batch)), ...(await this.containers('c.ORIGINALCONTAINERID', batch))]
+    const candidates = [
+      ...(await this.containers('c.SPLITFROMID', batch)),
+      ...(await this.containers('c.ORIGINALCONTAINERID', batch)),
+    ]
     // A candidate is a child only through the edges its own row defines (ORIGINALCONTAINERID counts for GD lots).
     for (const child of candidates) for (const e of containerParentEdges(child)) if (inBatch.has(e.from)) edges.push(e)
     edges.push(...(await this.merges('source', batch)))

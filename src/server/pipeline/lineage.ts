@@ -29,7 +29,11 @@ export interface LineageInput {
  * Serial numbers of every node of the family, by the assembled lot they are attached to: an assembly lot that
  * was later reworked or merged again is no leaf, yet it shipped the serial it carries.
  */
-async function familySerials(graph: LineageGraph, source: MesSource, opts: StageOptions): Promise<Map<string, string[]>> {
+async function familySerials(
+  graph: LineageGraph,
+  source: MesSource,
+  opts: StageOptions,
+): Promise<Map<string, string[]>> {
   const serials = new Map<string, string[]>()
   for (const batch of chunks([...graph.depth.keys()].sort(), opts.config.TRACE_IN_BATCH_SIZE)) {
     for (const r of await collectRows(source, serialsOf(batch), opts)) {
@@ -48,7 +52,11 @@ async function familySerials(graph: LineageGraph, source: MesSource, opts: Stage
  * Runs `work` under LINEAGE_TIMEOUT_SECONDS with the caller's signal: 504 LINEAGE_TIMEOUT when the time runs
  * out, 500 LINEAGE_FAILED for a failed query (message only, no stack), the caller's abort reason as is.
  */
-async function withLineageDeadline<T>(opts: StageOptions, seedCount: number, work: (walkOpts: StageOptions) => Promise<T>): Promise<T> {
+async function withLineageDeadline<T>(
+  opts: StageOptions,
+  seedCount: number,
+  work: (walkOpts: StageOptions) => Promise<T>,
+): Promise<T> {
   const seconds = opts.config.LINEAGE_TIMEOUT_SECONDS
   const timeout = AbortSignal.timeout(seconds * 1000)
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout
@@ -67,7 +75,11 @@ async function withLineageDeadline<T>(opts: StageOptions, seedCount: number, wor
  * LINEAGE_TIMEOUT after LINEAGE_TIMEOUT_SECONDS, 500 LINEAGE_FAILED when a query fails (message only, no
  * stack); a caller's abort rejects with its reason.
  */
-export async function traceLineage(source: MesSource, input: LineageInput, opts: StageOptions): Promise<LineageResponse> {
+export async function traceLineage(
+  source: MesSource,
+  input: LineageInput,
+  opts: StageOptions,
+): Promise<LineageResponse> {
   const seeds = sortedUnique(input.seeds)
   const id = lineageQueryId(input.profile, input.direction, seeds)
   const started = Date.now()
@@ -79,7 +91,13 @@ export async function traceLineage(source: MesSource, input: LineageInput, opts:
       input.direction === 'backward'
         ? backwardResponse(graph, seeds, serials, id)
         : forwardResponse(graph, seeds, serials, id)
-    log.info('lineage traced', { lineage_query_id: id, direction: input.direction, seeds: seeds.length, nodes: result.total_nodes, ms: Date.now() - started })
+    log.info('lineage traced', {
+      lineage_query_id: id,
+      direction: input.direction,
+      seeds: seeds.length,
+      nodes: result.total_nodes,
+      ms: Date.now() - started,
+    })
     return result
   })
 }
@@ -102,6 +120,11 @@ export async function traceLineageIds(
   )
   const cids = [...found].sort()
   found.clear()
-  log.info('lineage ids traced', { direction: input.direction, seeds: seedCount, nodes: cids.length, ms: Date.now() - started })
+  log.info('lineage ids traced', {
+    direction: input.direction,
+    seeds: seedCount,
+    nodes: cids.length,
+    ms: Date.now() - started,
+  })
   return cids
 }

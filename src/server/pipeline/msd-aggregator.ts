@@ -77,8 +77,10 @@ class KeyedCounter {
 
   /** The `n` largest by lots, then quantity, then workcenter-group order and names (stable everywhere). */
   top(n: number): Counter[] {
-    const groupOrder = (g: string | null) => (this.groupFirst && g !== null ? (findWorkcenterGroup(g)?.order ?? 999) : 999)
-    const cmpText = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1)
+    const groupOrder = (g: string | null) =>
+      this.groupFirst && g !== null ? (findWorkcenterGroup(g)?.order ?? 999) : 999
+    const cmpText = (a: string | null, b: string | null) =>
+      a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1
     return [...this.counters.values()]
       .sort((a, b) => {
         if (a.lots !== b.lots) return b.lots - a.lots
@@ -110,8 +112,16 @@ class LotCounter {
 
 const col = (domain: Domain, name: string): number => DOMAIN_COLUMNS[domain].indexOf(name)
 
-const UP = { cid: col('upstream_history', 'CONTAINERID'), group: col('upstream_history', 'WORKCENTER_GROUP'), equipment: col('upstream_history', 'EQUIPMENTNAME') }
-const MAT = { cid: col('materials', 'CONTAINERID'), part: col('materials', 'MATERIALPARTNAME'), lot: col('materials', 'MATERIALLOTNAME') }
+const UP = {
+  cid: col('upstream_history', 'CONTAINERID'),
+  group: col('upstream_history', 'WORKCENTER_GROUP'),
+  equipment: col('upstream_history', 'EQUIPMENTNAME'),
+}
+const MAT = {
+  cid: col('materials', 'CONTAINERID'),
+  part: col('materials', 'MATERIALPARTNAME'),
+  lot: col('materials', 'MATERIALLOTNAME'),
+}
 const REJ = {
   cid: col('downstream_rejects', 'CONTAINERID'),
   group: col('downstream_rejects', 'WORKCENTER_GROUP'),
@@ -165,18 +175,29 @@ export function createMsdAggregator(direction: Direction, options: MsdAggregator
         direction,
         top_n: topN,
         lots: lotCounts,
-        machines: machines.top(topN).map((c) => ({ workcenter_group: c.parts[0], equipment_name: c.parts[1], lots: c.lots })),
-        materials: materials.top(topN).map((c) => ({ material_part: c.parts[0], material_lot: c.parts[1], lots: c.lots })),
-        reject_reasons: reasons.top(topN).map((c) => ({ workcenter_group: c.parts[0], loss_reason: c.parts[1] ?? '', lots: c.lots, reject_qty: c.qty })),
-        reject_machines: rejectMachines.top(topN).map((c) => ({ workcenter_group: c.parts[0], equipment_name: c.parts[1], lots: c.lots, reject_qty: c.qty })),
+        machines: machines
+          .top(topN)
+          .map((c) => ({ workcenter_group: c.parts[0], equipment_name: c.parts[1], lots: c.lots })),
+        materials: materials
+          .top(topN)
+          .map((c) => ({ material_part: c.parts[0], material_lot: c.parts[1], lots: c.lots })),
+        reject_reasons: reasons
+          .top(topN)
+          .map((c) => ({
+            workcenter_group: c.parts[0],
+            loss_reason: c.parts[1] ?? '',
+            lots: c.lots,
+            reject_qty: c.qty,
+          })),
+        reject_machines: rejectMachines
+          .top(topN)
+          .map((c) => ({ workcenter_group: c.parts[0], equipment_name: c.parts[1], lots: c.lots, reject_qty: c.qty })),
         truncated: [machines, materials, reasons, rejectMachines, rejectDays].some((k) => k.truncated),
       }
       const days = [...rejectDays.all()]
         .map((c) => ({ date: c.parts[0] ?? '', lot_count: c.lots, defect_qty: c.qty }))
         .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-      const lossReasons = [...new Set([...reasons.all()].map((c) => c.parts[1] ?? ''))]
-        .filter((r) => r !== '')
-        .sort()
+      const lossReasons = [...new Set([...reasons.all()].map((c) => c.parts[1] ?? ''))].filter((r) => r !== '').sort()
       const counts = { machineKeys: machines.size, materialKeys: materials.size, defectQty, days, lossReasons }
       return { ...ranked, ...oldSummary(ranked, counts) }
     },

@@ -8,8 +8,16 @@ import type { StageOptions } from './stage-options.ts'
  * (DB_SLOW_FETCHMANY_SIZE rows) and whatever `fn` keeps. The cursor is closed by the `for await` on every
  * path, `fn` throwing included.
  */
-export async function forEachRow(source: MesSource, query: SqlQuery, opts: StageOptions, fn: (row: unknown[]) => void): Promise<void> {
-  for await (const batch of source.stream(query, { fetchSize: opts.config.DB_SLOW_FETCHMANY_SIZE, signal: opts.signal })) {
+export async function forEachRow(
+  source: MesSource,
+  query: SqlQuery,
+  opts: StageOptions,
+  fn: (row: unknown[]) => void,
+): Promise<void> {
+  for await (const batch of source.stream(query, {
+    fetchSize: opts.config.DB_SLOW_FETCHMANY_SIZE,
+    signal: opts.signal,
+  })) {
     for (const row of batch.rows) fn(row)
   }
 }

@@ -38,7 +38,11 @@ export function unmatchedReason(inputType: InputType, notFound: readonly string[
  * The reason an MSD date range gave no seed: no lot at the station in the range (with the days the station
  * has data for), or lots that the loss-reason filter left out. Runs only when there are no seeds.
  */
-export async function msdEmptyReason(source: MesSource, params: MsdDateRangeParams, opts: StageOptions): Promise<string> {
+export async function msdEmptyReason(
+  source: MesSource,
+  params: MsdDateRangeParams,
+  opts: StageOptions,
+): Promise<string> {
   const w = msdWindow(params)
   const range = `between ${params.start_date} and ${params.end_date}`
   const count = sql`SELECT COUNT(DISTINCT h.CONTAINERID) FROM DW_MES_LOTWIPHISTORY h WHERE ${trackInsAtStation(w)}`

@@ -3,22 +3,36 @@ import type { InputType } from '../../shared/domains.ts'
 import type { Seed } from '../../shared/responses.ts'
 import type { LookupSpec } from './seed-lookup.ts'
 
-const CONTAINER_SELECT = (column: string) =>
-  `SELECT c.CONTAINERID, c.CONTAINERNAME, ${column} FROM DW_MES_CONTAINER c`
+const CONTAINER_SELECT = (column: string) => `SELECT c.CONTAINERID, c.CONTAINERNAME, ${column} FROM DW_MES_CONTAINER c`
 
 const LOT_ONLY = "c.OBJECTTYPE = 'LOT'"
 
 /** Lookups of the single-source input types. */
 export const INPUT_LOOKUPS: Readonly<Record<Exclude<InputType, 'serial_number'>, LookupSpec>> = {
-  lot_id: { select: CONTAINER_SELECT('c.CONTAINERNAME'), conditions: [], column: 'c.CONTAINERNAME', caseInsensitive: false },
-  wafer_lot: { select: CONTAINER_SELECT('c.FIRSTNAME'), conditions: [LOT_ONLY], column: 'c.FIRSTNAME', caseInsensitive: false },
+  lot_id: {
+    select: CONTAINER_SELECT('c.CONTAINERNAME'),
+    conditions: [],
+    column: 'c.CONTAINERNAME',
+    caseInsensitive: false,
+  },
+  wafer_lot: {
+    select: CONTAINER_SELECT('c.FIRSTNAME'),
+    conditions: [LOT_ONLY],
+    column: 'c.FIRSTNAME',
+    caseInsensitive: false,
+  },
   work_order: {
     select: CONTAINER_SELECT('c.MFGORDERNAME'),
     conditions: ["(UPPER(c.MFGORDERNAME) LIKE 'GA%' OR UPPER(c.MFGORDERNAME) LIKE 'GC%')"],
     column: 'c.MFGORDERNAME',
     caseInsensitive: true,
   },
-  gd_lot_id: { select: CONTAINER_SELECT('c.CONTAINERNAME'), conditions: [], column: 'c.CONTAINERNAME', caseInsensitive: true },
+  gd_lot_id: {
+    select: CONTAINER_SELECT('c.CONTAINERNAME'),
+    conditions: [],
+    column: 'c.CONTAINERNAME',
+    caseInsensitive: true,
+  },
   gd_work_order: {
     select: CONTAINER_SELECT('c.MFGORDERNAME'),
     conditions: ["UPPER(c.MFGORDERNAME) LIKE 'GD%'"],
@@ -47,10 +61,20 @@ export const SERIAL_LOOKUPS: readonly { readonly source: SerialSource; readonly 
   },
   {
     source: 'CONTAINERNAME',
-    spec: { select: CONTAINER_SELECT('c.CONTAINERNAME'), conditions: [LOT_ONLY], column: 'c.CONTAINERNAME', caseInsensitive: false },
+    spec: {
+      select: CONTAINER_SELECT('c.CONTAINERNAME'),
+      conditions: [LOT_ONLY],
+      column: 'c.CONTAINERNAME',
+      caseInsensitive: false,
+    },
   },
   {
     source: 'FIRSTNAME',
-    spec: { select: CONTAINER_SELECT('c.FIRSTNAME'), conditions: [LOT_ONLY], column: 'c.FIRSTNAME', caseInsensitive: false },
+    spec: {
+      select: CONTAINER_SELECT('c.FIRSTNAME'),
+      conditions: [LOT_ONLY],
+      column: 'c.FIRSTNAME',
+      caseInsensitive: false,
+    },
   },
 ]

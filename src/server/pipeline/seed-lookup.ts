@@ -92,7 +92,10 @@ async function lookupPattern(
   const matches: LookupMatch[] = []
   let truncated = false
   // Rows arrive sorted by name, so counting name changes caps distinct names without a set.
-  outer: for await (const batch of source.stream(query, { fetchSize: opts.config.DB_SLOW_FETCHMANY_SIZE, signal: opts.signal })) {
+  outer: for await (const batch of source.stream(query, {
+    fetchSize: opts.config.DB_SLOW_FETCHMANY_SIZE,
+    signal: opts.signal,
+  })) {
     for (const row of batch.rows) {
       const m = toMatch(row)
       if (!m) continue
@@ -119,7 +122,13 @@ export async function lookupTokens(
 ): Promise<LookupResult> {
   const matches = new Map<string, LookupMatch[]>()
   const expansion: ExpansionInfo[] = []
-  await lookupExact(source, spec, tokens.filter((t) => !isPatternToken(t)), opts, matches)
+  await lookupExact(
+    source,
+    spec,
+    tokens.filter((t) => !isPatternToken(t)),
+    opts,
+    matches,
+  )
   for (const token of tokens.filter(isPatternToken)) {
     const r = await lookupPattern(source, spec, token, opts)
     if (r.matches.length === 0) continue

@@ -11,7 +11,12 @@ import { forEachRow } from './row-stream.ts'
 import type { StageOptions } from './stage-options.ts'
 
 /** CIDs with a positive reject sum for one of `reasons` at the station in the window. */
-async function cidsWithLossReasons(source: MesSource, w: MsdWindow, reasons: readonly string[], opts: StageOptions): Promise<Set<string>> {
+async function cidsWithLossReasons(
+  source: MesSource,
+  w: MsdWindow,
+  reasons: readonly string[],
+  opts: StageOptions,
+): Promise<Set<string>> {
   const wanted = new Set(reasons)
   const sums = new Map<string, Map<string, number>>()
   await forEachRejectSum(source, w, opts, (cid, reason, qty) => {
@@ -29,9 +34,15 @@ async function cidsWithLossReasons(source: MesSource, w: MsdWindow, reasons: rea
  * The seed CIDs of MSD date-range params, sorted and unique: `resolveMsdDateRange(…).seeds`' ids. Throws
  * ApiError 400 INVALID_PARAMS for a station that is no workcenter group.
  */
-export async function resolveMsdSeedIds(source: MesSource, params: MsdDateRangeParams, opts: StageOptions): Promise<string[]> {
+export async function resolveMsdSeedIds(
+  source: MesSource,
+  params: MsdDateRangeParams,
+  opts: StageOptions,
+): Promise<string[]> {
   const w = msdWindow(params)
-  const allowed = params.loss_reasons?.length ? await cidsWithLossReasons(source, w, params.loss_reasons, opts) : undefined
+  const allowed = params.loss_reasons?.length
+    ? await cidsWithLossReasons(source, w, params.loss_reasons, opts)
+    : undefined
   const ids = new Set<string>()
   await forEachRow(source, seedIdsQuery(w), opts, (row) => {
     const cid = text(row[0])

@@ -32,7 +32,12 @@ export async function resolveMsdDateRange(
       container_id: cid,
       container_name: name,
       lot_id: name,
-      detection: { TRACKINTIMESTAMP: isoTimestamp(row[2]) ?? '', EQUIPMENTID: text(row[3]), EQUIPMENTNAME: text(row[4]), rejects: {} },
+      detection: {
+        TRACKINTIMESTAMP: isoTimestamp(row[2]) ?? '',
+        EQUIPMENTID: text(row[3]),
+        EQUIPMENTNAME: text(row[4]),
+        rejects: {},
+      },
     })
   })
   await forEachRejectSum(source, w, opts, (cid, reason, qty) => {

@@ -32,16 +32,21 @@ function checkGdRules(inputType: InputType, tokens: readonly string[]): void {
   if (inputType === 'work_order') {
     const gd = tokens.filter(isGd)
     if (gd.length)
-      refuse(`work_order takes GA/GC orders; ${gd.join(', ')} ${gd.length > 1 ? 'are GD rework orders' : 'is a GD rework order'}: use input_type gd_work_order (profile query_tool_reverse)`, gd)
+      refuse(
+        `work_order takes GA/GC orders; ${gd.join(', ')} ${gd.length > 1 ? 'are GD rework orders' : 'is a GD rework order'}: use input_type gd_work_order (profile query_tool_reverse)`,
+        gd,
+      )
   } else if (inputType === 'gd_lot_id' || inputType === 'gd_work_order') {
     const other = tokens.filter((t) => !isGd(t))
     if (other.length) {
       const alt = inputType === 'gd_lot_id' ? 'lot_id' : 'work_order'
-      refuse(`${inputType} values must start with GD: ${other.join(', ')}; use input_type ${alt} (profile query_tool) for other values`, other)
+      refuse(
+        `${inputType} values must start with GD: ${other.join(', ')}; use input_type ${alt} (profile query_tool) for other values`,
+        other,
+      )
     }
   }
 }
-
 
 /** Seeds from lookups in precedence order: a CID keeps the first source that produced it. */
 class SeedSet {
@@ -52,7 +57,12 @@ class SeedSet {
       for (const m of matches.get(token) ?? []) {
         if (this.seeds.has(m.containerId)) continue
         const name = m.containerName ?? m.containerId
-        this.seeds.set(m.containerId, { container_id: m.containerId, container_name: name, lot_id: name, ...(source ? { source } : {}) })
+        this.seeds.set(m.containerId, {
+          container_id: m.containerId,
+          container_name: name,
+          lot_id: name,
+          ...(source ? { source } : {}),
+        })
       }
     }
   }
@@ -109,7 +119,11 @@ function isDateRange(params: SeedParams['params']): params is MsdDateRangeParams
  * unknown station, an input type the profile does not take, values past the bounds of seed-bounds.ts), 500
  * SEED_RESOLVE_FAILED when a query fails.
  */
-export async function resolveSeeds(source: MesSource, input: SeedParams, opts: StageOptions): Promise<SeedResolveResponse> {
+export async function resolveSeeds(
+  source: MesSource,
+  input: SeedParams,
+  opts: StageOptions,
+): Promise<SeedResolveResponse> {
   try {
     checkSeedBounds(input, opts.config)
     const { params } = input

@@ -16,7 +16,13 @@ export function errorMessage(err: unknown): string {
  * cancel is not a failure); anything else wrapped as `status code`. The cause's message is logged, never put
  * in the error: a driver's text (SQL fragments, table names, limits) is not for clients.
  */
-export function stageError(err: unknown, signal: AbortSignal | undefined, status: HttpStatus, code: ErrorCode, what: string): unknown {
+export function stageError(
+  err: unknown,
+  signal: AbortSignal | undefined,
+  status: HttpStatus,
+  code: ErrorCode,
+  what: string,
+): unknown {
   if (err instanceof ApiError) return err
   if (signal?.aborted) return signal.reason
   log.warn(what, { code, error: errorMessage(err) })

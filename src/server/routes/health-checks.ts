@@ -29,7 +29,10 @@ export async function withDeadline<T>(work: Promise<T>, timeoutMs: number = PROB
 }
 
 /** Runs `probe` with a deadline; its failure or lateness becomes an unreachable result, never a throw. */
-export async function timedProbe(probe: () => Promise<unknown>, timeoutMs: number = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
+export async function timedProbe(
+  probe: () => Promise<unknown>,
+  timeoutMs: number = PROBE_TIMEOUT_MS,
+): Promise<ProbeResult> {
   const t0 = performance.now()
   try {
     await withDeadline(probe(), timeoutMs)
@@ -52,7 +55,12 @@ export function probeDatabase(source: MesSource, timeoutMs?: number): Promise<Pr
 export async function probeRedis(url: string, timeoutMs: number = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
   const { Redis } = await import('ioredis')
   return timedProbe(async () => {
-    const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null })
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    })
     // Failures surface through connect() and ping(); the event would otherwise be logged as unhandled.
     redis.on('error', () => {})
     try {

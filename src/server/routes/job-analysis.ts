@@ -52,7 +52,11 @@ export function jobAnalysisHandlers(jobs: JobService): {
     await finishedResult(jobs, jobId)
     const attribution = await cache.get(jobId, () => jobs.results.readAnalysis(jobId))
     if (!attribution) {
-      throw new ApiError(404, 'ANALYSIS_NOT_AVAILABLE', `job ${jobId} has no defect analysis: only backward defect investigations of a date range have one`)
+      throw new ApiError(
+        404,
+        'ANALYSIS_NOT_AVAILABLE',
+        `job ${jobId} has no defect analysis: only backward defect investigations of a date range have one`,
+      )
     }
     return attribution
   }
@@ -83,7 +87,10 @@ export function jobAnalysisHandlers(jobs: JobService): {
       // Key parts travel joined by '|', an empty part standing for a missing value (a machine without an id).
       const key = query.key.split('|').map((p) => (p === '' ? null : p))
       const detail = attribution.suspectDetail(query.dimension, key, analysisFilterOf(query), SUSPECT_LOTS)
-      if (!detail) throw new ApiError(404, 'NOT_FOUND', `no ${query.dimension} suspect ${query.key} in job ${jobId}`, { field: 'key' })
+      if (!detail)
+        throw new ApiError(404, 'NOT_FOUND', `no ${query.dimension} suspect ${query.key} in job ${jobId}`, {
+          field: 'key',
+        })
       c.header('Cache-Control', 'no-store')
       return c.json(detail)
     },
@@ -105,7 +112,10 @@ export function jobAnalysisHandlers(jobs: JobService): {
             await s.write(rows.map((r) => csvRow(DETAIL_COLUMNS.map((k) => r[k]))).join(''))
           }
         } catch (err) {
-          log.error('defect lots csv failed', { job_id: jobId, error: err instanceof Error ? err.message : String(err) })
+          log.error('defect lots csv failed', {
+            job_id: jobId,
+            error: err instanceof Error ? err.message : String(err),
+          })
           s.abort()
         }
       })

@@ -24,7 +24,10 @@ export async function jobResultPage(c: Context, jobs: JobService): Promise<Respo
   const { domain, offset, limit } = query
   const shape = negotiateRowShape(query.shape, c.req.header('accept'))
   const dm = meta.domains[domain]
-  if (!dm) throw new ApiError(400, 'INVALID_PARAMS', `domain ${domain} is not part of this job (${meta.order.join(', ')})`, { field: 'domain' })
+  if (!dm)
+    throw new ApiError(400, 'INVALID_PARAMS', `domain ${domain} is not part of this job (${meta.order.join(', ')})`, {
+      field: 'domain',
+    })
   const total = dm.count
   const count = Math.max(0, Math.min(limit, total - offset))
   const pages = pageRows(jobs.results, meta, domain, offset, limit)
@@ -59,7 +62,11 @@ export async function jobResultPage(c: Context, jobs: JobService): Promise<Respo
       await s.write(']}')
     } catch (err) {
       // After the 200 there is no clean way to report this: the body ends unfinished, so the client's parse fails.
-      log.error('job result page failed', { job_id: jobId, domain, error: err instanceof Error ? err.message : String(err) })
+      log.error('job result page failed', {
+        job_id: jobId,
+        domain,
+        error: err instanceof Error ? err.message : String(err),
+      })
       s.abort()
     } finally {
       await pages.return(undefined)

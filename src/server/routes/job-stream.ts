@@ -56,7 +56,9 @@ export async function streamJob(c: Context, jobs: JobService): Promise<Response>
       if (disconnected.signal.aborted) return
       const message = err instanceof Error ? err.message : String(err)
       log.error('job stream failed', { job_id: jobId, error: message })
-      await s.write(encodeLine({ type: 'error', code: 'STREAM_FAILED', message: `reading the job's results failed: ${message}` }))
+      await s.write(
+        encodeLine({ type: 'error', code: 'STREAM_FAILED', message: `reading the job's results failed: ${message}` }),
+      )
     }
   })
 }
@@ -73,14 +75,24 @@ async function checkFrom(
 ): Promise<{ domain: Domain; batch: number }> {
   const { domain, batch } = from
   if (!status?.domains.includes(domain as Domain)) {
-    throw new ApiError(400, 'INVALID_PARAMS', `from: ${domain} is not a domain of this job (${status?.domains.join(', ') ?? 'none'})`, { field: 'from' })
+    throw new ApiError(
+      400,
+      'INVALID_PARAMS',
+      `from: ${domain} is not a domain of this job (${status?.domains.join(', ') ?? 'none'})`,
+      { field: 'from' },
+    )
   }
   const written = (await jobs.results.readMeta(jobId))?.domains[domain as Domain]
   if (written?.done && batch >= written.chunks) {
-    throw new ApiError(400, 'INVALID_PARAMS', `from: ${domain} has batches 0 to ${written.chunks - 1}; there is no batch ${batch}`, {
-      field: 'from',
-      batches: written.chunks,
-    })
+    throw new ApiError(
+      400,
+      'INVALID_PARAMS',
+      `from: ${domain} has batches 0 to ${written.chunks - 1}; there is no batch ${batch}`,
+      {
+        field: 'from',
+        batches: written.chunks,
+      },
+    )
   }
   return { domain: domain as Domain, batch }
 }
@@ -89,7 +101,11 @@ async function checkFrom(
  * The one `full_result` line of a job the old system stored as a single value; only when no chunked result
  * exists for the id (chunks win when both do).
  */
-async function legacyLine(jobs: JobService, jobId: string, status: JobStatusResponse | undefined): Promise<Buffer | undefined> {
+async function legacyLine(
+  jobs: JobService,
+  jobId: string,
+  status: JobStatusResponse | undefined,
+): Promise<Buffer | undefined> {
   if (status && status.status !== 'finished') return undefined
   if (!jobIdSchema.safeParse(jobId).success) return undefined
   if (status && (await jobs.results.readMeta(jobId))) return undefined

@@ -21,21 +21,36 @@ const NO_JOB_SYSTEM_RETRY_AFTER_SECONDS = 60
 export function jobSubmitRoutes(deps: { readonly jobs?: JobService; readonly config: Config }): Hono {
   return new Hono().post('/', async (c) => {
     if (!deps.jobs) {
-      throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'the job system is not running on this server', {}, {
-        'Retry-After': String(NO_JOB_SYSTEM_RETRY_AFTER_SECONDS),
-      })
+      throw new ApiError(
+        503,
+        'SERVICE_UNAVAILABLE',
+        'the job system is not running on this server',
+        {},
+        {
+          'Retry-After': String(NO_JOB_SYSTEM_RETRY_AFTER_SECONDS),
+        },
+      )
     }
     const body = await readJsonBody(c, jobRequestSchema)
     const parsed = parseSeedParams(body.profile, body.params)
     if (!parsed.success) throw validationError(parsed.error, ['params'])
     const seed = parsed.data
     checkSeedBounds(seed, deps.config)
-    const direction = seed.profile === 'mid_section_defect' ? profileDirection(seed.profile, seed.params.direction) : profileDirection(body.profile)
+    const direction =
+      seed.profile === 'mid_section_defect'
+        ? profileDirection(seed.profile, seed.params.direction)
+        : profileDirection(body.profile)
     const domains = resolveDomains(body.profile, direction, body.domains)
     // The parsed params, never the raw ones: unknown keys (of any size or depth) are not the job's business.
     const params: Record<string, unknown> = { ...seed.params }
     const owner = identityOf(c).user
-    const accepted = await deps.jobs.submit({ profile: body.profile, domains, input: { kind: 'trace', params }, cid_count: 0, owner })
+    const accepted = await deps.jobs.submit({
+      profile: body.profile,
+      domains,
+      input: { kind: 'trace', params },
+      cid_count: 0,
+      owner,
+    })
     return c.json(accepted, 202)
   })
 }

@@ -18,7 +18,10 @@ export type SubmitOutcome =
 
 /** Submits the job when a worker can take it; `unavailable` when none can (all busy, or down). */
 export async function trySubmitJob(jobs: JobService, spec: JobSpec): Promise<SubmitOutcome> {
-  const unavailable = (retryAfter = String(NO_WORKER_RETRY_AFTER_SECONDS)): SubmitOutcome => ({ status: 'unavailable', retryAfter })
+  const unavailable = (retryAfter = String(NO_WORKER_RETRY_AFTER_SECONDS)): SubmitOutcome => ({
+    status: 'unavailable',
+    retryAfter,
+  })
   if (!(await jobs.canAccept())) return unavailable()
   try {
     return { status: 'accepted', accepted: await jobs.submit(spec) }

@@ -50,7 +50,10 @@ function failure(domain: Domain, err: unknown): FailedDomain {
 }
 
 /** Streams the events body through `write`; rejects with the abort reason when the client went away. */
-export async function writeEventsBody(write: (chunk: string) => Promise<unknown>, input: EventsBodyInput): Promise<void> {
+export async function writeEventsBody(
+  write: (chunk: string) => Promise<unknown>,
+  input: EventsBodyInput,
+): Promise<void> {
   const { signal } = input
   const emit = async (chunk: string): Promise<void> => {
     await write(chunk)

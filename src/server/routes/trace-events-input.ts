@@ -14,7 +14,12 @@ export function uniqueIds(ids: readonly string[]): string[] {
  * Throws 409 LINEAGE_MISMATCH unless `lineageQueryId` is the id of (profile, direction, seeds): the reference
  * the browser sends must be the lineage it was shown, not one for other seeds or another direction.
  */
-export function checkLineageRef(profile: Profile, direction: Direction, lineageQueryIdSent: string, seeds: readonly string[]): void {
+export function checkLineageRef(
+  profile: Profile,
+  direction: Direction,
+  lineageQueryIdSent: string,
+  seeds: readonly string[],
+): void {
   const expected = lineageQueryId(profile, direction, seeds)
   if (expected !== lineageQueryIdSent) {
     throw new ApiError(
@@ -32,5 +37,9 @@ export async function lineageCids(
   request: { readonly profile: Profile; readonly direction: Direction; readonly seeds: readonly string[] },
   options: { readonly config: Config; readonly signal?: AbortSignal },
 ): Promise<string[]> {
-  return traceLineageIds(source, { profile: request.profile, seeds: request.seeds, direction: request.direction }, options)
+  return traceLineageIds(
+    source,
+    { profile: request.profile, seeds: request.seeds, direction: request.direction },
+    options,
+  )
 }

@@ -75,7 +75,11 @@ export function eventsRoutes(deps: AppDeps): Hono {
         log.info('events streamed', { profile, cid_count: cids.length, domains, ms: Date.now() - started })
       } catch (err) {
         if (deadline.aborted) {
-          log.warn('events stream cut at EVENTS_TIMEOUT_SECONDS', { profile, cid_count: cids.length, limit: config.EVENTS_TIMEOUT_SECONDS })
+          log.warn('events stream cut at EVENTS_TIMEOUT_SECONDS', {
+            profile,
+            cid_count: cids.length,
+            limit: config.EVENTS_TIMEOUT_SECONDS,
+          })
           s.abort()
         } else if (signal.aborted) log.info('events stream aborted by the client', { profile, cid_count: cids.length })
         else log.error('events stream failed', { profile, error: err instanceof Error ? err.message : String(err) })

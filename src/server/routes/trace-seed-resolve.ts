@@ -27,7 +27,9 @@ export function seedResolveRoutes(deps: AppDeps): Hono {
     if (!parsed.success) throw validationError(parsed.error, ['params'])
     const seconds = deps.config.SEED_RESOLVE_TIMEOUT_SECONDS
     const timedOut = (): ApiError =>
-      new ApiError(504, 'SEED_RESOLVE_TIMEOUT', `seed resolution did not finish within ${seconds} s`, { limit: seconds })
+      new ApiError(504, 'SEED_RESOLVE_TIMEOUT', `seed resolution did not finish within ${seconds} s`, {
+        limit: seconds,
+      })
     const opts = { config: deps.config, signal: c.req.raw.signal }
     const resolved = await withStageDeadline(opts, seconds, timedOut, (o) => resolveSeeds(deps.source, parsed.data, o))
     const response: SeedResolveResponse = { ...resolved, cache_key: seedCacheKey(parsed.data) }

@@ -23,7 +23,11 @@ export function createRedisResultStore(redis: Redis, options: RedisResultStoreOp
   const ttl = options.writeTtlSeconds
 
   /** Every key of the job's result, chunk keys by contiguous index up to what the meta (or probing) finds. */
-  async function forEachKeyBatch(jobId: string, meta: ResultMeta | undefined, fn: (batch: string[]) => Promise<number>): Promise<void> {
+  async function forEachKeyBatch(
+    jobId: string,
+    meta: ResultMeta | undefined,
+    fn: (batch: string[]) => Promise<number>,
+  ): Promise<void> {
     await fn([keys.resultMeta(jobId), keys.aggregation(jobId), keys.analysis(jobId), keys.legacyResult(jobId)])
     for (const domain of DOMAINS) {
       const known = meta?.domains[domain]?.chunks ?? 0
@@ -38,7 +42,12 @@ export function createRedisResultStore(redis: Redis, options: RedisResultStoreOp
 
   return {
     async writeChunk(jobId, domain, idx, line) {
-      await redis.set(keys.chunk(jobId, domain, idx), Buffer.from(line.buffer, line.byteOffset, line.byteLength), 'EX', ttl)
+      await redis.set(
+        keys.chunk(jobId, domain, idx),
+        Buffer.from(line.buffer, line.byteOffset, line.byteLength),
+        'EX',
+        ttl,
+      )
     },
     async readChunk(jobId, domain, idx) {
       return (await redis.getBuffer(keys.chunk(jobId, domain, idx))) ?? undefined
@@ -65,7 +74,9 @@ export function createRedisResultStore(redis: Redis, options: RedisResultStoreOp
     async storedChunks(jobId, domain, count) {
       let stored = 0
       for (let start = 0; start < count; start += KEY_BATCH) {
-        const batch = Array.from({ length: Math.min(KEY_BATCH, count - start) }, (_, i) => keys.chunk(jobId, domain, start + i))
+        const batch = Array.from({ length: Math.min(KEY_BATCH, count - start) }, (_, i) =>
+          keys.chunk(jobId, domain, start + i),
+        )
         stored += await redis.exists(...batch)
       }
       return stored
@@ -90,4 +101,3 @@ export function createRedisResultStore(redis: Redis, options: RedisResultStoreOp
     async close() {},
   }
 }
-

@@ -104,7 +104,9 @@ describe('DomainResults table', () => {
   it('links the full CSV export of a job domain and renders only the rows in view', async () => {
     const t = new RowTable('history', ['TRACKINQTY'])
     for (let s = 0; s < 400_000; s += 50_000) t.appendRows(Array.from({ length: 50_000 }, (_, i) => [s + i]))
-    const w = mount(DomainResults, { props: { table: t, version: 1, jobId: 'trace-evt-0123456789abcdef0123456789abcdef', streaming: false } })
+    const w = mount(DomainResults, {
+      props: { table: t, version: 1, jobId: 'trace-evt-0123456789abcdef0123456789abcdef', streaming: false },
+    })
     await flushPromises()
     expect(w.get('[data-testid="export-full"]').attributes('href')).toBe(
       'http://localhost:3000/api/trace/job/trace-evt-0123456789abcdef0123456789abcdef/export.csv?domain=history',
@@ -116,7 +118,7 @@ describe('DomainResults table', () => {
     expect(w.findAll('.vt-scroller .vt-row').length).toBeLessThan(60)
   })
 
-  it('names the shown view\'s exports for what was traced and offers every export for Excel and for scripts', async () => {
+  it("names the shown view's exports for what was traced and offers every export for Excel and for scripts", async () => {
     const names: string[] = []
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       names.push(this.download)
@@ -130,10 +132,15 @@ describe('DomainResults table', () => {
       await w.get('[data-testid="export-view"]').trigger('click')
       await w.get('[data-testid="export-view-xlsx"]').trigger('click')
       await vi.waitFor(() => expect(names).toHaveLength(2), { timeout: 20_000 })
-      expect(names).toEqual(['query_tool-W2601-0001-2026-01-15-history-view.csv', 'query_tool-W2601-0001-2026-01-15-history-view.xlsx'])
+      expect(names).toEqual([
+        'query_tool-W2601-0001-2026-01-15-history-view.csv',
+        'query_tool-W2601-0001-2026-01-15-history-view.xlsx',
+      ])
       const base = `http://localhost:3000/api/trace/job/${jobId}`
       expect(w.get('[data-testid="export-full-xlsx"]').attributes('href')).toBe(`${base}/export.xlsx?domain=history`)
-      expect(w.get('[data-testid="export-full-sheet-csv"]').attributes('href')).toBe(`${base}/export.csv?domain=history&flavour=spreadsheet`)
+      expect(w.get('[data-testid="export-full-sheet-csv"]').attributes('href')).toBe(
+        `${base}/export.csv?domain=history&flavour=spreadsheet`,
+      )
       expect(w.get('[data-testid="export-view-xlsx"]').text()).toBe('for Excel')
       expect(w.get('[data-testid="export-view"]').text()).toBe('CSV for scripts')
     } finally {

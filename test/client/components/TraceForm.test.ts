@@ -27,7 +27,9 @@ describe('TraceForm', () => {
 
   it('counts pasted ids and duplicates live, then sends each id once with the default domains', async () => {
     const w = mountForm()
-    await w.get('[data-testid="id-paste-box"]').setValue('GA23100020-A00-011\nGA23100020-A00-012; GA23100020-A00-011,GA2310002*')
+    await w
+      .get('[data-testid="id-paste-box"]')
+      .setValue('GA23100020-A00-011\nGA23100020-A00-012; GA23100020-A00-011,GA2310002*')
     expect(w.get('[data-testid="id-count"]').text()).toBe('4 ids · 3 unique')
     expect(w.get('[data-testid="id-duplicate-count"]').text()).toBe('1 duplicate')
     expect(w.get('[data-testid="id-duplicates"]').text()).toBe('GA23100020-A00-011')
@@ -66,7 +68,8 @@ describe('TraceForm', () => {
   it('requires at least one domain', async () => {
     const w = mountForm()
     await w.get('[data-testid="id-paste-box"]').setValue('GA1')
-    for (const d of ['history', 'materials', 'rejects', 'holds', 'jobs']) await w.get(`[data-testid="domain-${d}"]`).setValue(false)
+    for (const d of ['history', 'materials', 'rejects', 'holds', 'jobs'])
+      await w.get(`[data-testid="domain-${d}"]`).setValue(false)
     await w.get('[data-testid="trace-form"]').trigger('submit')
     expect(submitted(w)).toEqual([])
     expect(w.get('[data-testid="domain-picker"]').text()).toContain('domains must list at least one domain')
@@ -94,7 +97,14 @@ describe('TraceForm', () => {
       [
         {
           profile: 'mid_section_defect',
-          params: { mode: 'date_range', start_date: '2023-10-01', end_date: '2024-03-01', direction: 'backward', station: '測試', loss_reasons: ['短路', '開路'] },
+          params: {
+            mode: 'date_range',
+            start_date: '2023-10-01',
+            end_date: '2024-03-01',
+            direction: 'backward',
+            station: '測試',
+            loss_reasons: ['短路', '開路'],
+          },
           domains: ['upstream_history', 'materials'],
         },
         'auto',

@@ -9,10 +9,18 @@ import { startTrace, useMswServer } from '../support/trace-harness.ts'
 
 const { server, requests } = useMswServer()
 
-const REQUEST: JobRequest = { profile: 'query_tool', params: { input_type: 'lot_id', values: 'GA23100020*' }, domains: ['history'] }
+const REQUEST: JobRequest = {
+  profile: 'query_tool',
+  params: { input_type: 'lot_id', values: 'GA23100020*' },
+  domains: ['history'],
+}
 
 /** Submit → 202; status answers from `statuses` (last one repeats); the stream sends `parts`. */
-function jobServer(statuses: ReturnType<typeof jobStatus>[], parts: BodyPart[], keepOpen = false): { bodies: unknown[] } {
+function jobServer(
+  statuses: ReturnType<typeof jobStatus>[],
+  parts: BodyPart[],
+  keepOpen = false,
+): { bodies: unknown[] } {
   const bodies: unknown[] = []
   let polled = 0
   server.use(
@@ -52,20 +60,42 @@ describe('useTraceProgress on the job path', () => {
 
   it('reads the final status once the stream completes before the next poll would', async () => {
     const summary = { seed_count: 2, not_found: ['NOPE-1'], expansion_info: [] }
-    jobServer([jobStatus('queued', 'queued', { progress: { stage: 'queued', pct: 0, cids_done: 0, cids_total: 0, rows: 0, chunks: 0 } }), jobStatus('finished', 'done', { seed_summary: summary })], typicalLines())
+    jobServer(
+      [
+        jobStatus('queued', 'queued', {
+          progress: { stage: 'queued', pct: 0, cids_done: 0, cids_total: 0, rows: 0, chunks: 0 },
+        }),
+        jobStatus('finished', 'done', { seed_summary: summary }),
+      ],
+      typicalLines(),
+    )
     const { trace } = startTrace({ pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 })
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.progress.value).toMatchObject({ status: 'finished', cids_total: 3, elapsed_seconds: 8 }))
+    await vi.waitFor(() =>
+      expect(trace.progress.value).toMatchObject({ status: 'finished', cids_total: 3, elapsed_seconds: 8 }),
+    )
     expect(trace.seeds.value).toMatchObject(summary)
   })
 
   it('ends a job that found no seeds as "empty", like the staged path, with the reason of its seed summary', async () => {
-    const summary = { seed_count: 0, not_found: [], expansion_info: [], no_seeds_reason: 'no lot was at 測試 between 2020-01-01 and 2020-01-31' }
-    const empty = { cid_count: 0, seed_summary: summary, progress: { stage: 'done' as const, pct: 100, cids_done: 0, cids_total: 0, rows: 0, chunks: 0 } }
-    jobServer([jobStatus('finished', 'done', empty)], [
-      line({ type: 'meta', job_id: JOB_ID, profile: 'query_tool', domains: ['history'] }),
-      line({ type: 'complete', total_records: 0, counts: {} }),
-    ])
+    const summary = {
+      seed_count: 0,
+      not_found: [],
+      expansion_info: [],
+      no_seeds_reason: 'no lot was at 測試 between 2020-01-01 and 2020-01-31',
+    }
+    const empty = {
+      cid_count: 0,
+      seed_summary: summary,
+      progress: { stage: 'done' as const, pct: 100, cids_done: 0, cids_total: 0, rows: 0, chunks: 0 },
+    }
+    jobServer(
+      [jobStatus('finished', 'done', empty)],
+      [
+        line({ type: 'meta', job_id: JOB_ID, profile: 'query_tool', domains: ['history'] }),
+        line({ type: 'complete', total_records: 0, counts: {} }),
+      ],
+    )
     const { trace } = startTrace({ pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 })
     await trace.execute(REQUEST)
     await vi.waitFor(() => expect(trace.run_status.value).toBe('empty'))
@@ -78,7 +108,10 @@ describe('useTraceProgress on the job path', () => {
     const [meta, start, rec0, rec1, end, complete] = typicalLines()
     const bytes = new TextEncoder().encode(rec0)
     const cut = bytes.indexOf(0xe5) + 1 // inside the first byte sequence of 切
-    jobServer([jobStatus('started', 'events')], [meta, start + rec0.slice(0, 10), bytes.slice(10, cut), bytes.slice(cut), rec1, end, complete])
+    jobServer(
+      [jobStatus('started', 'events')],
+      [meta, start + rec0.slice(0, 10), bytes.slice(10, cut), bytes.slice(cut), rec1, end, complete],
+    )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
     await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
@@ -88,7 +121,10 @@ describe('useTraceProgress on the job path', () => {
 
   it('ignores blank lines and CRLF line ends', async () => {
     const lines = typicalLines().map((l) => l.replace('\n', '\r\n'))
-    jobServer([jobStatus('started', 'events')], ['\n', lines[0], '\n  \n', ...lines.slice(1, 4), '\r\n\r\n', ...lines.slice(4)])
+    jobServer(
+      [jobStatus('started', 'events')],
+      ['\n', lines[0], '\n  \n', ...lines.slice(1, 4), '\r\n\r\n', ...lines.slice(4)],
+    )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
     await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
@@ -109,7 +145,10 @@ describe('useTraceProgress on the job path', () => {
 
   it('shows an object-looking line that does not parse as an error instead of dropping what follows', async () => {
     const lines = typicalLines()
-    jobServer([jobStatus('started', 'events')], [lines[0], '{"type":"records","domain":"history",}\n', ...lines.slice(1)])
+    jobServer(
+      [jobStatus('started', 'events')],
+      [lines[0], '{"type":"records","domain":"history",}\n', ...lines.slice(1)],
+    )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
     await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
@@ -128,7 +167,10 @@ describe('useTraceProgress on the job path', () => {
 
   it('shows an error line with its code and message under the stage it names', async () => {
     const lines = typicalLines()
-    jobServer([jobStatus('started', 'events')], [...lines.slice(0, 3), line({ type: 'error', code: 'EVENTS_FAILED', message: 'ORA-01555 snapshot too old' })])
+    jobServer(
+      [jobStatus('started', 'events')],
+      [...lines.slice(0, 3), line({ type: 'error', code: 'EVENTS_FAILED', message: 'ORA-01555 snapshot too old' })],
+    )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
     await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
@@ -139,7 +181,14 @@ describe('useTraceProgress on the job path', () => {
 
   it('reports a complete line whose counts differ from the rows received', async () => {
     const lines = typicalLines()
-    jobServer([jobStatus('started', 'events')], [...lines.slice(0, 3), line({ type: 'domain_end', domain: 'history', count: 2 }), line({ type: 'complete', total_records: 3, counts: { history: 3 } })])
+    jobServer(
+      [jobStatus('started', 'events')],
+      [
+        ...lines.slice(0, 3),
+        line({ type: 'domain_end', domain: 'history', count: 2 }),
+        line({ type: 'complete', total_records: 3, counts: { history: 3 } }),
+      ],
+    )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
     await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
@@ -151,7 +200,14 @@ describe('useTraceProgress on the job path', () => {
   it('keeps the rows of the domains that worked and lists the failed ones from a warning line', async () => {
     const lines = typicalLines()
     const failed = [{ domain: 'jobs', code: 'EVENTS_FAILED', message: 'DW_MES_JOB unavailable' }]
-    jobServer([jobStatus('started', 'events')], [...lines.slice(0, 5), line({ type: 'warning', code: 'EVENTS_PARTIAL_FAILURE', failed_domains: failed }), lines[5]])
+    jobServer(
+      [jobStatus('started', 'events')],
+      [
+        ...lines.slice(0, 5),
+        line({ type: 'warning', code: 'EVENTS_PARTIAL_FAILURE', failed_domains: failed }),
+        lines[5],
+      ],
+    )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
     await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
@@ -184,7 +240,9 @@ describe('useTraceProgress on the job path', () => {
   })
 
   it('ends with the failed job’s error under the stage the job was in', async () => {
-    const failed = jobStatus('failed', 'lineage', { error: { code: 'JOB_FAILED', message: 'worker exited with code 137' } })
+    const failed = jobStatus('failed', 'lineage', {
+      error: { code: 'JOB_FAILED', message: 'worker exited with code 137' },
+    })
     jobServer([jobStatus('started', 'lineage'), failed], [typicalLines()[0]], true)
     const { trace } = startTrace()
     await trace.execute(REQUEST)
@@ -195,9 +253,14 @@ describe('useTraceProgress on the job path', () => {
   })
 
   it('shows a job cancelled on the server as cancelled, not failed, keeping the rows it had sent', async () => {
-    const cancelled = jobStatus('cancelled', 'events', { error: { code: 'JOB_CANCELLED', message: 'cancelled by a user' } })
+    const cancelled = jobStatus('cancelled', 'events', {
+      error: { code: 'JOB_CANCELLED', message: 'cancelled by a user' },
+    })
     const lines = typicalLines()
-    jobServer([jobStatus('started', 'events'), cancelled], [...lines.slice(0, 3), line({ type: 'error', code: 'JOB_CANCELLED', message: 'the job was cancelled' })])
+    jobServer(
+      [jobStatus('started', 'events'), cancelled],
+      [...lines.slice(0, 3), line({ type: 'error', code: 'JOB_CANCELLED', message: 'the job was cancelled' })],
+    )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
     await vi.waitFor(() => expect(trace.run_status.value).toBe('cancelled'))
@@ -206,7 +269,11 @@ describe('useTraceProgress on the job path', () => {
   })
 
   it('tells the query a job answers and when its data was read, from its status', async () => {
-    const request = { profile: 'query_tool' as const, params: { input_type: 'lot_id', values: 'GA1' }, domains: ['history'] }
+    const request = {
+      profile: 'query_tool' as const,
+      params: { input_type: 'lot_id', values: 'GA1' },
+      domains: ['history'],
+    }
     jobServer([jobStatus('finished', 'done', { request })], typicalLines())
     const { trace } = startTrace()
     trace.attach(JOB_ID)
@@ -215,7 +282,11 @@ describe('useTraceProgress on the job path', () => {
   })
 
   it('shows an unknown or expired job as JOB_NOT_FOUND', async () => {
-    const notFound = { success: false, error: { code: 'JOB_NOT_FOUND', message: 'no such job' }, meta: { timestamp: '2024-03-05T07:00:00Z' } }
+    const notFound = {
+      success: false,
+      error: { code: 'JOB_NOT_FOUND', message: 'no such job' },
+      meta: { timestamp: '2024-03-05T07:00:00Z' },
+    }
     server.use(
       http.get('*/api/trace/job/:id', () => HttpResponse.json(notFound, { status: 404 })),
       http.get('*/api/trace/job/:id/stream', () => HttpResponse.json(notFound, { status: 404 })),
@@ -234,7 +305,9 @@ describe('useTraceProgress on the job path', () => {
       http.get('*/api/trace/job/:id', () => HttpResponse.json(jobStatus('started', 'events'))),
       http.get('*/api/trace/job/:id/stream', () =>
         // The second connection repeats batch 0 as a server might after resuming: it must not be stored twice.
-        connection++ === 0 ? ndjsonResponse([meta, start, rec0, { drop: 'socket hang up', afterMs: 50 }]) : ndjsonResponse([meta, start, rec0, rec1, end, complete]),
+        connection++ === 0
+          ? ndjsonResponse([meta, start, rec0, { drop: 'socket hang up', afterMs: 50 }])
+          : ndjsonResponse([meta, start, rec0, rec1, end, complete]),
       ),
     )
     const { trace } = startTrace()
@@ -263,7 +336,11 @@ describe('useTraceProgress on the job path', () => {
 
   it('refuses an invalid request before sending anything', async () => {
     const { trace } = startTrace()
-    await trace.execute({ profile: 'query_tool', params: { input_type: 'serial_number', values: ' ;; ' }, domains: ['history'] })
+    await trace.execute({
+      profile: 'query_tool',
+      params: { input_type: 'serial_number', values: ' ;; ' },
+      domains: ['history'],
+    })
     expect(trace.run_status.value).toBe('failed')
     expect(trace.stage_errors.value.seed).toMatchObject({ code: 'INVALID_PARAMS' })
     expect(requests).toEqual([])

@@ -10,12 +10,20 @@ import { startTrace, useMswServer } from '../support/trace-harness.ts'
 
 const { server, requests } = useMswServer()
 
-const REQUEST: JobRequest = { profile: 'query_tool', params: { input_type: 'lot_id', values: 'GA23100020-A00-011\nGA-MISSING' }, domains: ['history'] }
+const REQUEST: JobRequest = {
+  profile: 'query_tool',
+  params: { input_type: 'lot_id', values: 'GA23100020-A00-011\nGA-MISSING' },
+  domains: ['history'],
+}
 const SEEDS = ['48810380001cba48', '48810380001cba49']
 
 const resolved: SeedResolveResponse = {
   stage: 'seed-resolve',
-  seeds: SEEDS.map((id, i) => ({ container_id: id, container_name: `GA23100020-A00-01${i}`, lot_id: `GA23100020-A00-01${i}` })),
+  seeds: SEEDS.map((id, i) => ({
+    container_id: id,
+    container_name: `GA23100020-A00-01${i}`,
+    lot_id: `GA23100020-A00-01${i}`,
+  })),
   seed_count: 2,
   not_found: ['GA-MISSING'],
   expansion_info: [],
@@ -102,7 +110,13 @@ describe('useTraceProgress on the staged path', () => {
     const reason = 'no lot name matched GA-MISSING'
     server.use(
       http.post('*/api/trace/seed-resolve', () =>
-        HttpResponse.json({ ...resolved, seeds: [], seed_count: 0, not_found: ['GA-MISSING'], no_seeds_reason: reason }),
+        HttpResponse.json({
+          ...resolved,
+          seeds: [],
+          seed_count: 0,
+          not_found: ['GA-MISSING'],
+          no_seeds_reason: reason,
+        }),
       ),
     )
     const { trace } = startTrace()
@@ -117,12 +131,23 @@ describe('useTraceProgress on the staged path', () => {
     stagedServer(() => HttpResponse.json(events))
     server.use(
       http.post('*/api/trace/lineage', () =>
-        HttpResponse.json({ success: false, error: { code: 'LINEAGE_TIMEOUT', message: 'lineage took longer than 60 s' }, meta: { timestamp: 'x' } }, { status: 504 }),
+        HttpResponse.json(
+          {
+            success: false,
+            error: { code: 'LINEAGE_TIMEOUT', message: 'lineage took longer than 60 s' },
+            meta: { timestamp: 'x' },
+          },
+          { status: 504 },
+        ),
       ),
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    expect(trace.stage_errors.value).toEqual({ seed: null, lineage: { code: 'LINEAGE_TIMEOUT', message: 'lineage took longer than 60 s' }, events: null })
+    expect(trace.stage_errors.value).toEqual({
+      seed: null,
+      lineage: { code: 'LINEAGE_TIMEOUT', message: 'lineage took longer than 60 s' },
+      events: null,
+    })
     expect(trace.completed_stages.value).toEqual(['seed-resolve'])
     expect(trace.current_stage.value).toBe('lineage')
   })

@@ -15,7 +15,9 @@ function both(batches: readonly unknown[][][], columns = COLUMNS): { direct: Row
   lists.receive(encoder.item({ type: 'domain_start', domain: 'history', columns }, 1))
   batches.forEach((rows, batch) => {
     direct.appendRows(rows)
-    const item = lists.receive(encoder.item({ type: 'records', domain: 'history', batch, count: rows.length, rows }, batch + 2))
+    const item = lists.receive(
+      encoder.item({ type: 'records', domain: 'history', batch, count: rows.length, rows }, batch + 2),
+    )
     if (item.kind !== 'records') throw new Error('a well-formed records line was not encoded')
     encoded.appendColumns(item.records.columns, item.records.count)
   })
@@ -35,11 +37,21 @@ function cells(t: RowTable): { raw: unknown[][]; display: string[][]; kinds: str
 describe('records encoded by column', () => {
   it('store exactly what rows appended one by one store, through every change of kind', () => {
     const batches: unknown[][][] = [
-      [['L1', 10, '2026-01-02T08:00:00', null], ['L1', null, null, null], ['L2', 2.5, '2026-01-02T09:30:00']],
+      [
+        ['L1', 10, '2026-01-02T08:00:00', null],
+        ['L1', null, null, null],
+        ['L2', 2.5, '2026-01-02T09:30:00'],
+      ],
       [[null, null, null, null]],
-      [['L3', 7, '2026-01-03T10:00:00', 'first note'], ['L1', 8, null, 'first note']],
+      [
+        ['L3', 7, '2026-01-03T10:00:00', 'first note'],
+        ['L1', 8, null, 'first note'],
+      ],
       // QTY turns mixed (a string), TXNDATE turns text (another shape), NOTE stays text.
-      [['L4', 'n/a', '2026-01-03 10:00', 'second'], ['L2', 3, '2026-01-04T00:00:00', null]],
+      [
+        ['L4', 'n/a', '2026-01-03 10:00', 'second'],
+        ['L2', 3, '2026-01-04T00:00:00', null],
+      ],
       [['L5', 4, '2026-01-05T00:00:00', { odd: true }]],
       [['L1', 5, '2026-01-06T00:00:00', 'third']],
     ]
@@ -52,7 +64,12 @@ describe('records encoded by column', () => {
 
   it('keeps numbers, date-times and strings in typed columns when every batch fits', () => {
     const rows = (from: number): unknown[][] =>
-      Array.from({ length: 500 }, (_, i) => [`LOT-${(from + i) % 37}`, from + i, `2026-02-${String(1 + ((from + i) % 28)).padStart(2, '0')}T12:00:00`, null])
+      Array.from({ length: 500 }, (_, i) => [
+        `LOT-${(from + i) % 37}`,
+        from + i,
+        `2026-02-${String(1 + ((from + i) % 28)).padStart(2, '0')}T12:00:00`,
+        null,
+      ])
     const { direct, encoded } = both([rows(0), rows(500), rows(1000)])
     expect(cells(encoded)).toEqual(cells(direct))
     expect(encoded.columns.map((c) => c.kind)).toEqual(['text', 'number', 'datetime', 'empty'])
@@ -97,7 +114,14 @@ describe('records encoded by column', () => {
       return t
     }
     table(['HOLDREASONNAME'], [['wafer crack'], ['contamination']], 0)
-    const again = table(['HOLDCOMMENTS', 'HOLDTXNDATE'], [['re-check', '2026-01-02T00:00:00'], ['wafer crack', null]], 0)
+    const again = table(
+      ['HOLDCOMMENTS', 'HOLDTXNDATE'],
+      [
+        ['re-check', '2026-01-02T00:00:00'],
+        ['wafer crack', null],
+      ],
+      0,
+    )
     expect([0, 1].map((r) => again.raw(r, 0))).toEqual(['re-check', 'wafer crack'])
     expect(again.columns[0].distinctCount()).toBe(2)
     expect(again.columns[1].kind).toBe('datetime')

@@ -15,7 +15,8 @@ describe('iso-datetime', () => {
 
   it('keeps years below 100 as written (Date.UTC would move them to 19xx)', () => {
     const shape = detectShape('2026-01-01')!
-    for (const text of ['0050-03-01', '2024-02-29', '2000-02-29', '1900-03-01']) expect(formatWithShape(parseWithShape(text, shape), shape)).toBe(text)
+    for (const text of ['0050-03-01', '2024-02-29', '2000-02-29', '1900-03-01'])
+      expect(formatWithShape(parseWithShape(text, shape), shape)).toBe(text)
     expect(parseWithShape('1900-02-29', shape)).toBeNaN()
   })
 })

@@ -13,7 +13,13 @@ const PATH = '/api/trace/job/j1/stream'
 /** Serves `body` as the job's stream; returns the request for readJobStream. */
 function serve(body: readonly BodyPart[] | ReadableStream<Uint8Array>, keepOpen = false): StreamRequest {
   server.use(
-    http.get(`*${PATH}`, () => new Response(Array.isArray(body) ? bodyOf(body, keepOpen) : (body as ReadableStream<Uint8Array>), { headers: { 'content-type': 'application/x-ndjson' } })),
+    http.get(
+      `*${PATH}`,
+      () =>
+        new Response(Array.isArray(body) ? bodyOf(body, keepOpen) : (body as ReadableStream<Uint8Array>), {
+          headers: { 'content-type': 'application/x-ndjson' },
+        }),
+    ),
   )
   return { path: PATH, api: { baseUrl: 'http://localhost/' }, signal: new AbortController().signal }
 }
@@ -47,7 +53,16 @@ afterEach(() => {
 })
 
 const start = { type: 'domain_start', domain: 'history', columns: ['CONTAINERNAME', 'QTY'] }
-const records = (batch: number) => ({ type: 'records', domain: 'history', batch, count: 2, rows: [[`L${batch}`, batch], [`L${batch}`, null]] })
+const records = (batch: number) => ({
+  type: 'records',
+  domain: 'history',
+  batch,
+  count: 2,
+  rows: [
+    [`L${batch}`, batch],
+    [`L${batch}`, null],
+  ],
+})
 
 describe.each([1, 2])('readJobStream with %i parser(s) on MessageChannels', (poolSize) => {
   // Every parser the reader starts: all must be stopped when it settles.
@@ -65,11 +80,17 @@ describe.each([1, 2])('readJobStream with %i parser(s) on MessageChannels', (poo
 
   it('delivers every line in order, records encoded by column with their strings', async () => {
     const items: ReceivedItem[] = []
-    const lines = [start, ...Array.from({ length: 12 }, (_, b) => records(b)), { type: 'complete', total_records: 24, counts: { history: 24 } }]
+    const lines = [
+      start,
+      ...Array.from({ length: 12 }, (_, b) => records(b)),
+      { type: 'complete', total_records: 24, counts: { history: 24 } },
+    ]
     const end = await readWith(serve(lines.map(line)), (item) => (items.push(item), true))
     expect(end).toBe('ended')
     expect(allStopped()).toBe(true)
-    expect(items.map((i) => [i.kind, i.lineNumber])).toEqual(lines.map((l, n) => [l.type === 'records' ? 'records' : 'line', n + 1]))
+    expect(items.map((i) => [i.kind, i.lineNumber])).toEqual(
+      lines.map((l, n) => [l.type === 'records' ? 'records' : 'line', n + 1]),
+    )
     const last = items[12]
     if (last.kind !== 'records') throw new Error('expected records')
     const [names, qty] = last.records.columns
@@ -87,7 +108,10 @@ describe.each([1, 2])('readJobStream with %i parser(s) on MessageChannels', (poo
 
   it('rejects with a MalformedLineError (its line number and text) for a line that does not parse', async () => {
     const seen: number[] = []
-    const reading = readWith(serve([line(start), line(records(0)), '{"type":"records",\n']), (i) => (seen.push(i.lineNumber), true))
+    const reading = readWith(
+      serve([line(start), line(records(0)), '{"type":"records",\n']),
+      (i) => (seen.push(i.lineNumber), true),
+    )
     const err = await reading.catch((e: unknown) => e)
     expect(err).toBeInstanceOf(MalformedLineError)
     expect((err as MalformedLineError).lineNumber).toBe(3)
@@ -97,7 +121,10 @@ describe.each([1, 2])('readJobStream with %i parser(s) on MessageChannels', (poo
 
   it('rejects with the connection error after the lines that arrived before it', async () => {
     const seen: number[] = []
-    const reading = readWith(serve([line(start), line(records(0)), { drop: 'socket hang up', afterMs: 20 }]), (i) => (seen.push(i.lineNumber), true))
+    const reading = readWith(
+      serve([line(start), line(records(0)), { drop: 'socket hang up', afterMs: 20 }]),
+      (i) => (seen.push(i.lineNumber), true),
+    )
     await expect(reading).rejects.toThrow('socket hang up')
     expect(seen).toEqual([1, 2])
   })
@@ -110,9 +137,16 @@ describe.each([1, 2])('readJobStream with %i parser(s) on MessageChannels', (poo
     expect(allStopped()).toBe(true)
   })
 
-  it('rejects with the server\'s error as an ApiRequestError (status, code, message)', async () => {
-    server.use(http.get(`*${PATH}`, () => HttpResponse.json({ success: false, error: { code: 'JOB_NOT_FOUND', message: 'no job j1' } }, { status: 404 })))
-    const err = await readWith({ path: PATH, api: { baseUrl: 'http://localhost/' }, signal: new AbortController().signal }, () => true).catch((e: unknown) => e)
+  it("rejects with the server's error as an ApiRequestError (status, code, message)", async () => {
+    server.use(
+      http.get(`*${PATH}`, () =>
+        HttpResponse.json({ success: false, error: { code: 'JOB_NOT_FOUND', message: 'no job j1' } }, { status: 404 }),
+      ),
+    )
+    const err = await readWith(
+      { path: PATH, api: { baseUrl: 'http://localhost/' }, signal: new AbortController().signal },
+      () => true,
+    ).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiRequestError)
     expect(err).toMatchObject({ status: 404, code: 'JOB_NOT_FOUND', message: 'no job j1' })
   })
@@ -161,7 +195,12 @@ describe('readJobStream through one parser port', () => {
       else post(message, transfer)
     }
     let applied = 0
-    const read = readJobStream(serve(counted), () => (applied++, true), () => parser, 1)
+    const read = readJobStream(
+      serve(counted),
+      () => (applied++, true),
+      () => parser,
+      1,
+    )
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(applied).toBe(MAX_AHEAD)
     // The parser (ndjson-readablestream) and the framer each hold a line or two of their own.
@@ -178,13 +217,21 @@ describe('readJobStream through one parser port', () => {
     const broken: ParserHandle = {
       onmessage: null,
       onerror: null,
-      postMessage: () => queueMicrotask(() => broken.onerror?.({ message: 'script blocked', preventDefault: () => {} } as ErrorEvent)),
+      postMessage: () =>
+        queueMicrotask(() => broken.onerror?.({ message: 'script blocked', preventDefault: () => {} } as ErrorEvent)),
       terminate: () => {
         terminated = true
       },
     }
     const items: ReceivedItem[] = []
-    expect(await readJobStream(request, (i) => (items.push(i), true), () => broken, 1)).toBe('ended')
+    expect(
+      await readJobStream(
+        request,
+        (i) => (items.push(i), true),
+        () => broken,
+        1,
+      ),
+    ).toBe('ended')
     expect(items.map((i) => i.kind)).toEqual(['line', 'records'])
     expect(terminated).toBe(true)
   })
@@ -202,7 +249,9 @@ describe('readJobStream through one parser port', () => {
         postMessage: (message) => {
           if (message.type !== 'feed') return
           queueMicrotask(() => {
-            const event = Object.assign(new Event('error', { cancelable: true }), { message: 'script blocked' }) as ErrorEvent
+            const event = Object.assign(new Event('error', { cancelable: true }), {
+              message: 'script blocked',
+            }) as ErrorEvent
             handle.onerror?.(event)
             events.dispatchEvent(event)
           })
@@ -212,7 +261,9 @@ describe('readJobStream through one parser port', () => {
       return handle
     }
     const lines = [start, records(0)].map(line)
-    await expect(readJobStream(serve(lines), () => true, brokenWorker, 2)).rejects.toThrow('a stream parser failed: script blocked')
+    await expect(readJobStream(serve(lines), () => true, brokenWorker, 2)).rejects.toThrow(
+      'a stream parser failed: script blocked',
+    )
     const items: ReceivedItem[] = []
     expect(await readJobStream(serve(lines), (i) => (items.push(i), true), brokenWorker, 2)).toBe('ended')
     expect(items.map((i) => i.kind)).toEqual(['line', 'records'])

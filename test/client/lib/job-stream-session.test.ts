@@ -11,7 +11,13 @@ const { server, requests } = useMswServer()
 const JOB = 'trace-evt-00000000000000000000000000000001'
 const meta = { type: 'meta', job_id: JOB, profile: 'query_tool', domains: ['history'] }
 const start = { type: 'domain_start', domain: 'history', columns: ['CONTAINERNAME', 'QTY'] }
-const records = (batch: number) => ({ type: 'records', domain: 'history', batch, count: 1, rows: [[`L${batch}`, batch]] })
+const records = (batch: number) => ({
+  type: 'records',
+  domain: 'history',
+  batch,
+  count: 1,
+  rows: [[`L${batch}`, batch]],
+})
 const end = { type: 'domain_end', domain: 'history', count: 3 }
 const complete = { type: 'complete', total_records: 3, counts: { history: 3 } }
 
@@ -22,7 +28,11 @@ function restartingServer(downFor: number): void {
     http.get('*/api/trace/job/:id/stream', ({ request }) => {
       const n = connection++
       // The web process goes down after two batches: the connection drops.
-      if (n === 0) return ndjsonResponse([...[meta, start, records(0), records(1)].map(line), { drop: 'socket hang up', afterMs: 50 }])
+      if (n === 0)
+        return ndjsonResponse([
+          ...[meta, start, records(0), records(1)].map(line),
+          { drop: 'socket hang up', afterMs: 50 },
+        ])
       if (n <= downFor) return HttpResponse.error()
       expect(new URL(request.url).searchParams.get('from')).toBe('history:1')
       return ndjsonResponse([meta, records(2), end, complete].map(line))
@@ -30,7 +40,10 @@ function restartingServer(downFor: number): void {
   )
 }
 
-async function read(options: { maxResumes: number; resumeWindowMs: number }): Promise<{ store: RowStore; outcomes: IngestOutcome[] }> {
+async function read(options: {
+  maxResumes: number
+  resumeWindowMs: number
+}): Promise<{ store: RowStore; outcomes: IngestOutcome[] }> {
   const store = new RowStore()
   const ingest = new StreamIngest(store)
   const outcomes: IngestOutcome[] = []

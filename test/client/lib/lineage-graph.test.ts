@@ -1,6 +1,12 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { buildLineageGraph, countLineage, layoutLineage, nodeMatches, relationRows } from '../../../src/client/lib/lineage-graph.ts'
+import {
+  buildLineageGraph,
+  countLineage,
+  layoutLineage,
+  nodeMatches,
+  relationRows,
+} from '../../../src/client/lib/lineage-graph.ts'
 import type { ForwardLineageResponse } from '../../../src/shared/responses.ts'
 
 const W = 'a000000000000001'
@@ -60,11 +66,24 @@ describe('lineage graph', () => {
   })
 
   it('survives a split cycle in bad data', () => {
-    const cyclic = [...EDGES, { from: M, to: B, type: 'split_from' as const }, { from: C, to: C, type: 'split_from' as const }]
+    const cyclic = [
+      ...EDGES,
+      { from: M, to: B, type: 'split_from' as const },
+      { from: C, to: C, type: 'split_from' as const },
+    ]
     const layout = layoutLineage(buildLineageGraph(lineage(cyclic)))
     expect(layout.nodes).toHaveLength(5)
-    const island = buildLineageGraph(lineage([{ from: B, to: C, type: 'split_from' }, { from: C, to: B, type: 'split_from' }]))
-    expect(layoutLineage(island).nodes.map((n) => n.node.id).sort()).toEqual([W, A, B, C].sort())
+    const island = buildLineageGraph(
+      lineage([
+        { from: B, to: C, type: 'split_from' },
+        { from: C, to: B, type: 'split_from' },
+      ]),
+    )
+    expect(
+      layoutLineage(island)
+        .nodes.map((n) => n.node.id)
+        .sort(),
+    ).toEqual([W, A, B, C].sort())
   })
 
   it('counts nodes and relations by type and lists relations as rows', () => {

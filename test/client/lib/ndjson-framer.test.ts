@@ -43,14 +43,21 @@ async function readAll(framer: NdjsonFramer, body: ReadableStream<Uint8Array>): 
 
 describe('NdjsonFramer', () => {
   it('frames the same trimmed lines however the body is cut into reads', async () => {
-    const line = fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer()), { maxKeys: 4 }).map((o) => JSON.stringify(o))
+    const line = fc
+      .dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer()), { maxKeys: 4 })
+      .map((o) => JSON.stringify(o))
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 10 }), fc.constantFrom('\n', '\r\n', ' \n\n'), async (lines, offsets, eol) => {
-        const bytes = encoder.encode(lines.join(eol) + eol)
-        const framer = new NdjsonFramer()
-        expect(await readAll(framer, bodyOf(cut(bytes, offsets)))).toEqual(lines)
-        expect(() => framer.finish()).not.toThrow()
-      }),
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.constantFrom('\n', '\r\n', ' \n\n'),
+        async (lines, offsets, eol) => {
+          const bytes = encoder.encode(lines.join(eol) + eol)
+          const framer = new NdjsonFramer()
+          expect(await readAll(framer, bodyOf(cut(bytes, offsets)))).toEqual(lines)
+          expect(() => framer.finish()).not.toThrow()
+        },
+      ),
       { numRuns: 200 },
     )
   })

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { RECENT_JOBS_KEY, loadRecentJobs, saveRecentJobs, type RecentJob } from '../../../src/client/lib/recent-jobs-storage.ts'
+import {
+  RECENT_JOBS_KEY,
+  loadRecentJobs,
+  saveRecentJobs,
+  type RecentJob,
+} from '../../../src/client/lib/recent-jobs-storage.ts'
 
 function memoryStorage(): Storage {
   const data = new Map<string, string>()
@@ -15,7 +20,13 @@ function memoryStorage(): Storage {
   }
 }
 
-const job: RecentJob = { job_id: 'trace-evt-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', label: 'Forward', submitted_at: '2026-11-29T10:00:00Z', request: null, run_mode: 'job' }
+const job: RecentJob = {
+  job_id: 'trace-evt-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  label: 'Forward',
+  submitted_at: '2026-11-29T10:00:00Z',
+  request: null,
+  run_mode: 'job',
+}
 
 describe('recent jobs storage', () => {
   it('keeps the run mode a job was started with', () => {
@@ -27,7 +38,10 @@ describe('recent jobs storage', () => {
   it('still reads entries stored before the run mode was remembered, and drops an unknown mode', () => {
     const storage = memoryStorage()
     const { run_mode: _omit, ...old } = job
-    storage.setItem(RECENT_JOBS_KEY, JSON.stringify([old, { ...job, job_id: 'trace-evt-dddddddddddddddddddddddddddddddd', run_mode: 'fast' }]))
+    storage.setItem(
+      RECENT_JOBS_KEY,
+      JSON.stringify([old, { ...job, job_id: 'trace-evt-dddddddddddddddddddddddddddddddd', run_mode: 'fast' }]),
+    )
     expect(loadRecentJobs(storage)).toEqual([old])
   })
 })

@@ -16,16 +16,23 @@ const cell = fc.oneof(
 describe('RowColumn', () => {
   it('gives back every value it was given, whatever mix of kinds arrives in whatever order', () => {
     fc.assert(
-      fc.property(fc.constantFrom('QTY', 'TXNDATE', 'CONTAINERID'), fc.array(fc.array(cell, { maxLength: 40 }), { maxLength: 6 }), (name, batches) => {
-        const column = new RowColumn(name)
-        const all: unknown[] = []
-        for (const batch of batches) {
-          column.appendFrom(batch.map((v) => [v]), 0)
-          all.push(...batch)
-        }
-        expect(column.length).toBe(all.length)
-        expect(all.map((_, r) => column.raw(r))).toEqual(all)
-      }),
+      fc.property(
+        fc.constantFrom('QTY', 'TXNDATE', 'CONTAINERID'),
+        fc.array(fc.array(cell, { maxLength: 40 }), { maxLength: 6 }),
+        (name, batches) => {
+          const column = new RowColumn(name)
+          const all: unknown[] = []
+          for (const batch of batches) {
+            column.appendFrom(
+              batch.map((v) => [v]),
+              0,
+            )
+            all.push(...batch)
+          }
+          expect(column.length).toBe(all.length)
+          expect(all.map((_, r) => column.raw(r))).toEqual(all)
+        },
+      ),
       { numRuns: 300 },
     )
   })

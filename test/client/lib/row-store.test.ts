@@ -25,7 +25,14 @@ describe('RowTable', () => {
   })
 
   it('keeps date-times as numbers and returns their exact original text, in every shape', () => {
-    for (const value of ['2024-03-05T07:41:09', '2024-03-05 07:41:09', '2024-03-05T07:41:09.5', '2024-03-05T07:41:09.123Z', '2024-03-05T07:41:09+08:00', '2024-03-05']) {
+    for (const value of [
+      '2024-03-05T07:41:09',
+      '2024-03-05 07:41:09',
+      '2024-03-05T07:41:09.5',
+      '2024-03-05T07:41:09.123Z',
+      '2024-03-05T07:41:09+08:00',
+      '2024-03-05',
+    ]) {
       const t = new RowTable('t', ['TXNDATE'])
       t.appendRows([[value], [null]])
       expect(t.columns[0].kind).toBe('datetime')
@@ -42,7 +49,11 @@ describe('RowTable', () => {
     const t = new RowTable('t', ['TXNDATE'])
     t.appendRows([['2024-03-05T07:41:09'], ['2024-02-30T00:00:00'], ['2024-03-06T01:02:03']])
     expect(t.columns[0].kind).toBe('text')
-    expect([0, 1, 2].map((r) => t.raw(r, 0))).toEqual(['2024-03-05T07:41:09', '2024-02-30T00:00:00', '2024-03-06T01:02:03'])
+    expect([0, 1, 2].map((r) => t.raw(r, 0))).toEqual([
+      '2024-03-05T07:41:09',
+      '2024-02-30T00:00:00',
+      '2024-03-06T01:02:03',
+    ])
     expect(t.schemaVersion).toBeGreaterThan(0)
   })
 
@@ -62,7 +73,10 @@ describe('RowTable', () => {
 
   it('fills leading nulls when the first value comes late', () => {
     const t = new RowTable('t', ['QTY', 'NAME'])
-    t.appendRows([[null, null], [null, null]])
+    t.appendRows([
+      [null, null],
+      [null, null],
+    ])
     t.appendRows([[5, 'GA1']])
     expect(t.raw(0, 0)).toBeNull()
     expect(t.raw(1, 1)).toBeNull()

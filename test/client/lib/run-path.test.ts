@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { chooseRunPath, requestDirection, STAGED_MAX_TOKENS } from '../../../src/client/lib/run-path.ts'
 import type { JobRequest } from '../../../src/shared/schemas.ts'
 
-const lookup = (values: string | string[]): JobRequest => ({ profile: 'query_tool', params: { input_type: 'lot_id', values } })
+const lookup = (values: string | string[]): JobRequest => ({
+  profile: 'query_tool',
+  params: { input_type: 'lot_id', values },
+})
 const lotName = fc.stringMatching(/^[A-Z]{2}\d{8}-A00-\d{3}$/)
 
 describe('chooseRunPath', () => {
@@ -26,7 +29,10 @@ describe('chooseRunPath', () => {
   })
 
   it('always runs an MSD date range as a job, and honours an explicit choice', () => {
-    const msd: JobRequest = { profile: 'mid_section_defect', params: { mode: 'date_range', start_date: '2026-01-01', end_date: '2026-01-31' } }
+    const msd: JobRequest = {
+      profile: 'mid_section_defect',
+      params: { mode: 'date_range', start_date: '2026-01-01', end_date: '2026-01-31' },
+    }
     expect(chooseRunPath(msd, 'auto')).toBe('job')
     expect(chooseRunPath(msd, 'staged')).toBe('staged')
     expect(chooseRunPath(lookup(['GA26010001-A00-001']), 'job')).toBe('job')

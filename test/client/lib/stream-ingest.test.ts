@@ -11,7 +11,9 @@ describe('StreamIngest', () => {
     ingest.apply({ type: 'domain_start', domain: 'holds', columns: ['A'] })
     ingest.apply({ type: 'records', domain: 'holds', batch: 0, count: 1, rows: [[1]] })
     ingest.apply({ type: 'domain_start', domain: 'holds', columns: ['A'] })
-    expect(ingest.apply({ type: 'records', domain: 'holds', batch: 0, count: 1, rows: [[1]] })).toEqual([{ kind: 'skipped' }])
+    expect(ingest.apply({ type: 'records', domain: 'holds', batch: 0, count: 1, rows: [[1]] })).toEqual([
+      { kind: 'skipped' },
+    ])
     ingest.apply({ type: 'records', domain: 'holds', batch: 1, count: 2, rows: [[2], [3]] })
     expect(store.get('holds')!.length).toBe(3)
     expect(ingest.resumeFrom()).toBe('holds:1')
@@ -21,7 +23,13 @@ describe('StreamIngest', () => {
     const store = new RowStore()
     const ingest = new StreamIngest(store)
     ingest.apply({ type: 'domain_start', domain: 'jobs', columns: ['JOBID', 'RESOURCENAME'] })
-    ingest.apply({ type: 'records', domain: 'jobs', batch: 0, count: 1, data: [{ RESOURCENAME: 'DB-07', JOBID: 'J1' }] })
+    ingest.apply({
+      type: 'records',
+      domain: 'jobs',
+      batch: 0,
+      count: 1,
+      data: [{ RESOURCENAME: 'DB-07', JOBID: 'J1' }],
+    })
     expect(store.get('jobs')!.raw(0, 1)).toBe('DB-07')
   })
 

@@ -59,7 +59,11 @@ describe('table view', () => {
     const t = new RowTable('t', ['N'])
     const n = 100_000
     for (let s = 0; s < n; s += 5000) t.appendRows(Array.from({ length: 5000 }, (_, i) => [((s + i) * 7919) % 1000]))
-    const order = sortRows(t.snapshot()[0], Uint32Array.from({ length: n }, (_, i) => i), 'asc')
+    const order = sortRows(
+      t.snapshot()[0],
+      Uint32Array.from({ length: n }, (_, i) => i),
+      'asc',
+    )
     expect(order.length).toBe(n)
     for (let i = 1; i < n; i++) {
       const a = t.raw(order[i - 1], 0) as number
@@ -72,7 +76,12 @@ describe('table view', () => {
     const t = table()
     expect(viewCost(1000, 10, { sort: null, filter: 'x' })).toBe(10_000)
     const runner = new TableViewRunner()
-    expect(lots(t, await runner.run(t, { sort: { column: 2, direction: 'asc' }, filter: '' }))).toEqual(['GA-2', 'ga-4', 'GA-3', 'GA-1'])
+    expect(lots(t, await runner.run(t, { sort: { column: 2, direction: 'asc' }, filter: '' }))).toEqual([
+      'GA-2',
+      'ga-4',
+      'GA-3',
+      'GA-1',
+    ])
     runner.dispose()
   })
 })

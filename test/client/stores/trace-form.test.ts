@@ -10,7 +10,10 @@ describe('the MSD date defaults', () => {
 
   it('are the most recent month of the data the station holds, not the last 31 days', () => {
     expect(recentMonthOf(SPAN)).toEqual({ startDate: '2026-03-01', endDate: '2026-03-31' })
-    expect(recentMonthOf({ first_day: '2026-03-20', last_day: '2026-03-31' })).toEqual({ startDate: '2026-03-20', endDate: '2026-03-31' })
+    expect(recentMonthOf({ first_day: '2026-03-20', last_day: '2026-03-31' })).toEqual({
+      startDate: '2026-03-20',
+      endDate: '2026-03-31',
+    })
     expect(recentMonthOf({ first_day: null, last_day: null })).toBeNull()
   })
 

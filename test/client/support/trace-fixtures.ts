@@ -7,10 +7,20 @@ import { line } from './ndjson-body.ts'
 export const JOB_ID = 'trace-evt-0123456789abcdef0123456789abcdef'
 
 export function accepted(jobId = JOB_ID): JobAccepted {
-  return { stage: 'events', async: true, job_id: jobId, status_url: `/api/trace/job/${jobId}`, stream_url: `/api/trace/job/${jobId}/stream` }
+  return {
+    stage: 'events',
+    async: true,
+    job_id: jobId,
+    status_url: `/api/trace/job/${jobId}`,
+    stream_url: `/api/trace/job/${jobId}/stream`,
+  }
 }
 
-export function jobStatus(status: JobStatus, stage: JobStage, extra: Partial<JobStatusWithSeeds> = {}): JobStatusWithSeeds {
+export function jobStatus(
+  status: JobStatus,
+  stage: JobStage,
+  extra: Partial<JobStatusWithSeeds> = {},
+): JobStatusWithSeeds {
   const terminal = status === 'finished' || status === 'failed' || status === 'cancelled'
   return {
     job_id: JOB_ID,

@@ -3,7 +3,11 @@ import { QueryClient } from '@tanstack/vue-query'
 import { setupServer } from 'msw/node'
 import { effectScope, type EffectScope } from 'vue'
 import { afterAll, afterEach, beforeAll } from 'vitest'
-import { useTraceProgress, type TraceProgress, type UseTraceProgressOptions } from '../../../src/client/composables/useTraceProgress.ts'
+import {
+  useTraceProgress,
+  type TraceProgress,
+  type UseTraceProgressOptions,
+} from '../../../src/client/composables/useTraceProgress.ts'
 
 export interface Harness {
   readonly trace: TraceProgress

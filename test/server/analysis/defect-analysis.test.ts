@@ -21,9 +21,7 @@ const viaBadMaterial = (i: number): boolean => i < 4
  */
 function rows(): FixtureRows {
   type Row = Record<string, FixtureValue>
-  const container: Row[] = [
-    { CONTAINERID: ROOT, CONTAINERNAME: 'W2601-0001', OBJECTTYPE: 'LOT', FIRSTNAME: null },
-  ]
+  const container: Row[] = [{ CONTAINERID: ROOT, CONTAINERNAME: 'W2601-0001', OBJECTTYPE: 'LOT', FIRSTNAME: null }]
   const history: Row[] = []
   const materials: Row[] = []
   const rejects: Row[] = []
@@ -31,18 +29,63 @@ function rows(): FixtureRows {
     const day = String(1 + (i % 20)).padStart(2, '0')
     container.push(
       { CONTAINERID: parent(i), CONTAINERNAME: `GA2601${i}-A00`, OBJECTTYPE: 'LOT', SPLITFROMID: ROOT },
-      { CONTAINERID: detection(i), CONTAINERNAME: `GA2601${i}-A00-001`, OBJECTTYPE: 'LOT', SPLITFROMID: parent(i), PJ_TYPE: 'SMA', PRODUCTLINENAME: 'PKG-A' },
+      {
+        CONTAINERID: detection(i),
+        CONTAINERNAME: `GA2601${i}-A00-001`,
+        OBJECTTYPE: 'LOT',
+        SPLITFROMID: parent(i),
+        PJ_TYPE: 'SMA',
+        PRODUCTLINENAME: 'PKG-A',
+      },
     )
     history.push(
-      { CONTAINERID: parent(i), WORKCENTERNAME: '焊接_DB', EQUIPMENTID: 'e1', EQUIPMENTNAME: viaBadMachine(i) ? 'DB-BAD' : `DB-0${i % 3}`, TRACKINTIMESTAMP: `2026-01-${day}T01:00:00`, TRACKINQTY: 1000 },
-      { CONTAINERID: detection(i), WORKCENTERNAME: '電鍍', EQUIPMENTID: 'e2', EQUIPMENTNAME: 'SB-01', TRACKINTIMESTAMP: `2026-01-${day}T05:00:00`, TRACKINQTY: 1000 },
-      { CONTAINERID: detection(i), WORKCENTERNAME: '測試', EQUIPMENTID: 'e3', EQUIPMENTNAME: `TT-0${i % 2}`, TRACKINTIMESTAMP: `2026-01-${day}T09:00:00`, TRACKINQTY: 1000 },
+      {
+        CONTAINERID: parent(i),
+        WORKCENTERNAME: '焊接_DB',
+        EQUIPMENTID: 'e1',
+        EQUIPMENTNAME: viaBadMachine(i) ? 'DB-BAD' : `DB-0${i % 3}`,
+        TRACKINTIMESTAMP: `2026-01-${day}T01:00:00`,
+        TRACKINQTY: 1000,
+      },
+      {
+        CONTAINERID: detection(i),
+        WORKCENTERNAME: '電鍍',
+        EQUIPMENTID: 'e2',
+        EQUIPMENTNAME: 'SB-01',
+        TRACKINTIMESTAMP: `2026-01-${day}T05:00:00`,
+        TRACKINQTY: 1000,
+      },
+      {
+        CONTAINERID: detection(i),
+        WORKCENTERNAME: '測試',
+        EQUIPMENTID: 'e3',
+        EQUIPMENTNAME: `TT-0${i % 2}`,
+        TRACKINTIMESTAMP: `2026-01-${day}T09:00:00`,
+        TRACKINQTY: 1000,
+      },
     )
-    materials.push({ CONTAINERID: parent(i), MATERIALPARTNAME: 'LEADFRAME', MATERIALLOTNAME: viaBadMaterial(i) ? 'ML-BAD' : `ML-0${i % 4}`, WORKCENTERNAME: '焊接_DB', TXNDATE: `2026-01-${day}T01:10:00` })
+    materials.push({
+      CONTAINERID: parent(i),
+      MATERIALPARTNAME: 'LEADFRAME',
+      MATERIALLOTNAME: viaBadMaterial(i) ? 'ML-BAD' : `ML-0${i % 4}`,
+      WORKCENTERNAME: '焊接_DB',
+      TXNDATE: `2026-01-${day}T01:10:00`,
+    })
     const qty = (viaBadMachine(i) ? 40 : 2) + (viaBadMaterial(i) ? 15 : 0) + (i % 3)
-    rejects.push({ CONTAINERID: detection(i), WORKCENTERNAME: '測試', LOSSREASONNAME: 'IR leakage', REJECTQTY: qty, TXNDATE: `2026-01-${day}T09:30:00` })
+    rejects.push({
+      CONTAINERID: detection(i),
+      WORKCENTERNAME: '測試',
+      LOSSREASONNAME: 'IR leakage',
+      REJECTQTY: qty,
+      TXNDATE: `2026-01-${day}T09:30:00`,
+    })
   }
-  return { DW_MES_CONTAINER: container, DW_MES_LOTWIPHISTORY: history, DW_MES_LOTMATERIALSHISTORY: materials, DW_MES_LOTREJECTHISTORY: rejects }
+  return {
+    DW_MES_CONTAINER: container,
+    DW_MES_LOTWIPHISTORY: history,
+    DW_MES_LOTMATERIALSHISTORY: materials,
+    DW_MES_LOTREJECTHISTORY: rejects,
+  }
 }
 
 describe('DefectAnalysis on a genealogy', () => {
@@ -54,7 +97,15 @@ describe('DefectAnalysis on a genealogy', () => {
 
   it('finds the bad machine and material lot of the detection lots’ ancestors, and their wafer root', async () => {
     const opts = { config: fx.config }
-    const analysis = new DefectAnalysis(msdWindow({ mode: 'date_range', station: '測試', start_date: '2026-01-01', end_date: '2026-01-31', direction: 'backward' }))
+    const analysis = new DefectAnalysis(
+      msdWindow({
+        mode: 'date_range',
+        station: '測試',
+        start_date: '2026-01-01',
+        end_date: '2026-01-31',
+        direction: 'backward',
+      }),
+    )
     await analysis.loadDetections(fx.source, opts)
     expect(analysis.attribution.lotCount).toBe(LOTS)
     const seeds = Array.from({ length: LOTS }, (_, i) => detection(i))
@@ -75,7 +126,9 @@ describe('DefectAnalysis on a genealogy', () => {
     // The test station itself is not upstream of itself.
     expect(result.suspects.machine.some((s) => s.key[0] === '測試')).toBe(false)
     expect(result.suspects.material[0].key).toEqual(['LEADFRAME', 'ML-BAD'])
-    expect(result.suspects.wafer_root).toEqual([expect.objectContaining({ key: ['W2601-0001'], detection_lot_count: LOTS })])
+    expect(result.suspects.wafer_root).toEqual([
+      expect.objectContaining({ key: ['W2601-0001'], detection_lot_count: LOTS }),
+    ])
     expect(result.suspects.detection_machine.map((s) => s.key[0]).sort()).toEqual(['TT-00', 'TT-01'])
   })
 })

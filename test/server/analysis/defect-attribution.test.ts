@@ -102,7 +102,8 @@ describe('DefectAttribution', () => {
     expect(pareto).toHaveLength(11)
     expect(pareto[10].label).toBe('other')
     expect(pareto[10].cumulative_pct).toBe(100)
-    for (let i = 1; i < pareto.length; i++) expect(pareto[i].cumulative_pct).toBeGreaterThanOrEqual(pareto[i - 1].cumulative_pct)
+    for (let i = 1; i < pareto.length; i++)
+      expect(pareto[i].cumulative_pct).toBeGreaterThanOrEqual(pareto[i - 1].cumulative_pct)
     // Every lot used exactly one material lot, so the material Pareto adds up to every defect.
     expect(pareto.reduce((s, x) => s + x.value, 0)).toBe(defects)
     const reasons = result.pareto.loss_reason

@@ -1,6 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { normalUpperTail, rankRates, rankTestPValue, suspicionScore, wilsonInterval } from '../../../src/server/analysis/rate-statistics.ts'
+import {
+  normalUpperTail,
+  rankRates,
+  rankTestPValue,
+  suspicionScore,
+  wilsonInterval,
+} from '../../../src/server/analysis/rate-statistics.ts'
 
 describe('wilsonInterval', () => {
   it('matches the textbook interval and always holds the observed rate', () => {
@@ -48,7 +54,12 @@ describe('rankTestPValue', () => {
     expect(rankTestPValue(ranking, top)).toBeLessThan(1e-8)
     expect(rankTestPValue(ranking, bottom)).toBeGreaterThan(0.999)
     expect(rankTestPValue(ranking, [])).toBe(1)
-    expect(rankTestPValue(ranking, rates.map((_, i) => i))).toBe(1)
+    expect(
+      rankTestPValue(
+        ranking,
+        rates.map((_, i) => i),
+      ),
+    ).toBe(1)
   })
 })
 

@@ -12,7 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } })
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -29,7 +31,8 @@ describe('demo:generate CLI', () => {
     expect(stderr).toContain('demo data: generate')
     expect(code).toBe(0)
     expect(existsSync(out)).toBe(true)
-    for (const table of ['DW_MES_CONTAINER', 'DW_MES_LOTWIPHISTORY', 'DW_MES_JOB']) expect(stdout).toMatch(new RegExp(`${table}\\s+[\\d,]+`))
+    for (const table of ['DW_MES_CONTAINER', 'DW_MES_LOTWIPHISTORY', 'DW_MES_JOB'])
+      expect(stdout).toMatch(new RegExp(`${table}\\s+[\\d,]+`))
     expect(stdout).toMatch(/done in \d+\.\d s/)
     expect(stdout).toMatch(/backward test-station trace: [\d,]+ detection rows, [\d,]+ seed lots/)
   })

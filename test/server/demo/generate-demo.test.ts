@@ -18,7 +18,9 @@ async function digest(options: DemoOptions): Promise<string> {
 }
 
 /** Collects every row of a small generation (fine at test size only). */
-async function collect(options: DemoOptions): Promise<{ tables: Map<string, unknown[][]>; writes: number[]; counts: Record<string, number> }> {
+async function collect(
+  options: DemoOptions,
+): Promise<{ tables: Map<string, unknown[][]>; writes: number[]; counts: Record<string, number> }> {
   const tables = new Map<string, unknown[][]>()
   const writes: number[] = []
   const sink: DemoSink = {
@@ -97,6 +99,9 @@ describe('generateDemo', () => {
 describe('demoDateSpan', () => {
   it('covers the requested months from the start day', () => {
     expect(demoDateSpan({ ...DEMO_DEFAULTS, months: 3 })).toEqual({ firstDay: '2026-01-01', lastDay: '2026-03-31' })
-    expect(demoDateSpan({ ...DEMO_DEFAULTS, startDate: '2025-11-15', months: 5 })).toEqual({ firstDay: '2025-11-15', lastDay: '2026-04-14' })
+    expect(demoDateSpan({ ...DEMO_DEFAULTS, startDate: '2025-11-15', months: 5 })).toEqual({
+      firstDay: '2025-11-15',
+      lastDay: '2026-04-14',
+    })
   })
 })

@@ -8,7 +8,10 @@ const cli = fileURLToPath(new URL('../../../src/server/demo/load-postgres-cli.ts
 const skip = await requirePostgres()
 const schema = `demoloadcli_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const childEnv: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'silent', ...env }
     delete childEnv.MES_DATABASE_URL
@@ -32,11 +35,21 @@ describe('demo:load-postgres CLI', () => {
   })
 
   it.skipIf(skip)('loads the schema, printing progress, the row count per table and the rate', async () => {
-    const { code, stdout, stderr } = await run(['--url', TEST_POSTGRES_URL, '--schema', schema, '--lots', '3', '--months', '1'])
+    const { code, stdout, stderr } = await run([
+      '--url',
+      TEST_POSTGRES_URL,
+      '--schema',
+      schema,
+      '--lots',
+      '3',
+      '--months',
+      '1',
+    ])
     expect(stderr).toContain('demo data: generate')
     expect(stderr).toContain('demo data: index')
     expect(code).toBe(0)
-    for (const table of ['DW_MES_CONTAINER', 'DW_MES_LOTWIPHISTORY', 'DW_MES_JOB']) expect(stdout).toMatch(new RegExp(`${table}\\s+[\\d,]+`))
+    for (const table of ['DW_MES_CONTAINER', 'DW_MES_LOTWIPHISTORY', 'DW_MES_JOB'])
+      expect(stdout).toMatch(new RegExp(`${table}\\s+[\\d,]+`))
     expect(stdout).toMatch(/done in \d+\.\d s \([\d,]+ rows\/s\)/)
   })
 

@@ -48,7 +48,9 @@ describe.skipIf(skip)('loadPostgresDemo', () => {
 
   it('loads exactly the rows the SQLite demo holds, with indexes, and reports progress', async () => {
     const phases = new Set<string>()
-    const counts = await loadPostgresDemo({ url: TEST_POSTGRES_URL, schema, demo }, (p: DemoProgress) => phases.add(p.phase))
+    const counts = await loadPostgresDemo({ url: TEST_POSTGRES_URL, schema, demo }, (p: DemoProgress) =>
+      phases.add(p.phase),
+    )
     expect([...phases]).toEqual(['generate', 'index', 'analyze', 'swap'])
 
     const sqlitePath = join(dir, 'demo.sqlite')
@@ -84,7 +86,9 @@ describe.skipIf(skip)('loadPostgresDemo', () => {
     const before = (await admin.query(`SELECT count(*)::int AS n FROM ${schema}.DW_MES_CONTAINER`)).rows[0].n
     const badUrl = TEST_POSTGRES_URL.replace(/\/[^/]*$/, '/no_such_database_for_mes_trace')
     await expect(loadPostgresDemo({ url: badUrl, schema, demo })).rejects.toThrow(/does not exist/)
-    await expect(loadPostgresDemo({ url: TEST_POSTGRES_URL, schema: 'Bad-Name', demo })).rejects.toThrow(/invalid schema/)
+    await expect(loadPostgresDemo({ url: TEST_POSTGRES_URL, schema: 'Bad-Name', demo })).rejects.toThrow(
+      /invalid schema/,
+    )
     // Fails after the staging tables exist: they are dropped and the loaded ones stay.
     await expect(loadPostgresDemo({ url: TEST_POSTGRES_URL, schema, demo: { ...demo, lots: 0 } })).rejects.toThrow()
     const staging = await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [`${schema}_demo_loading`])

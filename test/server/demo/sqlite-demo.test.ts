@@ -47,7 +47,9 @@ describe('the demo SQLite database', () => {
   })
 
   it('starts lots from wafer lots named in FIRSTNAME and splits them over at least three levels', () => {
-    expect(one(`SELECT COUNT(*) FROM DW_MES_CONTAINER c WHERE c.MFGORDERNAME LIKE 'GA%' OR c.MFGORDERNAME LIKE 'GC%'`)).toBeGreaterThan(0)
+    expect(
+      one(`SELECT COUNT(*) FROM DW_MES_CONTAINER c WHERE c.MFGORDERNAME LIKE 'GA%' OR c.MFGORDERNAME LIKE 'GC%'`),
+    ).toBeGreaterThan(0)
     const orphans = one(`
       SELECT COUNT(*) FROM DW_MES_CONTAINER c
       WHERE NOT EXISTS (SELECT 1 FROM DW_MES_CONTAINER w WHERE w.CONTAINERNAME = c.FIRSTNAME AND w.OBJECTTYPE = 'LOT' AND w.MFGORDERNAME IS NULL)`)
@@ -104,8 +106,14 @@ describe('the demo SQLite database', () => {
     const source = createSqliteSource(path, config)
     try {
       const wafer = one(`SELECT CONTAINERID FROM DW_MES_CONTAINER WHERE CONTAINERNAME = 'W2601-0001'`) as string
-      const l = (await traceLineage(source, { profile: 'query_tool', seeds: [wafer], direction: 'forward' }, { config })) as ForwardLineageResponse
-      const gd = l.nodes.find((n) => n.node_type === 'GD' && l.edges.some((e) => e.to === n.container_id && e.type === 'gd_rework_source'))!
+      const l = (await traceLineage(
+        source,
+        { profile: 'query_tool', seeds: [wafer], direction: 'forward' },
+        { config },
+      )) as ForwardLineageResponse
+      const gd = l.nodes.find(
+        (n) => n.node_type === 'GD' && l.edges.some((e) => e.to === n.container_id && e.type === 'gd_rework_source'),
+      )!
       const assembly = l.edges.find((e) => e.to === gd.container_id && e.type === 'gd_rework_source')!.from
       expect(l.serials[assembly]).toEqual([expect.stringMatching(/^SN2601-/)])
       expect(l.leaf_serials[assembly]).toBeUndefined()
@@ -121,7 +129,11 @@ describe('the demo SQLite database', () => {
   })
 
   it('gives containers the product columns the rejects domain shows', () => {
-    expect(one(`SELECT COUNT(*) FROM DW_MES_CONTAINER WHERE PRODUCTNAME IS NULL OR PJ_FUNCTION IS NULL OR PRODUCTLINENAME IS NULL`)).toBe(0)
+    expect(
+      one(
+        `SELECT COUNT(*) FROM DW_MES_CONTAINER WHERE PRODUCTNAME IS NULL OR PJ_FUNCTION IS NULL OR PRODUCTLINENAME IS NULL`,
+      ),
+    ).toBe(0)
     expect(one(`SELECT COUNT(DISTINCT PRODUCTNAME) FROM DW_MES_CONTAINER`)).toBeGreaterThan(1)
   })
 
@@ -132,7 +144,11 @@ describe('the demo SQLite database', () => {
   })
 
   it('tracks out after tracking in, never gains units, and moves through the workcenter groups in order', () => {
-    expect(one(`SELECT COUNT(*) FROM DW_MES_LOTWIPHISTORY WHERE TRACKOUTTIMESTAMP < TRACKINTIMESTAMP OR TRACKOUTQTY > TRACKINQTY`)).toBe(0)
+    expect(
+      one(
+        `SELECT COUNT(*) FROM DW_MES_LOTWIPHISTORY WHERE TRACKOUTTIMESTAMP < TRACKINTIMESTAMP OR TRACKOUTQTY > TRACKINQTY`,
+      ),
+    ).toBe(0)
     const rows = all<{ cid: string; wc: string; tin: string; tout: string }>(`
       SELECT CONTAINERID cid, WORKCENTERNAME wc, TRACKINTIMESTAMP tin, MAX(TRACKOUTTIMESTAMP) tout
       FROM DW_MES_LOTWIPHISTORY GROUP BY CONTAINERID, EQUIPMENTID, SPECNAME, TRACKINTIMESTAMP ORDER BY CONTAINERID, TRACKINTIMESTAMP`)

@@ -17,12 +17,18 @@ describe('request body limit', () => {
 
   it('refuses a body over MAX_JSON_BODY_BYTES by its Content-Length with 413 PAYLOAD_TOO_LARGE', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => hex(i + 1))
-    const error = await expectError(await h.post('/api/trace/events', { profile: 'query_tool', container_ids: ids }), 413, 'PAYLOAD_TOO_LARGE')
+    const error = await expectError(
+      await h.post('/api/trace/events', { profile: 'query_tool', container_ids: ids }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    )
     expect(error.limit).toBe(300)
   })
 
   it('refuses a chunked body without Content-Length once it grows past the limit', async () => {
-    const chunk = new TextEncoder().encode('{"profile":"query_tool","container_ids":[' + '"0000000000000001",'.repeat(30))
+    const chunk = new TextEncoder().encode(
+      '{"profile":"query_tool","container_ids":[' + '"0000000000000001",'.repeat(30),
+    )
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(chunk)
@@ -45,7 +51,11 @@ describe('the default body limit', () => {
     const h = openHarness(ROWS)
     try {
       const ids = Array.from({ length: 200_000 }, (_, i) => hex(i + 1))
-      const error = await expectError(await h.post('/api/trace/events', { profile: 'query_tool', container_ids: ids }), 413, 'CID_LIMIT_EXCEEDED')
+      const error = await expectError(
+        await h.post('/api/trace/events', { profile: 'query_tool', container_ids: ids }),
+        413,
+        'CID_LIMIT_EXCEEDED',
+      )
       expect(error).toMatchObject({ cid_count: 200_000, limit: 50_000 })
     } finally {
       await h.close()
@@ -67,17 +77,24 @@ describe('rate limits', () => {
       expect(error.retry_after).toBe(retryAfter)
 
       expect((await h.post('/api/trace/seed-resolve', SEED, { client: '10.2.2.2' })).status).toBe(200)
-      expect((await h.post('/api/trace/lineage', { profile: 'query_tool', container_ids: [LOT_A] }, { client: '10.1.1.1' })).status).toBe(200)
+      expect(
+        (await h.post('/api/trace/lineage', { profile: 'query_tool', container_ids: [LOT_A] }, { client: '10.1.1.1' }))
+          .status,
+      ).toBe(200)
     } finally {
       await h.close()
     }
   })
 
   it('ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
-    for (const [trust, thirdStatus] of [['false', 429], ['true', 200]] as const) {
+    for (const [trust, thirdStatus] of [
+      ['false', 429],
+      ['true', 200],
+    ] as const) {
       const h = openHarness(ROWS, { RATE_LIMIT_SEED_RESOLVE: '2', TRUST_PROXY: trust })
       try {
-        const from = (ip: string) => h.post('/api/trace/seed-resolve', SEED, { client: '127.0.0.1', headers: { 'x-forwarded-for': ip } })
+        const from = (ip: string) =>
+          h.post('/api/trace/seed-resolve', SEED, { client: '127.0.0.1', headers: { 'x-forwarded-for': ip } })
         expect((await from('10.0.0.5')).status).toBe(200)
         expect((await from('10.0.0.5')).status).toBe(200)
         expect((await from('spoofed, 10.0.0.6')).status).toBe(thirdStatus)
@@ -95,7 +112,10 @@ describe('unknown routes', () => {
       const error = await expectError(await h.app.request('/api/trace/nothing'), 404, 'NOT_FOUND')
       expect(error.message).toBe('no route for GET /api/trace/nothing')
       await expectError(await h.app.request('/api/trace/events'), 404, 'NOT_FOUND')
-      expect(await readJson(await h.app.request('/api/health'))).toMatchObject({ status: 'degraded', queue: { mode: 'disabled' } })
+      expect(await readJson(await h.app.request('/api/health'))).toMatchObject({
+        status: 'degraded',
+        queue: { mode: 'disabled' },
+      })
     } finally {
       await h.close()
     }

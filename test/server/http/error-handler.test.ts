@@ -18,7 +18,9 @@ beforeAll(() => setLogLevel('silent'))
 
 describe('handleError', () => {
   it('answers an unknown error with 500 INTERNAL_ERROR and neither its message nor its stack', async () => {
-    const res = await throwingApp(() => new TypeError('secret /etc/passwd at Object.<anonymous> (app.ts:12:5)')).request('/')
+    const res = await throwingApp(
+      () => new TypeError('secret /etc/passwd at Object.<anonymous> (app.ts:12:5)'),
+    ).request('/')
     expect(res.status).toBe(500)
     const text = await res.text()
     expect(text).not.toMatch(/secret|passwd|app\.ts|stack/)
@@ -30,10 +32,16 @@ describe('handleError', () => {
   })
 
   it('keeps an ApiError status, code, details and headers', async () => {
-    const res = await throwingApp(() => new ApiError(503, 'SERVICE_UNAVAILABLE', 'busy', { cid_count: 9 }, { 'Retry-After': '12' })).request('/')
+    const res = await throwingApp(
+      () => new ApiError(503, 'SERVICE_UNAVAILABLE', 'busy', { cid_count: 9 }, { 'Retry-After': '12' }),
+    ).request('/')
     expect(res.status).toBe(503)
     expect(res.headers.get('retry-after')).toBe('12')
-    expect(((await res.json()) as { error: unknown }).error).toEqual({ code: 'SERVICE_UNAVAILABLE', message: 'busy', cid_count: 9 })
+    expect(((await res.json()) as { error: unknown }).error).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'busy',
+      cid_count: 9,
+    })
   })
 
   it('maps a framework 413 to PAYLOAD_TOO_LARGE', async () => {

@@ -80,7 +80,11 @@ describe('time limits of the synchronous stages', () => {
     const h = openHarness(ROWS, { EVENTS_TIMEOUT_SECONDS: '1' }, { wrapSource: (s) => slowSource(s, 10_000) })
     try {
       const started = Date.now()
-      const res = await h.post('/api/trace/events', { profile: 'query_tool', container_ids: [LOT_A], domains: ['history'] })
+      const res = await h.post('/api/trace/events', {
+        profile: 'query_tool',
+        container_ids: [LOT_A],
+        domains: ['history'],
+      })
       expect(res.status).toBe(200)
       const text = await res.text().catch(() => '')
       expect(Date.now() - started).toBeLessThan(5000)

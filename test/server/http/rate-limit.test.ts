@@ -7,7 +7,16 @@ import { rateLimit } from '../../../src/server/http/rate-limit.ts'
 function limitedApp(limit: number, windowSeconds: number, clock: { t: number }): Hono {
   const app = new Hono()
   app.onError(handleError)
-  app.use('*', rateLimit({ name: 'test', limit, windowSeconds, keyOf: (c) => c.req.header('x-client') ?? 'anon', now: () => clock.t }))
+  app.use(
+    '*',
+    rateLimit({
+      name: 'test',
+      limit,
+      windowSeconds,
+      keyOf: (c) => c.req.header('x-client') ?? 'anon',
+      now: () => clock.t,
+    }),
+  )
   app.get('/', (c) => c.text('ok'))
   return app
 }
@@ -57,7 +66,11 @@ describe('clientKey', () => {
     return app
   }
   const ask = (app: Hono, xff?: string) =>
-    app.request('/', { headers: xff ? { 'x-forwarded-for': xff } : {} }, { incoming: { socket: { remoteAddress: '192.0.2.7' } } })
+    app.request(
+      '/',
+      { headers: xff ? { 'x-forwarded-for': xff } : {} },
+      { incoming: { socket: { remoteAddress: '192.0.2.7' } } },
+    )
 
   it('is the socket address unless the proxy is trusted', async () => {
     expect(await (await ask(keyApp(false), '203.0.113.9')).text()).toBe('192.0.2.7')

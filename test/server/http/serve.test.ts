@@ -31,13 +31,17 @@ afterAll(async () => {
 /** Opens the events stream over a raw socket and resolves once its first body bytes arrived. */
 function openEventsStream(): Promise<{ destroy: () => void }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${server.url}/api/trace/events`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      res.once('data', () => {
-        res.pause()
-        resolve({ destroy: () => req.destroy() })
-      })
-      res.once('error', () => {})
-    })
+    const req = request(
+      `${server.url}/api/trace/events`,
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.once('data', () => {
+          res.pause()
+          resolve({ destroy: () => req.destroy() })
+        })
+        res.once('error', () => {})
+      },
+    )
     req.once('error', (err) => (req.destroyed ? undefined : reject(err)))
     req.end(JSON.stringify({ profile: 'query_tool', container_ids: cids, domains: ['history'] }))
   })

@@ -82,7 +82,11 @@ describe.skipIf(await requireRedis())('BullMQ job service on Redis', () => {
 
   it('refuses submissions with 503 while no worker consumes the queue', async () => {
     expect(await jobs.canAccept()).toBe(false)
-    const res = await app.request('/api/trace/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(wholeTraceBody()) })
+    const res = await app.request('/api/trace/jobs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(wholeTraceBody()),
+    })
     expect(res.status).toBe(503)
     expect(res.headers.get('Retry-After')).toBeTruthy()
   })
@@ -96,10 +100,23 @@ describe.skipIf(await requireRedis())('BullMQ job service on Redis', () => {
 
     const { job_id, stream_url } = await submitTrace(app)
     const lines = await readNdjson(await app.request(`${stream_url}?shape=compact`))
-    expect(lines[0]).toEqual({ type: 'meta', job_id, profile: 'query_tool', domains: ['history', 'materials', 'rejects'] })
-    expect(lines.at(-1)).toEqual({ type: 'complete', total_records: 21209, counts: { history: 20000, materials: 800, rejects: 409 } })
-    const history = lines.filter((l): l is RecordsLine => l.type === 'records' && l.domain === 'history').flatMap((l) => l.rows ?? [])
-    const page = (await (await app.request(`/api/trace/job/${job_id}/result?domain=history&offset=1990&limit=20&shape=compact`)).json()) as JobResultPage
+    expect(lines[0]).toEqual({
+      type: 'meta',
+      job_id,
+      profile: 'query_tool',
+      domains: ['history', 'materials', 'rejects'],
+    })
+    expect(lines.at(-1)).toEqual({
+      type: 'complete',
+      total_records: 21209,
+      counts: { history: 20000, materials: 800, rejects: 409 },
+    })
+    const history = lines
+      .filter((l): l is RecordsLine => l.type === 'records' && l.domain === 'history')
+      .flatMap((l) => l.rows ?? [])
+    const page = (await (
+      await app.request(`/api/trace/job/${job_id}/result?domain=history&offset=1990&limit=20&shape=compact`)
+    ).json()) as JobResultPage
     expect(page.data).toEqual(history.slice(1990, 2010))
     const status = await waitForStatus(app, job_id, ended)
     expect(status.status).toBe('finished')
@@ -111,7 +128,11 @@ describe.skipIf(await requireRedis())('BullMQ job service on Redis', () => {
       expect(ttl, key).toBeLessThanOrEqual(120)
     }
     // skipMetasUpdate: an inspecting queue must not reset the queue's options (the events stream cap) in Redis.
-    const queue = new Queue(config.TRACE_WORKER_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: `${prefix}:bull`, skipMetasUpdate: true })
+    const queue = new Queue(config.TRACE_WORKER_QUEUE, {
+      connection: { url: TEST_REDIS_URL },
+      prefix: `${prefix}:bull`,
+      skipMetasUpdate: true,
+    })
     try {
       const job = await queue.getJob(job_id)
       expect(job?.data).toEqual({ job_id })
@@ -132,14 +153,22 @@ describe.skipIf(await requireRedis())('BullMQ job service on Redis', () => {
     let answer: Response | Promise<Response>
     try {
       answer = app.request(`/api/trace/job/${job_id}`, { method: 'DELETE' })
-      await waitUntil(async () => (await redis.exists(`${prefix}:trace:job:${job_id}:cancel`)) === 1, 5_000, 'the cancel key')
+      await waitUntil(
+        async () => (await redis.exists(`${prefix}:trace:job:${job_id}:cancel`)) === 1,
+        5_000,
+        'the cancel key',
+      )
     } finally {
       worker?.kill('SIGCONT')
     }
     const body = (await (await answer).json()) as { status: string }
     expect(body.status).toBe('cancelled')
     expect(Date.now() - t0).toBeLessThan(2000)
-    await waitUntil(async () => (await redis.keys(`${prefix}:trace:job:${job_id}:result*`)).length === 0, 5_000, 'chunk deletion')
+    await waitUntil(
+      async () => (await redis.keys(`${prefix}:trace:job:${job_id}:result*`)).length === 0,
+      5_000,
+      'chunk deletion',
+    )
   })
 
   it('streams one full_result line for a job the old system stored under ...:result', async () => {
@@ -182,7 +211,11 @@ describe.skipIf(await requireRedis())('BullMQ job whose worker is killed', () =>
   }
 
   const workerCount = async (config: Config): Promise<number> => {
-    const queue = new Queue(config.TRACE_WORKER_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: `${prefix}:bull`, skipMetasUpdate: true })
+    const queue = new Queue(config.TRACE_WORKER_QUEUE, {
+      connection: { url: TEST_REDIS_URL },
+      prefix: `${prefix}:bull`,
+      skipMetasUpdate: true,
+    })
     try {
       return await queue.getWorkersCount()
     } finally {
@@ -195,7 +228,10 @@ describe.skipIf(await requireRedis())('BullMQ job whose worker is killed', () =>
     const { job_id } = await jobs.submit({
       profile: 'query_tool',
       domains: ['history', 'materials', 'rejects'],
-      input: { kind: 'container_ids', container_ids: Array.from({ length: 600 }, (_, i) => (i + 1).toString(16).padStart(16, '0')) },
+      input: {
+        kind: 'container_ids',
+        container_ids: Array.from({ length: 600 }, (_, i) => (i + 1).toString(16).padStart(16, '0')),
+      },
       cid_count: 600,
     })
     await waitForChunkKeys(redis, prefix, job_id)
@@ -232,7 +268,11 @@ describe.skipIf(await requireRedis())('BullMQ job whose worker is killed', () =>
     await waitUntil(async () => (await workerCount(config)) >= 2, 60_000, 'two workers')
     const store = createRedisStores(redis, config).jobs
     const jobId = await killMidJob(jobs, store)
-    const done = await waitUntil(async () => (await jobs.status(jobId))?.status === 'finished', 60_000, 'the retried job').then(() => jobs.status(jobId))
+    const done = await waitUntil(
+      async () => (await jobs.status(jobId))?.status === 'finished',
+      60_000,
+      'the retried job',
+    ).then(() => jobs.status(jobId))
     expect(done?.progress.rows).toBe(30000 + 1200 + 609)
     expect((await store.get(jobId))?.attempt).toBe(2)
   })

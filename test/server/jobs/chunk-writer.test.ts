@@ -17,19 +17,35 @@ describe('chunk writer', () => {
   it('re-cuts batches of any size into full chunks plus one last partial chunk, each one encoded records line', async () => {
     const { store, lines } = memoryChunks()
     const totals: { chunks: number; count: number }[] = []
-    const writer = createChunkWriter({ results: store, jobId: 'j', domain: 'history', chunkSize: 5, onChunk: (t) => totals.push({ ...t }) })
+    const writer = createChunkWriter({
+      results: store,
+      jobId: 'j',
+      domain: 'history',
+      chunkSize: 5,
+      onChunk: (t) => totals.push({ ...t }),
+    })
     let n = 0
     for (const size of [3, 7, 0, 12]) await writer.add(Array.from({ length: size }, () => [n++, `r${n}`]))
     expect(await writer.finish()).toEqual({ chunks: 5, count: 22 })
     expect(totals.map((t) => t.count)).toEqual([5, 10, 15, 20, 22])
 
-    const decoded = [...lines.entries()].sort(([a], [b]) => a - b).map(([, text]) => {
-      expect(text.endsWith('\n')).toBe(true)
-      expect(text.indexOf('\n')).toBe(text.length - 1)
-      return JSON.parse(text) as RecordsLine
-    })
-    expect(decoded.map((l) => [l.batch, l.count])).toEqual([[0, 5], [1, 5], [2, 5], [3, 5], [4, 2]])
-    expect(decoded.every((l) => l.type === 'records' && l.domain === 'history' && l.rows?.length === l.count)).toBe(true)
+    const decoded = [...lines.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, text]) => {
+        expect(text.endsWith('\n')).toBe(true)
+        expect(text.indexOf('\n')).toBe(text.length - 1)
+        return JSON.parse(text) as RecordsLine
+      })
+    expect(decoded.map((l) => [l.batch, l.count])).toEqual([
+      [0, 5],
+      [1, 5],
+      [2, 5],
+      [3, 5],
+      [4, 2],
+    ])
+    expect(decoded.every((l) => l.type === 'records' && l.domain === 'history' && l.rows?.length === l.count)).toBe(
+      true,
+    )
     expect(decoded.flatMap((l) => l.rows ?? []).map((r) => r[0])).toEqual(Array.from({ length: 22 }, (_, i) => i))
   })
 

@@ -8,7 +8,16 @@ import { newJobId } from '../../../src/server/jobs/job-id.ts'
 import type { JobRecord } from '../../../src/server/jobs/job-record.ts'
 import type { JobSpec } from '../../../src/server/jobs/job-service.ts'
 import { fixtureCids } from './job-fixture.ts'
-import { getStatus, readNdjson, startJobHarness, submitTrace, waitForStatus, waitUntil, wholeTraceBody, type JobHarness } from './job-harness.ts'
+import {
+  getStatus,
+  readNdjson,
+  startJobHarness,
+  submitTrace,
+  waitForStatus,
+  waitUntil,
+  wholeTraceBody,
+  type JobHarness,
+} from './job-harness.ts'
 import { BROKEN_WORKER, IDLE_WORKER, useScriptedWorkerHarness } from './scripted-worker.ts'
 
 /** Tiny IN batches make the fixture job take seconds: long enough to watch, cancel and kill it. */
@@ -16,7 +25,12 @@ const SLOW = { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '10' }
 const ended = (s: { status: string }): boolean => !['queued', 'started'].includes(s.status)
 
 function idsJob(cids: readonly string[]): JobSpec {
-  return { profile: 'query_tool', domains: ['history'], input: { kind: 'container_ids', container_ids: cids }, cid_count: cids.length }
+  return {
+    profile: 'query_tool',
+    domains: ['history'],
+    input: { kind: 'container_ids', container_ids: cids },
+    cid_count: cids.length,
+  }
 }
 
 describe('embedded job service with a slow job', () => {
@@ -38,9 +52,19 @@ describe('embedded job service with a slow job', () => {
     })
     const first = await getStatus(h.app, accepted.job_id)
     expect(JOB_STATUSES).toContain(first.status)
-    expect(first).toMatchObject({ job_id: accepted.job_id, profile: 'query_tool', domains: ['history', 'rejects'], error: null, finished_at: null })
+    expect(first).toMatchObject({
+      job_id: accepted.job_id,
+      profile: 'query_tool',
+      domains: ['history', 'rejects'],
+      error: null,
+      finished_at: null,
+    })
 
-    const running = await waitForStatus(h.app, accepted.job_id, (s) => s.status === 'started' && s.progress.stage === 'events' && s.progress.rows > 0)
+    const running = await waitForStatus(
+      h.app,
+      accepted.job_id,
+      (s) => s.status === 'started' && s.progress.stage === 'events' && s.progress.rows > 0,
+    )
     expect(running.started_at).not.toBeNull()
     expect(running.cid_count).toBe(800)
     expect(running.progress.cids_total).toBe(800)
@@ -104,7 +128,11 @@ describe('embedded job service with a slow job', () => {
     expect(record?.worker).not.toContain(`:${pid}`)
     const lines = await reading
     expect(lines.filter((l) => l.type === 'error')).toEqual([])
-    expect(lines.at(-1)).toEqual({ type: 'complete', total_records: done.progress.rows, counts: { history: 800 * 20, rejects: 799 + 10 } })
+    expect(lines.at(-1)).toEqual({
+      type: 'complete',
+      total_records: done.progress.rows,
+      counts: { history: 800 * 20, rejects: 799 + 10 },
+    })
     const batches = lines.flatMap((l) => (l.type === 'records' ? [`${l.domain}:${l.batch}`] : []))
     expect(new Set(batches).size).toBe(batches.length)
   })
@@ -113,7 +141,11 @@ describe('embedded job service with a slow job', () => {
     const victim = await submitTrace(h.app)
     const next = await h.jobs.submit(idsJob(fixtureCids(5)))
     const first = await killRunner(victim.job_id)
-    await waitUntil(async () => (await createFileJobStore(h.config.TRACE_JOB_DIR).get(victim.job_id))?.attempt === 2, 30_000, 'the retry')
+    await waitUntil(
+      async () => (await createFileJobStore(h.config.TRACE_JOB_DIR).get(victim.job_id))?.attempt === 2,
+      30_000,
+      'the retry',
+    )
     const second = await killRunner(victim.job_id)
     expect(second).not.toBe(first)
 
@@ -144,7 +176,8 @@ describe('embedded job service with a slow job', () => {
     const base = { ...(stopped as JobRecord), status: 'started' as const, started_at: new Date().toISOString() }
     const crashed = { ...base, job_id: newJobId(), attempt: 1 }
     const exhausted = { ...base, job_id: newJobId(), attempt: 2 }
-    for (const r of [crashed, exhausted]) await store.create(r, { kind: 'container_ids', container_ids: fixtureCids(2) })
+    for (const r of [crashed, exhausted])
+      await store.create(r, { kind: 'container_ids', container_ids: fixtureCids(2) })
 
     const restarted = await h.restart()
     try {
@@ -153,7 +186,11 @@ describe('embedded job service with a slow job', () => {
       expect(lost?.error?.code).toBe('WORKER_DIED')
       expect(lost?.error?.message).toMatch(/server stopped while the job ran.*TRACE_JOB_ATTEMPTS/)
       for (const id of [running.job_id, queued.job_id, crashed.job_id]) {
-        await waitUntil(async () => (await restarted.status(id))?.status === 'finished', 90_000, `job ${id} after the restart`)
+        await waitUntil(
+          async () => (await restarted.status(id))?.status === 'finished',
+          90_000,
+          `job ${id} after the restart`,
+        )
       }
       expect((await restarted.status(running.job_id))?.progress.rows).toBe(800 * 20)
       expect((await store.get(running.job_id))?.attempt).toBe(1)
@@ -167,7 +204,11 @@ describe('embedded job service with a slow job', () => {
 describe('embedded job service limits', () => {
   let h: JobHarness
   beforeAll(async () => {
-    h = await startJobHarness({ lots: 1500, historyPerLot: 20, env: { ...SLOW, TRACE_JOB_TIMEOUT_SECONDS: '1', TRACE_JOB_TTL_SECONDS: '2' } })
+    h = await startJobHarness({
+      lots: 1500,
+      historyPerLot: 20,
+      env: { ...SLOW, TRACE_JOB_TIMEOUT_SECONDS: '1', TRACE_JOB_TTL_SECONDS: '2' },
+    })
   })
   afterAll(async () => h?.close())
 

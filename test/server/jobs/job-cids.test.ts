@@ -14,7 +14,12 @@ const A1 = fixtureCid(0x12)
 const A2 = fixtureCid(0x13)
 const B = fixtureCid(0x14)
 const M = fixtureCid(0x15)
-const lot = (cid: string, name: string, extra: FixtureRow = {}): FixtureRow => ({ CONTAINERID: cid, CONTAINERNAME: name, OBJECTTYPE: 'LOT', ...extra })
+const lot = (cid: string, name: string, extra: FixtureRow = {}): FixtureRow => ({
+  CONTAINERID: cid,
+  CONTAINERNAME: name,
+  OBJECTTYPE: 'LOT',
+  ...extra,
+})
 const ROWS = {
   DW_MES_CONTAINER: [
     lot(W, 'WAF1', { FIRSTNAME: 'WAF1' }),
@@ -39,7 +44,10 @@ const ROWS = {
 let fx: FixtureSource
 
 /** jobCids with the stages it announced. */
-async function run(profile: 'query_tool' | 'query_tool_reverse' | 'mid_section_defect', input: JobInput): Promise<{ cids: string[]; direction: string; stages: JobStage[] }> {
+async function run(
+  profile: 'query_tool' | 'query_tool_reverse' | 'mid_section_defect',
+  input: JobInput,
+): Promise<{ cids: string[]; direction: string; stages: JobStage[] }> {
   const stages: JobStage[] = []
   const out = await jobCids(profile, input, {
     source: fx.source,
@@ -60,8 +68,17 @@ describe.each(await fixtureDialects())('job CIDs on %s', (dialect) => {
 
   it('gives a lineage_ref job the CIDs of the full lineage of its seeds, in the same order', async () => {
     const seeds = [A2, W]
-    const full = await traceLineage(fx.source, { profile: 'query_tool', seeds, direction: 'forward' }, { config: fx.config })
-    const job = await run('query_tool', { kind: 'lineage_ref', lineage_query_id: lineageQueryId('query_tool', 'forward', seeds), seed_container_ids: seeds, direction: 'forward' })
+    const full = await traceLineage(
+      fx.source,
+      { profile: 'query_tool', seeds, direction: 'forward' },
+      { config: fx.config },
+    )
+    const job = await run('query_tool', {
+      kind: 'lineage_ref',
+      lineage_query_id: lineageQueryId('query_tool', 'forward', seeds),
+      seed_container_ids: seeds,
+      direction: 'forward',
+    })
     expect(job.cids).toEqual(lineageContainerIds(full))
     expect(job.cids).toEqual([W, A, A1, A2, M])
     expect(job.direction).toBe('forward')
@@ -69,8 +86,15 @@ describe.each(await fixtureDialects())('job CIDs on %s', (dialect) => {
   })
 
   it('runs a whole-trace job through seed resolution and the backward lineage', async () => {
-    const job = await run('query_tool_reverse', { kind: 'trace', params: { input_type: 'serial_number', values: 'SN-M' } })
-    const full = await traceLineage(fx.source, { profile: 'query_tool_reverse', seeds: [M], direction: 'backward' }, { config: fx.config })
+    const job = await run('query_tool_reverse', {
+      kind: 'trace',
+      params: { input_type: 'serial_number', values: 'SN-M' },
+    })
+    const full = await traceLineage(
+      fx.source,
+      { profile: 'query_tool_reverse', seeds: [M], direction: 'backward' },
+      { config: fx.config },
+    )
     expect(job.cids).toEqual(lineageContainerIds(full))
     expect(job.cids).toEqual([W, A, A1, B, M])
     expect(job.direction).toBe('backward')
@@ -78,9 +102,19 @@ describe.each(await fixtureDialects())('job CIDs on %s', (dialect) => {
   })
 
   it('runs an MSD date-range job from the station’s seed ids through the backward lineage', async () => {
-    const params = { mode: 'date_range', station: '測試', start_date: '2024-03-01', end_date: '2024-03-31', direction: 'backward' }
+    const params = {
+      mode: 'date_range',
+      station: '測試',
+      start_date: '2024-03-01',
+      end_date: '2024-03-31',
+      direction: 'backward',
+    }
     const job = await run('mid_section_defect', { kind: 'trace', params })
-    const full = await traceLineage(fx.source, { profile: 'mid_section_defect', seeds: [M, A2], direction: 'backward' }, { config: fx.config })
+    const full = await traceLineage(
+      fx.source,
+      { profile: 'mid_section_defect', seeds: [M, A2], direction: 'backward' },
+      { config: fx.config },
+    )
     expect(job.cids).toEqual(lineageContainerIds(full))
     expect(job.cids).toEqual([W, A, A1, A2, B, M].sort())
     expect(job.stages).toEqual(['seed-resolve', 'lineage'])

@@ -113,13 +113,19 @@ export function waitForChunkKeys(redis: Pick<Redis, 'keys'>, prefix: string, job
 }
 
 /** The body of a whole-trace job over every fixture lot. */
-export function wholeTraceBody(domains: readonly string[] = ['history', 'materials', 'rejects']): Record<string, unknown> {
+export function wholeTraceBody(
+  domains: readonly string[] = ['history', 'materials', 'rejects'],
+): Record<string, unknown> {
   return { profile: 'query_tool', params: { input_type: 'work_order', values: [FIXTURE_WORK_ORDER] }, domains }
 }
 
 /** POSTs a whole-trace job and returns the 202 body. */
 export async function submitTrace(app: Hono, body: Record<string, unknown> = wholeTraceBody()): Promise<JobAccepted> {
-  const res = await app.request('/api/trace/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await app.request('/api/trace/jobs', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${await res.text()}`)
   return (await res.json()) as JobAccepted
 }
@@ -139,7 +145,11 @@ export async function waitForStatus(
   timeoutMs = 60_000,
 ): Promise<JobStatusResponse> {
   let last: JobStatusResponse | undefined
-  await waitUntil(async () => done((last = await getStatus(app, jobId))), timeoutMs, `job ${jobId} (last: ${JSON.stringify(last?.status)})`)
+  await waitUntil(
+    async () => done((last = await getStatus(app, jobId))),
+    timeoutMs,
+    `job ${jobId} (last: ${JSON.stringify(last?.status)})`,
+  )
   return last as JobStatusResponse
 }
 

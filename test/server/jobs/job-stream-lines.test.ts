@@ -18,7 +18,12 @@ import type { ResultMeta, ResultStore } from '../../../src/server/storage/result
 const columns = DOMAIN_COLUMNS.history
 
 function statusOf(jobId: string, status: JobStatus): JobStatusResponse {
-  const spec = { profile: 'query_tool' as const, domains: ['history' as const], input: { kind: 'container_ids' as const, container_ids: ['C1'] }, cid_count: 1 }
+  const spec = {
+    profile: 'query_tool' as const,
+    domains: ['history' as const],
+    input: { kind: 'container_ids' as const, container_ids: ['C1'] },
+    cid_count: 1,
+  }
   return { ...toStatusResponse(newJobRecord(jobId, spec)), status }
 }
 
@@ -36,11 +41,21 @@ function meta(jobId: string, chunks: number, done: boolean, attempt = 1): Result
 }
 
 async function writeChunk(results: ResultStore, jobId: string, idx: number, value: number = idx): Promise<void> {
-  const line = encodeLine({ type: 'records', domain: 'history', batch: idx, count: 1, rows: [columns.map(() => value)] })
+  const line = encodeLine({
+    type: 'records',
+    domain: 'history',
+    batch: idx,
+    count: 1,
+    rows: [columns.map(() => value)],
+  })
   await results.writeChunk(jobId, 'history', idx, Buffer.from(line))
 }
 
-async function collect(results: ResultStore, jobId: string, status: () => Promise<JobStatusResponse | undefined>): Promise<StreamLine[]> {
+async function collect(
+  results: ResultStore,
+  jobId: string,
+  status: () => Promise<JobStatusResponse | undefined>,
+): Promise<StreamLine[]> {
   const lines: StreamLine[] = []
   const options = { results, status, jobId, shape: 'compact' as const, signal: new AbortController().signal, pollMs: 1 }
   for await (const line of jobStreamLines(options, statusOf(jobId, 'started'))) {
@@ -148,7 +163,15 @@ describe('job stream lines', () => {
 
   it('follows a job retried under the reader into its new attempt: the rows it lacked, then complete', async () => {
     const lines = await retriedUnderTheReader((idx) => idx)
-    expect(lines.map((l) => l.type)).toEqual(['meta', 'domain_start', 'records', 'records', 'records', 'domain_end', 'complete'])
+    expect(lines.map((l) => l.type)).toEqual([
+      'meta',
+      'domain_start',
+      'records',
+      'records',
+      'records',
+      'domain_end',
+      'complete',
+    ])
     expect(lines.filter((l) => l.type === 'records').map((l) => l.batch)).toEqual([0, 1, 2])
     expect(lines.at(-1)).toEqual({ type: 'complete', total_records: 3, counts: { history: 3 } })
   })
@@ -156,6 +179,10 @@ describe('job stream lines', () => {
   it('ends with STREAM_FAILED when the retried attempt rewrote a chunk already sent differently', async () => {
     const lines = await retriedUnderTheReader((idx) => idx + 100)
     expect(lines.map((l) => l.type)).toEqual(['meta', 'domain_start', 'records', 'records', 'error'])
-    expect(lines.at(-1)).toMatchObject({ type: 'error', code: 'STREAM_FAILED', message: expect.stringMatching(/retried/) })
+    expect(lines.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'STREAM_FAILED',
+      message: expect.stringMatching(/retried/),
+    })
   })
 })

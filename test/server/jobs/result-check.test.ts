@@ -28,7 +28,8 @@ describe('assertResultWhole', () => {
       complete: true,
     }
     await results.writeMeta(meta)
-    for (const idx of [0, 1]) await results.writeChunk(jobId, 'history', idx, encodeRecordsLine('history', idx, [[idx]]))
+    for (const idx of [0, 1])
+      await results.writeChunk(jobId, 'history', idx, encodeRecordsLine('history', idx, [[idx]]))
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -38,6 +39,9 @@ describe('assertResultWhole', () => {
 
   it('fails with RESULT_LOST when a listed chunk is gone (a store that lost keys under the job)', async () => {
     rmSync(join(dir, meta.job_id, 'history.0.ndjson'))
-    await expect(assertResultWhole(results, meta)).rejects.toMatchObject({ code: 'RESULT_LOST', message: expect.stringMatching(/1 of 2 chunks of history/) })
+    await expect(assertResultWhole(results, meta)).rejects.toMatchObject({
+      code: 'RESULT_LOST',
+      message: expect.stringMatching(/1 of 2 chunks of history/),
+    })
   })
 })

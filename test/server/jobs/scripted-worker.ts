@@ -9,7 +9,8 @@ import { startJobHarness, type JobHarness } from './job-harness.ts'
 export const BROKEN_WORKER = 'process.exit(3)\n'
 
 /** Reports ready and takes every job without ever ending it; exits when told to shut down. */
-export const IDLE_WORKER = "process.send({ type: 'ready' })\nprocess.on('message', (m) => { if (m.type === 'shutdown') process.exit(0) })\n"
+export const IDLE_WORKER =
+  "process.send({ type: 'ready' })\nprocess.on('message', (m) => { if (m.type === 'shutdown') process.exit(0) })\n"
 
 /** Writes `script` as a worker module in a temp directory; `remove()` deletes it. */
 export function writeWorkerScript(script: string): { readonly entry: string; remove(): void } {

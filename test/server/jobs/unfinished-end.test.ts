@@ -21,7 +21,12 @@ describe('recording the end of an unfinished job', () => {
     dir = mkdtempSync(join(tmpdir(), 'unfinished-end-'))
     jobs = createFileJobStore(join(dir, 'jobs'))
     results = createFileResultStore(join(dir, 'results'))
-    const spec = { profile: 'query_tool' as const, domains: ['history' as const], input: { kind: 'container_ids' as const, container_ids: ['C1'] }, cid_count: 1 }
+    const spec = {
+      profile: 'query_tool' as const,
+      domains: ['history' as const],
+      input: { kind: 'container_ids' as const, container_ids: ['C1'] },
+      cid_count: 1,
+    }
     record = { ...newJobRecord(newJobId(), spec), status: 'started' }
     await jobs.create(record, spec.input)
     await results.writeMeta({
@@ -60,7 +65,11 @@ describe('recording the end of an unfinished job', () => {
         throw new Error('disk gone')
       },
     }
-    await recordUnfinishedEnd(jobs, failing, endRecord(record, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' }))
+    await recordUnfinishedEnd(
+      jobs,
+      failing,
+      endRecord(record, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' }),
+    )
     expect((await jobs.get(record.job_id))?.status).toBe('cancelled')
   })
 })

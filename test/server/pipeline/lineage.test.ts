@@ -3,22 +3,47 @@ import type { BackwardLineageResponse, ForwardLineageResponse, LineageResponse }
 import type { Config } from '../../../src/server/config.ts'
 import { ApiError } from '../../../src/server/http/api-error.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
-import { lineageContainerIds, lineageQueryId, traceLineage, traceLineageIds } from '../../../src/server/pipeline/lineage.ts'
+import {
+  lineageContainerIds,
+  lineageQueryId,
+  traceLineage,
+  traceLineageIds,
+} from '../../../src/server/pipeline/lineage.ts'
 import type { MesSource } from '../../../src/server/source/mes-source.ts'
 import { fixtureCid, type FixtureRow } from '../../helpers/fixture-db.ts'
 import { fixtureDialects, openFixture, type FixtureSource } from '../../helpers/fixture-source.ts'
 
 // Named nodes; CIDs are assigned so that sorting by CID is sorting by this list's order.
 const NAMES = [
-  'W', 'A', 'A1', 'A2', 'B', 'C', 'M', 'M2',
-  'G0', 'GX', 'GD1', 'GD2', 'N1',
-  'C1', 'C2', 'C3',
-  'RS', 'RA', 'RG',
+  'W',
+  'A',
+  'A1',
+  'A2',
+  'B',
+  'C',
+  'M',
+  'M2',
+  'G0',
+  'GX',
+  'GD1',
+  'GD2',
+  'N1',
+  'C1',
+  'C2',
+  'C3',
+  'RS',
+  'RA',
+  'RG',
 ] as const
 const id = Object.fromEntries(NAMES.map((n, i) => [n, fixtureCid(0x100 + i)])) as Record<(typeof NAMES)[number], string>
 const chain = Array.from({ length: 26 }, (_, i) => fixtureCid(0x1000 + i))
 
-const container = (cid: string, name: string, extra: FixtureRow = {}): FixtureRow => ({ CONTAINERID: cid, CONTAINERNAME: name, OBJECTTYPE: 'LOT', ...extra })
+const container = (cid: string, name: string, extra: FixtureRow = {}): FixtureRow => ({
+  CONTAINERID: cid,
+  CONTAINERNAME: name,
+  OBJECTTYPE: 'LOT',
+  ...extra,
+})
 
 const ROWS = {
   DW_MES_CONTAINER: [
@@ -59,9 +84,17 @@ const ROWS = {
 let fx: FixtureSource
 
 const backward = async (seeds: string[], config: Partial<Config> = {}, source: MesSource = fx.source) =>
-  (await traceLineage(source, { profile: 'query_tool_reverse', seeds, direction: 'backward' }, { config: { ...fx.config, ...config } })) as BackwardLineageResponse
+  (await traceLineage(
+    source,
+    { profile: 'query_tool_reverse', seeds, direction: 'backward' },
+    { config: { ...fx.config, ...config } },
+  )) as BackwardLineageResponse
 const forward = async (seeds: string[], config: Partial<Config> = {}) =>
-  (await traceLineage(fx.source, { profile: 'query_tool', seeds, direction: 'forward' }, { config: { ...fx.config, ...config } })) as ForwardLineageResponse
+  (await traceLineage(
+    fx.source,
+    { profile: 'query_tool', seeds, direction: 'forward' },
+    { config: { ...fx.config, ...config } },
+  )) as ForwardLineageResponse
 
 const edgeSet = (l: LineageResponse) => new Set(l.edges.map((e) => `${e.from}>${e.to}:${e.type}`))
 const nodeIds = (l: LineageResponse) => l.nodes.map((n) => n.container_id).sort()
@@ -104,7 +137,13 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       expect(typeOf(l, id.M2)).toBe('UNKNOWN')
       expect(l.names[id.M2]).toBe(id.M2)
       expect(l.names[id.A1]).toBe('GA100-01.1')
-      expect(l.nodes.find((n) => n.container_id === id.A)).toEqual({ container_id: id.A, container_name: 'GA100-01', node_type: 'GA', mfg_order: 'GA100', depth: 3 })
+      expect(l.nodes.find((n) => n.container_id === id.A)).toEqual({
+        container_id: id.A,
+        container_name: 'GA100-01',
+        node_type: 'GA',
+        mfg_order: 'GA100',
+        depth: 3,
+      })
     })
 
     it('roots a seed at its farthest ancestor without parents', async () => {
@@ -116,7 +155,11 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     it('follows GD rework sources: ORIGINALCONTAINERID, else SPLITFROMID', async () => {
       const l = await backward([id.GD2])
       expect(edgeSet(l)).toEqual(
-        new Set([`${id.GD1}>${id.GD2}:gd_rework_source`, `${id.G0}>${id.GD1}:gd_rework_source`, `${id.GX}>${id.GD1}:split_from`]),
+        new Set([
+          `${id.GD1}>${id.GD2}:gd_rework_source`,
+          `${id.G0}>${id.GD1}:gd_rework_source`,
+          `${id.GX}>${id.GD1}:split_from`,
+        ]),
       )
       expect(typeOf(l, id.GD1)).toBe('GD')
       expect(typeOf(l, id.GD2)).toBe('GD')
@@ -126,7 +169,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     it('stops at a cycle instead of looping', async () => {
       const l = await backward([id.C3])
       expect(nodeIds(l)).toEqual([id.C1, id.C2, id.C3])
-      expect(edgeSet(l)).toEqual(new Set([`${id.C2}>${id.C3}:split_from`, `${id.C1}>${id.C2}:split_from`, `${id.C2}>${id.C1}:split_from`]))
+      expect(edgeSet(l)).toEqual(
+        new Set([`${id.C2}>${id.C3}:split_from`, `${id.C1}>${id.C2}:split_from`, `${id.C2}>${id.C1}:split_from`]),
+      )
       // No ancestor is parentless inside a cycle: the farthest one is the root.
       expect(l.seed_roots[id.C3]).toBe(id.C1)
     })
@@ -169,7 +214,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     it('reaches a GD rework lot from its original container but not a non-GD lot that names it', async () => {
       const l = await forward([id.G0])
       expect(nodeIds(l)).toEqual([id.G0, id.GD1, id.GD2])
-      expect(edgeSet(l)).toEqual(new Set([`${id.G0}>${id.GD1}:gd_rework_source`, `${id.GD1}>${id.GD2}:gd_rework_source`]))
+      expect(edgeSet(l)).toEqual(
+        new Set([`${id.G0}>${id.GD1}:gd_rework_source`, `${id.GD1}>${id.GD2}:gd_rework_source`]),
+      )
     })
 
     it('roots seeds that descend from other seeds under the topmost one', async () => {
@@ -225,19 +272,29 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       ['a CID missing from the container table', [id.M2, 'ffffffffffffffff']],
     ]
 
-    it.each(seedSets)('lists the same CIDs as the full lineage for %s, both ways and at any batch size', async (_what, seeds) => {
-      for (const [profile, direction] of [['query_tool_reverse', 'backward'], ['query_tool', 'forward']] as const) {
-        for (const config of [{}, { TRACE_IN_BATCH_SIZE: 1 }, { LINEAGE_MAX_DEPTH: 2 }]) {
-          const opts = { config: { ...fx.config, ...config } }
-          const full = lineageContainerIds(await traceLineage(fx.source, { profile, seeds, direction }, opts))
-          const ids = await traceLineageIds(fx.source, { profile, seeds, direction }, opts)
-          expect(ids, `${direction} ${JSON.stringify(config)}`).toEqual(full)
+    it.each(seedSets)(
+      'lists the same CIDs as the full lineage for %s, both ways and at any batch size',
+      async (_what, seeds) => {
+        for (const [profile, direction] of [
+          ['query_tool_reverse', 'backward'],
+          ['query_tool', 'forward'],
+        ] as const) {
+          for (const config of [{}, { TRACE_IN_BATCH_SIZE: 1 }, { LINEAGE_MAX_DEPTH: 2 }]) {
+            const opts = { config: { ...fx.config, ...config } }
+            const full = lineageContainerIds(await traceLineage(fx.source, { profile, seeds, direction }, opts))
+            const ids = await traceLineageIds(fx.source, { profile, seeds, direction }, opts)
+            expect(ids, `${direction} ${JSON.stringify(config)}`).toEqual(full)
+          }
         }
-      }
-    })
+      },
+    )
 
     it('stops a split chain at LINEAGE_MAX_DEPTH levels', async () => {
-      const ids = await traceLineageIds(fx.source, { profile: 'query_tool_reverse', seeds: [chain[25]], direction: 'backward' }, { config: fx.config })
+      const ids = await traceLineageIds(
+        fx.source,
+        { profile: 'query_tool_reverse', seeds: [chain[25]], direction: 'backward' },
+        { config: fx.config },
+      )
       expect(ids).toEqual(chain.slice(5))
     })
 
@@ -245,11 +302,15 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const hanging: MesSource = {
         ...fx.source,
         stream: async function* (_q, options) {
-          await new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)))
+          await new Promise((_resolve, reject) =>
+            options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
+          )
         },
       }
       const input = { profile: 'query_tool_reverse', seeds: [id.M2], direction: 'backward' } as const
-      const err = await traceLineageIds(hanging, input, { config: { ...fx.config, LINEAGE_TIMEOUT_SECONDS: 1 } }).catch((e: unknown) => e)
+      const err = await traceLineageIds(hanging, input, { config: { ...fx.config, LINEAGE_TIMEOUT_SECONDS: 1 } }).catch(
+        (e: unknown) => e,
+      )
       expect(err).toBeInstanceOf(ApiError)
       expect((err as ApiError).code).toBe('LINEAGE_TIMEOUT')
       const ac = new AbortController()
@@ -264,7 +325,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const hanging: MesSource = {
         ...fx.source,
         stream: async function* (_q, options) {
-          await new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)))
+          await new Promise((_resolve, reject) =>
+            options?.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
+          )
         },
       }
       const err = await backward([id.M2], { LINEAGE_TIMEOUT_SECONDS: 1 }, hanging).catch((e: unknown) => e)
@@ -277,11 +340,17 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const broken = await openFixture(dialect, ROWS)
       await broken.exec('DROP TABLE DW_MES_PJ_COMBINEDASSYLOTS')
       try {
-        const err = await traceLineage(broken.source, { profile: 'query_tool', seeds: [id.W], direction: 'forward' }, { config: broken.config }).catch((e: unknown) => e)
+        const err = await traceLineage(
+          broken.source,
+          { profile: 'query_tool', seeds: [id.W], direction: 'forward' },
+          { config: broken.config },
+        ).catch((e: unknown) => e)
         expect(err).toBeInstanceOf(ApiError)
         expect((err as ApiError).status).toBe(500)
         expect((err as ApiError).code).toBe('LINEAGE_FAILED')
-        expect((err as ApiError).message).toBe('lineage failed: the database reported an error; the server log has the details')
+        expect((err as ApiError).message).toBe(
+          'lineage failed: the database reported an error; the server log has the details',
+        )
         expect((err as ApiError).message).not.toMatch(/\n\s+at /)
       } finally {
         await broken.close()
@@ -292,7 +361,13 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const ac = new AbortController()
       const reason = new Error('cancelled by user')
       ac.abort(reason)
-      await expect(traceLineage(fx.source, { profile: 'query_tool', seeds: [id.W], direction: 'forward' }, { config: fx.config, signal: ac.signal })).rejects.toBe(reason)
+      await expect(
+        traceLineage(
+          fx.source,
+          { profile: 'query_tool', seeds: [id.W], direction: 'forward' },
+          { config: fx.config, signal: ac.signal },
+        ),
+      ).rejects.toBe(reason)
     })
   })
 })

@@ -3,11 +3,20 @@ import { DOMAIN_COLUMNS, type Domain } from '../../../src/shared/domains.ts'
 import { createMsdAggregator } from '../../../src/server/pipeline/msd-aggregator.ts'
 
 /** A row in DOMAIN_COLUMNS order from named values. */
-const row = (domain: Domain, values: Record<string, unknown>): unknown[] => DOMAIN_COLUMNS[domain].map((c) => values[c] ?? null)
-const up = (cid: string, group: string, eq: string) => row('upstream_history', { CONTAINERID: cid, WORKCENTER_GROUP: group, EQUIPMENTNAME: eq })
-const mat = (cid: string, part: string, lot: string) => row('materials', { CONTAINERID: cid, MATERIALPARTNAME: part, MATERIALLOTNAME: lot })
+const row = (domain: Domain, values: Record<string, unknown>): unknown[] =>
+  DOMAIN_COLUMNS[domain].map((c) => values[c] ?? null)
+const up = (cid: string, group: string, eq: string) =>
+  row('upstream_history', { CONTAINERID: cid, WORKCENTER_GROUP: group, EQUIPMENTNAME: eq })
+const mat = (cid: string, part: string, lot: string) =>
+  row('materials', { CONTAINERID: cid, MATERIALPARTNAME: part, MATERIALLOTNAME: lot })
 const rej = (cid: string, group: string, reason: string, eq: string, qty: number) =>
-  row('downstream_rejects', { CONTAINERID: cid, WORKCENTER_GROUP: group, LOSSREASONNAME: reason, EQUIPMENTNAME: eq, REJECT_TOTAL_QTY: qty })
+  row('downstream_rejects', {
+    CONTAINERID: cid,
+    WORKCENTER_GROUP: group,
+    LOSSREASONNAME: reason,
+    EQUIPMENTNAME: eq,
+    REJECT_TOTAL_QTY: qty,
+  })
 
 describe('createMsdAggregator', () => {
   it('counts each lot once per machine, however many rows it has there', () => {
@@ -35,7 +44,12 @@ describe('createMsdAggregator', () => {
 
   it('counts lots per material lot and ignores domains it does not summarise', () => {
     const agg = createMsdAggregator('backward')
-    agg.add('materials', [mat('a', 'WIRE', 'W-1'), mat('a', 'WIRE', 'W-1'), mat('b', 'WIRE', 'W-1'), mat('b', 'GLUE', 'G-1')])
+    agg.add('materials', [
+      mat('a', 'WIRE', 'W-1'),
+      mat('a', 'WIRE', 'W-1'),
+      mat('b', 'WIRE', 'W-1'),
+      mat('b', 'GLUE', 'G-1'),
+    ])
     agg.add('history', [['a', 'x']])
     const r = agg.result()
     expect(r.materials).toEqual([
@@ -47,7 +61,12 @@ describe('createMsdAggregator', () => {
 
   it('sums downstream reject quantities per reason and per machine', () => {
     const agg = createMsdAggregator('forward')
-    agg.add('downstream_rejects', [rej('a', '測試', 'OPEN', 'T1', 3), rej('a', '測試', 'OPEN', 'T1', 2), rej('b', '測試', 'OPEN', 'T2', 1), rej('b', '電鍍', 'PEEL', 'P1', 9)])
+    agg.add('downstream_rejects', [
+      rej('a', '測試', 'OPEN', 'T1', 3),
+      rej('a', '測試', 'OPEN', 'T1', 2),
+      rej('b', '測試', 'OPEN', 'T2', 1),
+      rej('b', '電鍍', 'PEEL', 'P1', 9),
+    ])
     const r = agg.result()
     expect(r.direction).toBe('forward')
     expect(r.reject_reasons).toEqual([
@@ -61,7 +80,7 @@ describe('createMsdAggregator', () => {
     ])
   })
 
-  it('answers the old page\'s summary keys from its counts in a forward trace', () => {
+  it("answers the old page's summary keys from its counts in a forward trace", () => {
     const agg = createMsdAggregator('forward')
     const dated = (r: unknown[], day: string): unknown[] => {
       r[DOMAIN_COLUMNS.downstream_rejects.indexOf('TXNDATE')] = `${day}T10:00:00`
@@ -103,7 +122,10 @@ describe('createMsdAggregator', () => {
   it('stays bounded: top N entries and a key cap, whatever the number of rows', () => {
     const agg = createMsdAggregator('backward', { topN: 3, maxKeys: 10 })
     for (let cid = 0; cid < 2000; cid++) {
-      agg.add('materials', Array.from({ length: 50 }, (_, i) => mat(`c${cid}`, 'P', `L${(cid + i) % 40}`)))
+      agg.add(
+        'materials',
+        Array.from({ length: 50 }, (_, i) => mat(`c${cid}`, 'P', `L${(cid + i) % 40}`)),
+      )
     }
     const r = agg.result()
     expect(r.materials).toHaveLength(3)

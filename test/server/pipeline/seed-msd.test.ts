@@ -66,7 +66,17 @@ const ROWS = {
 let fx: FixtureSource
 
 const range = (extra: Record<string, unknown> = {}): SeedParams =>
-  ({ profile: 'mid_section_defect', params: { mode: 'date_range', station: '測試', start_date: '2024-03-01', end_date: '2024-03-02', direction: 'backward', ...extra } }) as SeedParams
+  ({
+    profile: 'mid_section_defect',
+    params: {
+      mode: 'date_range',
+      station: '測試',
+      start_date: '2024-03-01',
+      end_date: '2024-03-02',
+      direction: 'backward',
+      ...extra,
+    },
+  }) as SeedParams
 const run = (p: SeedParams): Promise<SeedResolveResponse> => resolveSeeds(fx.source, p, { config: fx.config })
 
 describe.each(await fixtureDialects())('on %s', (dialect) => {
@@ -86,7 +96,11 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     it('keeps each lot’s latest track-in inside the range', async () => {
       const r = await run(range())
       const a = r.seeds.find((s) => s.container_id === A)
-      expect(a?.detection).toMatchObject({ TRACKINTIMESTAMP: '2024-03-02T23:59:59', EQUIPMENTID: 'EQ2', EQUIPMENTNAME: 'EQ2-NAME' })
+      expect(a?.detection).toMatchObject({
+        TRACKINTIMESTAMP: '2024-03-02T23:59:59',
+        EQUIPMENTID: 'EQ2',
+        EQUIPMENTNAME: 'EQ2-NAME',
+      })
     })
 
     it('drops track-ins without equipment', async () => {
@@ -145,14 +159,24 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     })
 
     it('refuses a station that is no workcenter group', async () => {
-      const err = await resolveSeedIds(fx.source, range({ station: 'NOWHERE' }), { config: fx.config }).catch((e: unknown) => e)
+      const err = await resolveSeedIds(fx.source, range({ station: 'NOWHERE' }), { config: fx.config }).catch(
+        (e: unknown) => e,
+      )
       expect((err as ApiError).status).toBe(400)
       expect((err as ApiError).code).toBe('INVALID_PARAMS')
     })
 
     it('gives container mode the ids and not-found tokens of the full resolution', async () => {
-      const params = { mode: 'container', input_type: 'lot_id', values: ['LOT-C', 'LOT-A', 'LOT-Z'], direction: 'backward', station: '測試' }
-      const ids = await resolveSeedIds(fx.source, { profile: 'mid_section_defect', params } as SeedParams, { config: fx.config })
+      const params = {
+        mode: 'container',
+        input_type: 'lot_id',
+        values: ['LOT-C', 'LOT-A', 'LOT-Z'],
+        direction: 'backward',
+        station: '測試',
+      }
+      const ids = await resolveSeedIds(fx.source, { profile: 'mid_section_defect', params } as SeedParams, {
+        config: fx.config,
+      })
       expect(ids).toMatchObject({ ids: [A, C].sort(), seed_count: 2, not_found: ['LOT-Z'] })
     })
   })
@@ -161,7 +185,13 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     it('resolves containers like the query tool does', async () => {
       const r = await run({
         profile: 'mid_section_defect',
-        params: { mode: 'container', input_type: 'lot_id', values: ['LOT-C', 'LOT-A', 'LOT-Z', 'LOT-?*'], direction: 'backward', station: '測試' },
+        params: {
+          mode: 'container',
+          input_type: 'lot_id',
+          values: ['LOT-C', 'LOT-A', 'LOT-Z', 'LOT-?*'],
+          direction: 'backward',
+          station: '測試',
+        },
       })
       expect(r.seeds.map((s) => s.container_id)).toEqual([A, C])
       expect(r.not_found).toEqual(['LOT-Z', 'LOT-?*'])

@@ -44,7 +44,10 @@ function run(input: SeedParams, overrides: Partial<Config> = {}): Promise<SeedRe
   return resolveSeeds(fx.source, input, { config: { ...fx.config, ...overrides } })
 }
 
-const qt = (input_type: 'lot_id' | 'wafer_lot' | 'work_order', values: string[]): SeedParams => ({ profile: 'query_tool', params: { input_type, values } })
+const qt = (input_type: 'lot_id' | 'wafer_lot' | 'work_order', values: string[]): SeedParams => ({
+  profile: 'query_tool',
+  params: { input_type, values },
+})
 const rev = (input_type: 'serial_number' | 'gd_lot_id' | 'gd_work_order', values: string[]): SeedParams => ({
   profile: 'query_tool_reverse',
   params: { input_type, values },
@@ -52,7 +55,10 @@ const rev = (input_type: 'serial_number' | 'gd_lot_id' | 'gd_work_order', values
 const ids = (r: SeedResolveResponse) => r.seeds.map((s) => s.container_id)
 
 async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(() => undefined, (e: unknown) => e)
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   expect(err).toBeInstanceOf(ApiError)
   return err as ApiError
 }
@@ -79,7 +85,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     it('expands a * wildcard and reports what the pattern matched', async () => {
       const r = await run(qt('lot_id', ['GA2310001*']))
       expect(ids(r)).toEqual([cid(2), cid(3)])
-      expect(r.expansion_info).toEqual([{ pattern: 'GA2310001*', matched: 2, names: ['GA2310001-A01', 'GA2310001-A02'], truncated: false }])
+      expect(r.expansion_info).toEqual([
+        { pattern: 'GA2310001*', matched: 2, names: ['GA2310001-A01', 'GA2310001-A02'], truncated: false },
+      ])
     })
 
     it('treats % as a wildcard', async () => {
@@ -110,7 +118,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
 
     it('caps a pattern at SEED_PATTERN_MAX_MATCHES names and says it was truncated', async () => {
       const r = await run(qt('lot_id', ['GA*']), { SEED_PATTERN_MAX_MATCHES: 2 })
-      expect(r.expansion_info).toEqual([{ pattern: 'GA*', matched: 2, names: ['GA2310001-A01', 'GA2310001-A02'], truncated: true }])
+      expect(r.expansion_info).toEqual([
+        { pattern: 'GA*', matched: 2, names: ['GA2310001-A01', 'GA2310001-A02'], truncated: true },
+      ])
       expect(ids(r)).toEqual([cid(2), cid(3)])
     })
 
@@ -152,7 +162,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     })
 
     it('refuses an input type the profile does not take', async () => {
-      const err = await refusal(run({ profile: 'query_tool', params: { input_type: 'serial_number', values: ['SN0001'] } }))
+      const err = await refusal(
+        run({ profile: 'query_tool', params: { input_type: 'serial_number', values: ['SN0001'] } }),
+      )
       expect(err.status).toBe(400)
     })
   })
@@ -160,7 +172,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
   describe('resolveSeeds for the reverse query tool', () => {
     it('resolves a serial number to its assembled lot first, saying where it matched', async () => {
       const r = await run(rev('serial_number', ['SN0001']))
-      expect(r.seeds).toEqual([{ container_id: cid(10), container_name: 'ASSY-001', lot_id: 'ASSY-001', source: 'FINISHEDNAME' }])
+      expect(r.seeds).toEqual([
+        { container_id: cid(10), container_name: 'ASSY-001', lot_id: 'ASSY-001', source: 'FINISHEDNAME' },
+      ])
     })
 
     it('prefers FINISHEDNAME over CONTAINERNAME, then falls back to CONTAINERNAME and FIRSTNAME', async () => {
@@ -217,7 +231,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const ac = new AbortController()
       const reason = new Error('client went away')
       ac.abort(reason)
-      await expect(resolveSeeds(fx.source, qt('lot_id', ['GA*']), { config: fx.config, signal: ac.signal })).rejects.toBe(reason)
+      await expect(
+        resolveSeeds(fx.source, qt('lot_id', ['GA*']), { config: fx.config, signal: ac.signal }),
+      ).rejects.toBe(reason)
     })
   })
 })

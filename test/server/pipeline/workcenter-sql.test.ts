@@ -8,9 +8,36 @@ import { fixtureCid } from '../../helpers/fixture-db.ts'
 import { fixtureDialects, openFixture, type FixtureSource } from '../../helpers/fixture-source.ts'
 
 const NAMES = [
-  '切割-A', '元件切割-1', 'PKG_SAW-2', 'PKGXSAW', '焊接_DB-1', '焊接XDB', '焊接_WB', '焊接_DW', '成型-3', '去膠', '水吹砂',
-  '掛鍍', '滾鍍-1', '條鍍', '電鍍', '補鍍', '移印', '切彎腳-2', 'TMTT-1', '測試站', 'TMTT切割', '元件切割TMTT', 'OTHER',
-  'TOTAI-1', 'Bandl-2', '焊_DB', '焊_DB_料', '焊XDB', 'tmtt-2', 'pkg_saw-3',
+  '切割-A',
+  '元件切割-1',
+  'PKG_SAW-2',
+  'PKGXSAW',
+  '焊接_DB-1',
+  '焊接XDB',
+  '焊接_WB',
+  '焊接_DW',
+  '成型-3',
+  '去膠',
+  '水吹砂',
+  '掛鍍',
+  '滾鍍-1',
+  '條鍍',
+  '電鍍',
+  '補鍍',
+  '移印',
+  '切彎腳-2',
+  'TMTT-1',
+  '測試站',
+  'TMTT切割',
+  '元件切割TMTT',
+  'OTHER',
+  'TOTAI-1',
+  'Bandl-2',
+  '焊_DB',
+  '焊_DB_料',
+  '焊XDB',
+  'tmtt-2',
+  'pkg_saw-3',
 ]
 
 describe('workcenterGroupOf', () => {
@@ -55,8 +82,15 @@ describe('workcenterGroupCondition on SQLite in memory', () => {
     const insert = db.prepare('INSERT INTO W VALUES (?)')
     for (const n of NAMES) insert.run(n)
     for (const group of WORKCENTER_GROUPS) {
-      const { text, params } = compileSqlite(sql`SELECT WORKCENTERNAME FROM W WHERE ${workcenterGroupCondition('WORKCENTERNAME', group)} ORDER BY 1`)
-      const got = (db.prepare(text).raw().all(...params) as string[][]).map((r) => r[0])
+      const { text, params } = compileSqlite(
+        sql`SELECT WORKCENTERNAME FROM W WHERE ${workcenterGroupCondition('WORKCENTERNAME', group)} ORDER BY 1`,
+      )
+      const got = (
+        db
+          .prepare(text)
+          .raw()
+          .all(...params) as string[][]
+      ).map((r) => r[0])
       const expected = NAMES.filter((n) => workcenterGroupOf(n) === group).sort()
       expect(got, group.name).toEqual(expected)
     }

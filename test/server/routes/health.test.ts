@@ -49,7 +49,12 @@ describe('GET /api/health with the embedded job system', () => {
       database: { dialect: 'sqlite', reachable: true, latency_ms: expect.any(Number), error: null },
       queue: { mode: 'embedded', workers: 2, accepting: true },
       redis: null,
-      process: { pid: process.pid, rss_bytes: expect.any(Number), heap_used_bytes: expect.any(Number), uptime_seconds: expect.any(Number) },
+      process: {
+        pid: process.pid,
+        rss_bytes: expect.any(Number),
+        heap_used_bytes: expect.any(Number),
+        uptime_seconds: expect.any(Number),
+      },
     })
     // The RSS is this process's own, not a made-up figure: within 50 % of what Node reports right after.
     const rss = process.memoryUsage().rss
@@ -117,7 +122,12 @@ describe('GET /api/health degraded', () => {
       const { code, body } = await health(createApp({ config, source: hung, staticRoot: `${path}.none` }))
       expect(Date.now() - t0).toBeLessThan(10_000)
       expect(code).toBe(503)
-      expect(body.database).toEqual({ dialect: 'sqlite', reachable: false, latency_ms: null, error: 'no answer within 2000 ms' })
+      expect(body.database).toEqual({
+        dialect: 'sqlite',
+        reachable: false,
+        latency_ms: null,
+        error: 'no answer within 2000 ms',
+      })
     } finally {
       await real.close()
     }
@@ -145,7 +155,12 @@ describe.skipIf(await requirePostgres())('GET /api/health on PostgreSQL', () => 
     const down = createPostgresSource(config, { url: `postgres://postgres@127.0.0.1:${await deadPort()}/test` })
     try {
       const ok = await health(createApp({ config, source: up, staticRoot: `${path}.none` }))
-      expect(ok.body.database).toEqual({ dialect: 'postgres', reachable: true, latency_ms: expect.any(Number), error: null })
+      expect(ok.body.database).toEqual({
+        dialect: 'postgres',
+        reachable: true,
+        latency_ms: expect.any(Number),
+        error: null,
+      })
       const bad = await health(createApp({ config, source: down, staticRoot: `${path}.none` }))
       expect(bad.code).toBe(503)
       expect(bad.body.database.reachable).toBe(false)
@@ -163,7 +178,12 @@ describe.skipIf(await requireRedis())('GET /api/health in BullMQ mode', () => {
     const tag = randomBytes(4).toString('hex')
     const prefix = `mes-trace-test-${tag}`
     const path = createFixtureDb({})
-    const config = loadConfig({ DB_POOL_SIZE: '1', REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, TRACE_WORKER_QUEUE: `health-${tag}` })
+    const config = loadConfig({
+      DB_POOL_SIZE: '1',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      TRACE_WORKER_QUEUE: `health-${tag}`,
+    })
     const source = createSqliteSource(path, config)
     const jobs = await createBullJobService(config)
     const redis = new Redis(TEST_REDIS_URL)

@@ -6,7 +6,14 @@ import type {
   SuspectDetail,
 } from '../../../src/shared/defect-analysis.ts'
 import type { MsdAggregation } from '../../../src/shared/msd-aggregation.ts'
-import { readNdjson, startJobHarness, submitTrace, waitForStatus, wholeTraceBody, type JobHarness } from '../jobs/job-harness.ts'
+import {
+  readNdjson,
+  startJobHarness,
+  submitTrace,
+  waitForStatus,
+  wholeTraceBody,
+  type JobHarness,
+} from '../jobs/job-harness.ts'
 
 const LOTS = 60
 
@@ -42,7 +49,9 @@ describe('defect analysis of a job', () => {
 
   it('applies a loss-reason filter to the numerator only', async () => {
     const all = (await (await h.app.request(`/api/trace/job/${msdJob}/analysis`)).json()) as AttributionResult
-    const none = (await (await h.app.request(`/api/trace/job/${msdJob}/analysis?loss_reasons=NO-SUCH-REASON`)).json()) as AttributionResult
+    const none = (await (
+      await h.app.request(`/api/trace/job/${msdJob}/analysis?loss_reasons=NO-SUCH-REASON`)
+    ).json()) as AttributionResult
     expect(all.kpi.defect_qty).toBeGreaterThan(0)
     expect(none.kpi.defect_qty).toBe(0)
     expect(none.kpi.total_input).toBe(all.kpi.total_input)
@@ -53,7 +62,9 @@ describe('defect analysis of a job', () => {
     const all = (await (await h.app.request(`/api/trace/job/${msdJob}/analysis`)).json()) as AttributionResult
     const top = all.suspects.machine[0]
     const key = top.key.map((p) => p ?? '').join('|')
-    const res = await h.app.request(`/api/trace/job/${msdJob}/analysis/suspect?dimension=machine&key=${encodeURIComponent(key)}`)
+    const res = await h.app.request(
+      `/api/trace/job/${msdJob}/analysis/suspect?dimension=machine&key=${encodeURIComponent(key)}`,
+    )
     expect(res.status).toBe(200)
     const detail = (await res.json()) as SuspectDetail
     expect(detail.suspect).toEqual(top)
@@ -64,7 +75,9 @@ describe('defect analysis of a job', () => {
   })
 
   it('pages the per-lot detail and exports it whole as CSV', async () => {
-    const page = (await (await h.app.request(`/api/trace/job/${msdJob}/analysis/lots?offset=50&limit=20`)).json()) as AnalysisLotsPage
+    const page = (await (
+      await h.app.request(`/api/trace/job/${msdJob}/analysis/lots?offset=50&limit=20`)
+    ).json()) as AnalysisLotsPage
     expect(page.total).toBe(LOTS)
     expect(page.data).toHaveLength(10)
     const csv = await (await h.app.request(`/api/trace/job/${msdJob}/analysis/lots.csv`)).text()

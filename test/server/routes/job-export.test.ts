@@ -62,18 +62,32 @@ describe('job CSV and XLSX export', () => {
     const records = parseCsv(text)
     expect(records[0]).toEqual([...DOMAIN_COLUMNS.rejects])
     expect(records.length - 1).toBe(119 + CSV_HOSTILE_COMMENTS.length)
-    const page = (await (await h.app.request(`/api/trace/job/${jobId}/result?domain=rejects&limit=1000`)).json()) as JobResultPage
+    const page = (await (
+      await h.app.request(`/api/trace/job/${jobId}/result?domain=rejects&limit=1000`)
+    ).json()) as JobResultPage
     expect(records.length - 1).toBe(page.total)
   })
 
   it('guards text cells that start like a formula and leaves real numbers untouched', async () => {
-    const text = (await (await h.app.request(`/api/trace/job/${jobId}/export.csv?domain=rejects`)).text()).replace(/^\uFEFF/, '')
+    const text = (await (await h.app.request(`/api/trace/job/${jobId}/export.csv?domain=rejects`)).text()).replace(
+      /^\uFEFF/,
+      '',
+    )
     const records = parseCsv(text)
     const col = (name: string): number => DOMAIN_COLUMNS.rejects.indexOf(name)
     const lot1 = records.slice(1).filter((r) => r[col('CONTAINERID')] === '0000000000000001')
     const comments = lot1.map((r) => r[col('REJECTCOMMENT')])
     expect(comments).toEqual([
-      "'=SUM(A1:A9)", "'+1", "'-2", "'@cmd", "'\tTab", "'\rCR", 'a,b', 'say "hi"', 'line1\nline2', '測試 OK',
+      "'=SUM(A1:A9)",
+      "'+1",
+      "'-2",
+      "'@cmd",
+      "'\tTab",
+      "'\rCR",
+      'a,b',
+      'say "hi"',
+      'line1\nline2',
+      '測試 OK',
     ])
     expect(text).toContain(`"say ""hi"""`)
     expect(text).toContain('"line1\nline2"')
@@ -111,7 +125,12 @@ describe('job CSV and XLSX export', () => {
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(await all.arrayBuffer())
     expect(wb.worksheets.map((w) => w.name)).toEqual(['about', 'rejects', 'history'])
-    const about = new Map((wb.getWorksheet('about') as ExcelJS.Worksheet).getSheetValues().slice(1).map((r) => [(r as unknown[])[1], (r as unknown[])[2]]))
+    const about = new Map(
+      (wb.getWorksheet('about') as ExcelJS.Worksheet)
+        .getSheetValues()
+        .slice(1)
+        .map((r) => [(r as unknown[])[1], (r as unknown[])[2]]),
+    )
     expect(about.get('profile')).toBe('query_tool')
     expect(about.get('input_type')).toBe('work_order')
     expect(about.get('values')).toBe('GA24010001')

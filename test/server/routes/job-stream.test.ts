@@ -31,7 +31,9 @@ function recordsOf(lines: StreamLine[], domain: Domain): RecordsLine[] {
 async function allPages(h: JobHarness, jobId: string, domain: Domain, limit: number): Promise<unknown[][]> {
   const rows: unknown[][] = []
   for (let offset = 0; ; offset += limit) {
-    const res = await h.app.request(`/api/trace/job/${jobId}/result?domain=${domain}&offset=${offset}&limit=${limit}&shape=compact`)
+    const res = await h.app.request(
+      `/api/trace/job/${jobId}/result?domain=${domain}&offset=${offset}&limit=${limit}&shape=compact`,
+    )
     expect(res.status).toBe(200)
     const page = (await res.json()) as JobResultPage
     rows.push(...page.data)
@@ -46,7 +48,11 @@ describe('job stream and result routes', () => {
 
   beforeAll(async () => {
     // 400 lots, 10 history rows each, two CIDs per statement: a job of a few seconds in 50-row chunks.
-    h = await startJobHarness({ lots: 400, historyPerLot: 10, env: { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '10' } })
+    h = await startJobHarness({
+      lots: 400,
+      historyPerLot: 10,
+      env: { TRACE_IN_BATCH_SIZE: '2', DB_SLOW_FETCHMANY_SIZE: '10' },
+    })
   })
   afterAll(async () => h?.close())
 
@@ -67,7 +73,9 @@ describe('job stream and result routes', () => {
       expectedOrder.push(`domain_end:${d}`)
     }
     expectedOrder.push('complete')
-    const actualOrder = lines.map((l) => (l.type === 'records' ? `records:${l.domain}:${l.batch}` : 'domain' in l ? `${l.type}:${l.domain}` : l.type))
+    const actualOrder = lines.map((l) =>
+      l.type === 'records' ? `records:${l.domain}:${l.batch}` : 'domain' in l ? `${l.type}:${l.domain}` : l.type,
+    )
     expect(actualOrder).toEqual(expectedOrder)
 
     const counts: Partial<Record<Domain, number>> = {}
@@ -119,11 +127,15 @@ describe('job stream and result routes', () => {
     expect(lines.slice(1)).toEqual(finishedLines.slice(at + 1))
 
     const lastBatch = Math.max(...recordsOf(finishedLines, 'rejects').map((r) => r.batch))
-    const fromLast = await readNdjson(await h.app.request(`/api/trace/job/${finishedId}/stream?from=rejects:${lastBatch}`))
+    const fromLast = await readNdjson(
+      await h.app.request(`/api/trace/job/${finishedId}/stream?from=rejects:${lastBatch}`),
+    )
     expect(fromLast.map((l) => l.type)).toEqual(['meta', 'domain_end', 'complete'])
     const beyond = await h.app.request(`/api/trace/job/${finishedId}/stream?from=rejects:${lastBatch + 1}`)
     expect(beyond.status).toBe(400)
-    expect(await beyond.json()).toMatchObject({ error: { code: 'INVALID_PARAMS', field: 'from', batches: lastBatch + 1 } })
+    expect(await beyond.json()).toMatchObject({
+      error: { code: 'INVALID_PARAMS', field: 'from', batches: lastBatch + 1 },
+    })
     const bad = await h.app.request(`/api/trace/job/${finishedId}/stream?from=holds:1`)
     expect(bad.status).toBe(400)
   })
@@ -131,7 +143,9 @@ describe('job stream and result routes', () => {
   it('sends rows as objects keyed by column unless the caller asks for the compact shape', async () => {
     const lines = await readNdjson(await h.app.request(`/api/trace/job/${finishedId}/stream`))
     expect(await readNdjson(await h.app.request(`/api/trace/job/${finishedId}/stream?shape=objects`))).toEqual(lines)
-    const byAccept = await h.app.request(`/api/trace/job/${finishedId}/stream`, { headers: { Accept: 'application/x-ndjson; shape=compact' } })
+    const byAccept = await h.app.request(`/api/trace/job/${finishedId}/stream`, {
+      headers: { Accept: 'application/x-ndjson; shape=compact' },
+    })
     expect(byAccept.headers.get('Vary')).toBe('Accept')
     expect(await readNdjson(byAccept)).toEqual(finishedLines)
     const arrays = recordsOf(finishedLines, 'materials')
@@ -151,7 +165,8 @@ describe('job stream and result routes', () => {
     const lines: StreamLine[] = []
     for await (const line of ndjsonLines(res)) {
       lines.push(line)
-      if (line.type === 'records' && line.batch === 1) await h.app.request(`/api/trace/job/${job_id}`, { method: 'DELETE' })
+      if (line.type === 'records' && line.batch === 1)
+        await h.app.request(`/api/trace/job/${job_id}`, { method: 'DELETE' })
     }
     expect(lines.at(-1)).toEqual({ type: 'error', code: 'JOB_CANCELLED', message: 'cancelled by request' })
     expect(lines.some((l) => l.type === 'complete')).toBe(false)
@@ -213,11 +228,23 @@ describe('job stream and result routes', () => {
     const rows = recordsOf(finishedLines, 'history').flatMap((r) => r.rows ?? [])
     const pagePath = `/api/trace/job/${finishedId}/result?domain=history&offset=45&limit=10`
     const page = (await (await h.app.request(`${pagePath}&shape=compact`)).json()) as JobResultPage
-    expect(page).toMatchObject({ job_id: finishedId, domain: 'history', offset: 45, limit: 10, total: 4000, count: 10, columns: DOMAIN_COLUMNS.history })
+    expect(page).toMatchObject({
+      job_id: finishedId,
+      domain: 'history',
+      offset: 45,
+      limit: 10,
+      total: 4000,
+      count: 10,
+      columns: DOMAIN_COLUMNS.history,
+    })
     expect(page.data).toEqual(rows.slice(45, 55))
     const objects = (await (await h.app.request(pagePath)).json()) as { data: Record<string, unknown>[] }
-    expect(objects.data).toEqual(rows.slice(45, 55).map((row) => Object.fromEntries(DOMAIN_COLUMNS.history.map((c, j) => [c, row[j]]))))
-    const past = (await (await h.app.request(`/api/trace/job/${finishedId}/result?domain=history&offset=4000`)).json()) as JobResultPage
+    expect(objects.data).toEqual(
+      rows.slice(45, 55).map((row) => Object.fromEntries(DOMAIN_COLUMNS.history.map((c, j) => [c, row[j]]))),
+    )
+    const past = (await (
+      await h.app.request(`/api/trace/job/${finishedId}/result?domain=history&offset=4000`)
+    ).json()) as JobResultPage
     expect(past.data).toEqual([])
     expect((await h.app.request(`/api/trace/job/${finishedId}/result?domain=holds`)).status).toBe(400)
 

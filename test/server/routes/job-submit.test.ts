@@ -8,9 +8,16 @@ import { fixtureCids } from '../jobs/job-fixture.ts'
 import { getStatus, readNdjson, startJobHarness, waitForStatus, type JobHarness } from '../jobs/job-harness.ts'
 
 const post = (h: JobHarness, path: string, body: unknown): Promise<Response> =>
-  Promise.resolve(h.app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }))
+  Promise.resolve(
+    h.app.request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  )
 
-const errorCode = async (res: Response): Promise<string> => ((await res.json()) as { error: { code: string } }).error.code
+const errorCode = async (res: Response): Promise<string> =>
+  ((await res.json()) as { error: { code: string } }).error.code
 
 describe('job submission', () => {
   let h: JobHarness
@@ -20,7 +27,10 @@ describe('job submission', () => {
   afterAll(async () => h?.close())
 
   it('runs the whole trace from typed lot names as one job with the profile default domains', async () => {
-    const res = await post(h, '/api/trace/jobs', { profile: 'query_tool', params: { input_type: 'lot_id', values: 'GA2401-00001\nGA2401-0000*\nNOPE-1' } })
+    const res = await post(h, '/api/trace/jobs', {
+      profile: 'query_tool',
+      params: { input_type: 'lot_id', values: 'GA2401-00001\nGA2401-0000*\nNOPE-1' },
+    })
     expect(res.status).toBe(202)
     const accepted = (await res.json()) as JobAccepted
     expect(accepted.job_id).toMatch(/^trace-evt-[0-9a-f]{32}$/)
@@ -46,9 +56,15 @@ describe('job submission', () => {
     })
     expect(res.status).toBe(202)
     const { job_id, stream_url } = (await res.json()) as JobAccepted
-    expect((await waitForStatus(h.app, job_id, (s) => s.status !== 'queued' && s.status !== 'started')).status).toBe('finished')
+    expect((await waitForStatus(h.app, job_id, (s) => s.status !== 'queued' && s.status !== 'started')).status).toBe(
+      'finished',
+    )
     const lines: StreamLine[] = await readNdjson(await h.app.request(stream_url))
-    expect(lines[0]).toMatchObject({ type: 'meta', profile: 'mid_section_defect', domains: ['upstream_history', 'materials'] })
+    expect(lines[0]).toMatchObject({
+      type: 'meta',
+      profile: 'mid_section_defect',
+      domains: ['upstream_history', 'materials'],
+    })
     const types = lines.map((l) => l.type)
     expect(types.indexOf('aggregation')).toBe(types.length - 2)
     expect((lines.find((l) => l.type === 'aggregation') as AggregationLine).data).not.toBeNull()
@@ -56,9 +72,15 @@ describe('job submission', () => {
 
   it('ends a job whose input matched nothing as finished with no rows and the reason in its seed summary', async () => {
     const cases = [
-      [{ profile: 'query_tool', params: { input_type: 'lot_id', values: 'NOPE-1\nNOPE-2*' } }, 'no lot name matched NOPE-1, NOPE-2* (patterns included)'],
       [
-        { profile: 'mid_section_defect', params: { mode: 'date_range', station: '測試', start_date: '2020-01-01', end_date: '2020-01-31' } },
+        { profile: 'query_tool', params: { input_type: 'lot_id', values: 'NOPE-1\nNOPE-2*' } },
+        'no lot name matched NOPE-1, NOPE-2* (patterns included)',
+      ],
+      [
+        {
+          profile: 'mid_section_defect',
+          params: { mode: 'date_range', station: '測試', start_date: '2020-01-01', end_date: '2020-01-31' },
+        },
         /^no lot was at 測試 between 2020-01-01 and 2020-01-31; the data holds /,
       ],
     ] as const
@@ -77,7 +99,10 @@ describe('job submission', () => {
       [{ profile: 'nope', params: { input_type: 'lot_id', values: 'x' } }, 'INVALID_PROFILE'],
       [{ profile: 'query_tool', params: { input_type: 'lot_id', values: '  ' } }, 'INVALID_PARAMS'],
       [{ profile: 'query_tool', params: { input_type: 'serial_number', values: 'x' } }, 'INVALID_PARAMS'],
-      [{ profile: 'query_tool', params: { input_type: 'lot_id', values: 'x' }, domains: ['history', 'bogus'] }, 'INVALID_PARAMS'],
+      [
+        { profile: 'query_tool', params: { input_type: 'lot_id', values: 'x' }, domains: ['history', 'bogus'] },
+        'INVALID_PARAMS',
+      ],
     ] as const
     for (const [body, code] of bad) {
       const res = await post(h, '/api/trace/jobs', body)
@@ -87,11 +112,19 @@ describe('job submission', () => {
   })
 
   it('turns an events request above TRACE_ASYNC_CID_THRESHOLD into a job and answers 202', async () => {
-    const small = await post(h, '/api/trace/events', { profile: 'query_tool', container_ids: fixtureCids(3), domains: ['history'] })
+    const small = await post(h, '/api/trace/events', {
+      profile: 'query_tool',
+      container_ids: fixtureCids(3),
+      domains: ['history'],
+    })
     expect(small.status).toBe(200)
     await small.text()
 
-    const res = await post(h, '/api/trace/events', { profile: 'query_tool', container_ids: fixtureCids(8), domains: ['history'] })
+    const res = await post(h, '/api/trace/events', {
+      profile: 'query_tool',
+      container_ids: fixtureCids(8),
+      domains: ['history'],
+    })
     expect(res.status).toBe(202)
     const accepted = (await res.json()) as JobAccepted
     expect(jobIdSchema.safeParse(accepted.job_id).success).toBe(true)
@@ -104,11 +137,20 @@ describe('job submission', () => {
   it('stores only the parsed params, so 9000 levels of nested JSON under an unknown key are no 5xx', async () => {
     const deep = '{"a":'.repeat(9000) + '"x"' + '}'.repeat(9000)
     const body = `{"profile":"query_tool","params":{"input_type":"lot_id","values":"GA2401-00001","junk":${deep}}}`
-    const res = await h.app.request('/api/trace/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+    const res = await h.app.request('/api/trace/jobs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    })
     expect(res.status).toBe(202)
     const { job_id } = (await res.json()) as JobAccepted
-    expect(await createFileJobStore(h.config.TRACE_JOB_DIR).readInput(job_id)).toEqual({ kind: 'trace', params: { input_type: 'lot_id', values: ['GA2401-00001'] } })
-    expect((await waitForStatus(h.app, job_id, (s) => s.status === 'finished' || s.status === 'failed')).status).toBe('finished')
+    expect(await createFileJobStore(h.config.TRACE_JOB_DIR).readInput(job_id)).toEqual({
+      kind: 'trace',
+      params: { input_type: 'lot_id', values: ['GA2401-00001'] },
+    })
+    expect((await waitForStatus(h.app, job_id, (s) => s.status === 'finished' || s.status === 'failed')).status).toBe(
+      'finished',
+    )
   })
 
   it('stores the old request forms rewritten into the current ones', async () => {
@@ -120,7 +162,14 @@ describe('job submission', () => {
     const { job_id } = (await res.json()) as JobAccepted
     expect(await createFileJobStore(h.config.TRACE_JOB_DIR).readInput(job_id)).toEqual({
       kind: 'trace',
-      params: { mode: 'date_range', station: '測試', start_date: '2024-01-01', end_date: '2024-01-31', direction: 'backward', loss_reasons: ['A', 'B'] },
+      params: {
+        mode: 'date_range',
+        station: '測試',
+        start_date: '2024-01-01',
+        end_date: '2024-01-31',
+        direction: 'backward',
+        loss_reasons: ['A', 'B'],
+      },
     })
   })
 

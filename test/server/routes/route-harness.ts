@@ -36,7 +36,11 @@ export interface Harness {
 }
 
 /** Opens the fixture and builds the app; `env` overrides configuration (DB_POOL_SIZE defaults to 2). */
-export function openHarness(rows: FixtureRows, env: Record<string, string> = {}, options: HarnessOptions = {}): Harness {
+export function openHarness(
+  rows: FixtureRows,
+  env: Record<string, string> = {},
+  options: HarnessOptions = {},
+): Harness {
   const path = createFixtureDb(rows)
   if (options.dropTables?.length) {
     const db = new Database(path)

@@ -23,7 +23,8 @@ function jobSystem(mode: 'accepts' | 'busy' | 'refuses-on-submit'): JobService &
     submitted,
     results: createFileResultStore(resultsDir),
     async submit(spec): Promise<JobAccepted> {
-      if (mode === 'refuses-on-submit') throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'worker died', {}, { 'Retry-After': '7' })
+      if (mode === 'refuses-on-submit')
+        throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'worker died', {}, { 'Retry-After': '7' })
       submitted.push(spec)
       return jobAccepted(JOB_ID)
     },
@@ -54,7 +55,11 @@ describe('events admission with a job system', () => {
   it('answers 202 with the job links above TRACE_ASYNC_CID_THRESHOLD and hands the CIDs to the job', async () => {
     const { jobs, h } = withJobs('accepts')
     try {
-      const res = await h.post(PATH, { profile: 'query_tool', container_ids: [LOT_A, LOT_B, ASSY, LOT_A], domains: ['history'] })
+      const res = await h.post(PATH, {
+        profile: 'query_tool',
+        container_ids: [LOT_A, LOT_B, ASSY, LOT_A],
+        domains: ['history'],
+      })
       expect(res.status).toBe(202)
       expect(await readJson(res)).toEqual({
         stage: 'events',
@@ -112,7 +117,10 @@ describe('events admission with a job system', () => {
       const id = lineageQueryId('query_tool', 'forward', seeds)
       const res = await h.post(PATH, { profile: 'query_tool', lineage_query_id: id, seed_container_ids: seeds })
       expect(res.status).toBe(202)
-      expect(jobs.submitted[0]).toMatchObject({ input: { kind: 'lineage_ref', seed_container_ids: seeds }, cid_count: 0 })
+      expect(jobs.submitted[0]).toMatchObject({
+        input: { kind: 'lineage_ref', seed_container_ids: seeds },
+        cid_count: 0,
+      })
       expect(h.source.stats().busy).toBe(0)
     } finally {
       await h.close()
@@ -124,7 +132,11 @@ describe('events admission with a job system', () => {
     async (mode) => {
       const { h } = withJobs(mode)
       try {
-        const under = await h.post(PATH, { profile: 'query_tool', container_ids: [LOT_A, LOT_B, ASSY], domains: ['history'] })
+        const under = await h.post(PATH, {
+          profile: 'query_tool',
+          container_ids: [LOT_A, LOT_B, ASSY],
+          domains: ['history'],
+        })
         expect(under.status).toBe(200)
         expect(((await readJson(under)) as { results: { history: { count: number } } }).results.history.count).toBe(5)
         const over = await h.post(PATH, { profile: 'query_tool', container_ids: [WAFER, LOT_A, LOT_B, ASSY] })
@@ -136,7 +148,10 @@ describe('events admission with a job system', () => {
   )
 
   it('answers 503 SERVICE_UNAVAILABLE with Retry-After to a defect investigation no worker can take', async () => {
-    for (const [mode, retryAfter] of [['busy', '30'], ['refuses-on-submit', '7']] as const) {
+    for (const [mode, retryAfter] of [
+      ['busy', '30'],
+      ['refuses-on-submit', '7'],
+    ] as const) {
       const { h } = withJobs(mode)
       try {
         const res = await h.post(PATH, { profile: 'mid_section_defect', container_ids: [LOT_A, LOT_B, ASSY] })

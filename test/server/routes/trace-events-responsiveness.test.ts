@@ -38,7 +38,11 @@ afterAll(async () => {
 })
 
 const post = (path: string, body: unknown) =>
-  fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  fetch(server.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
 
 describe('a real server streaming a large events request', () => {
   it('answers small requests promptly while it streams', async () => {
@@ -64,7 +68,10 @@ describe('a real server streaming a large events request', () => {
     let answeredWhileStreaming = 0
     while (!eventsDone && latencies.length < 50) {
       const t0 = performance.now()
-      const small = await post('/api/trace/seed-resolve', { profile: 'query_tool', params: { input_type: 'wafer_lot', values: 'W2601-0001' } })
+      const small = await post('/api/trace/seed-resolve', {
+        profile: 'query_tool',
+        params: { input_type: 'wafer_lot', values: 'W2601-0001' },
+      })
       expect(small.status).toBe(200)
       await small.json()
       latencies.push(performance.now() - t0)

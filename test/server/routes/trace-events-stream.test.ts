@@ -16,15 +16,23 @@ let counted: ReturnType<typeof countingSource>
 beforeAll(() => {
   setLogLevel('silent')
   // Small batches on both axes: CIDs per statement and rows per fetch, so the body is written in many pieces.
-  h = openHarness(rows, { TRACE_IN_BATCH_SIZE: '7', DB_SLOW_FETCHMANY_SIZE: '13' }, {
-    wrapSource: (s) => (counted = countingSource(s)).source,
-  })
+  h = openHarness(
+    rows,
+    { TRACE_IN_BATCH_SIZE: '7', DB_SLOW_FETCHMANY_SIZE: '13' },
+    {
+      wrapSource: (s) => (counted = countingSource(s)).source,
+    },
+  )
 })
 afterAll(() => h.close())
 
 describe('the events body as a stream', () => {
   it('is written in many pieces that join into one valid document with every row in order', async () => {
-    const res = await h.post(`${PATH}?shape=compact`, { profile: 'query_tool', container_ids: cids, domains: ['history'] })
+    const res = await h.post(`${PATH}?shape=compact`, {
+      profile: 'query_tool',
+      container_ids: cids,
+      domains: ['history'],
+    })
     expect(res.status).toBe(200)
     const reader = res.body!.getReader()
     const decoder = new TextDecoder()
@@ -47,7 +55,11 @@ describe('the events body as a stream', () => {
 
   it('stops reading and closes the cursor when the client disconnects', async () => {
     const before = counted.batches()
-    const res = await h.post(PATH, { profile: 'query_tool', container_ids: cids, domains: ['history', 'materials', 'rejects'] })
+    const res = await h.post(PATH, {
+      profile: 'query_tool',
+      container_ids: cids,
+      domains: ['history', 'materials', 'rejects'],
+    })
     const reader = res.body!.getReader()
     const first = await reader.read()
     expect(first.done).toBe(false)

@@ -43,35 +43,80 @@ describe('POST /api/trace/events', () => {
       jobs: 2,
     })
     expect(body.results.history?.data[0]).toEqual([
-      LOT_A, 'GA1-A01', '切割', 'eq-DS-01', 'DS-01', '切割-SPEC', '2026-01-01T08:00:00', '2026-01-01T09:30:00',
-      1000, 990, null, null, 'DFN1006-2', 'BOP-1', 'W1',
+      LOT_A,
+      'GA1-A01',
+      '切割',
+      'eq-DS-01',
+      'DS-01',
+      '切割-SPEC',
+      '2026-01-01T08:00:00',
+      '2026-01-01T09:30:00',
+      1000,
+      990,
+      null,
+      null,
+      'DFN1006-2',
+      'BOP-1',
+      'W1',
     ])
     expect(body.results.holds?.data).toEqual([
-      [LOT_A, 'GA1-A01', '切割', '2026-01-01T12:00:00', 'E1', null, 'QC', null, '2026-01-01T14:00:00', 'E2', null, null, 'RELEASED', 2],
+      [
+        LOT_A,
+        'GA1-A01',
+        '切割',
+        '2026-01-01T12:00:00',
+        'E1',
+        null,
+        'QC',
+        null,
+        '2026-01-01T14:00:00',
+        'E2',
+        null,
+        null,
+        'RELEASED',
+        2,
+      ],
     ])
   })
 
   it('answers rows as objects keyed by column unless the caller asks for the compact shape', async () => {
     const request = { profile: 'query_tool', container_ids: FAMILY, domains: ['holds'] }
     const objects = await events(await h.post(PATH, request))
-    const holds = objects.results.holds as unknown as { columns: string[]; data: Record<string, unknown>[]; count: number }
+    const holds = objects.results.holds as unknown as {
+      columns: string[]
+      data: Record<string, unknown>[]
+      count: number
+    }
     expect(holds.columns).toEqual(DOMAIN_COLUMNS.holds)
     expect(holds.count).toBe(1)
-    expect(holds.data[0]).toMatchObject({ CONTAINERID: LOT_A, CONTAINERNAME: 'GA1-A01', HOLD_STATUS: 'RELEASED', HOLD_HOURS: 2 })
-    const byAccept = await events(await h.post(PATH, request, { headers: { accept: 'application/json; shape=compact' } }))
+    expect(holds.data[0]).toMatchObject({
+      CONTAINERID: LOT_A,
+      CONTAINERNAME: 'GA1-A01',
+      HOLD_STATUS: 'RELEASED',
+      HOLD_HOURS: 2,
+    })
+    const byAccept = await events(
+      await h.post(PATH, request, { headers: { accept: 'application/json; shape=compact' } }),
+    )
     expect(byAccept.results.holds?.data[0]).toEqual(DOMAIN_COLUMNS.holds.map((c) => holds.data[0][c]))
     expect(await events(await h.post(`${PATH}?shape=compact`, request))).toEqual(byAccept)
     await expectError(await h.post(`${PATH}?shape=table`, request), 400, 'INVALID_PARAMS')
   })
 
   it('fetches only the requested domains, de-duplicated, in request order', async () => {
-    const body = await events(await h.post(PATH, { profile: 'query_tool', container_ids: FAMILY, domains: ['rejects', 'history', 'rejects'] }))
+    const body = await events(
+      await h.post(PATH, { profile: 'query_tool', container_ids: FAMILY, domains: ['rejects', 'history', 'rejects'] }),
+    )
     expect(Object.keys(body.results)).toEqual(['rejects', 'history'])
   })
 
   it('includes the MSD aggregation for a defect investigation', async () => {
     const body = await events(
-      await h.post(PATH, { profile: 'mid_section_defect', container_ids: [LOT_A, LOT_B], params: { direction: 'forward' } }),
+      await h.post(PATH, {
+        profile: 'mid_section_defect',
+        container_ids: [LOT_A, LOT_B],
+        params: { direction: 'forward' },
+      }),
     )
     expect(Object.keys(body.results)).toEqual(['upstream_history', 'downstream_rejects'])
     expect(body.aggregation).toMatchObject({
@@ -82,7 +127,9 @@ describe('POST /api/trace/events', () => {
   })
 
   it('takes a lineage reference plus its seed ids instead of the CID list', async () => {
-    const byIds = await events(await h.post(PATH, { profile: 'query_tool_reverse', container_ids: [ASSY, WAFER, LOT_A, LOT_B].sort() }))
+    const byIds = await events(
+      await h.post(PATH, { profile: 'query_tool_reverse', container_ids: [ASSY, WAFER, LOT_A, LOT_B].sort() }),
+    )
     const byRef = await events(
       await h.post(PATH, {
         profile: 'query_tool_reverse',
@@ -95,7 +142,10 @@ describe('POST /api/trace/events', () => {
   })
 
   it('answers 409 LINEAGE_MISMATCH when the reference belongs to other seeds or another direction', async () => {
-    for (const id of [lineageQueryId('query_tool_reverse', 'backward', [LOT_A]), lineageQueryId('query_tool', 'forward', [ASSY])]) {
+    for (const id of [
+      lineageQueryId('query_tool_reverse', 'backward', [LOT_A]),
+      lineageQueryId('query_tool', 'forward', [ASSY]),
+    ]) {
       const error = await expectError(
         await h.post(PATH, { profile: 'query_tool_reverse', lineage_query_id: id, seed_container_ids: [ASSY] }),
         409,
@@ -155,7 +205,10 @@ describe('events admission without a job system', () => {
     try {
       const body = await events(await limited.post(PATH, { profile: 'mid_section_defect', container_ids: FAMILY }))
       expect(body.results.upstream_history?.count).toBe(5)
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/CID limit/), expect.objectContaining({ cid_count: 3, limit: 2 }))
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/CID limit/),
+        expect.objectContaining({ cid_count: 3, limit: 2 }),
+      )
     } finally {
       warn.mockRestore()
     }
@@ -168,7 +221,9 @@ describe('events failures', () => {
     try {
       const body = await events(await broken.post(PATH, { profile: 'query_tool', container_ids: FAMILY }))
       expect(body.code).toBe('EVENTS_PARTIAL_FAILURE')
-      expect(body.failed_domains).toEqual([{ domain: 'holds', code: 'EVENTS_FAILED', message: expect.not.stringMatching(/no such table|DW_MES/i) }])
+      expect(body.failed_domains).toEqual([
+        { domain: 'holds', code: 'EVENTS_FAILED', message: expect.not.stringMatching(/no such table|DW_MES/i) },
+      ])
       expect(body.results.holds).toEqual({ columns: DOMAIN_COLUMNS.holds, data: [], count: 0 })
       expect(body.results.jobs?.count).toBe(2)
       expect(JSON.stringify(body)).not.toMatch(/\n\s+at |\.ts:\d+/)
@@ -181,18 +236,26 @@ describe('events failures', () => {
     const env = { TRACE_IN_BATCH_SIZE: '1', DB_SLOW_FETCHMANY_SIZE: '1' }
     const broken = openHarness(ROWS, env, { wrapSource: (s) => failingSource(s, 'DW_MES_LOTWIPHISTORY', 2) })
     try {
-      const body = await events(await broken.post(PATH, { profile: 'query_tool', container_ids: FAMILY, domains: ['history', 'materials'] }))
+      const body = await events(
+        await broken.post(PATH, { profile: 'query_tool', container_ids: FAMILY, domains: ['history', 'materials'] }),
+      )
       expect(body.results.history?.count).toBe(2)
       expect(body.results.history?.data).toHaveLength(2)
       expect(body.results.materials?.count).toBe(1)
-      expect(body.failed_domains).toEqual([{ domain: 'history', code: 'EVENTS_FAILED', message: expect.not.stringContaining('disk I/O error') }])
+      expect(body.failed_domains).toEqual([
+        { domain: 'history', code: 'EVENTS_FAILED', message: expect.not.stringContaining('disk I/O error') },
+      ])
     } finally {
       await broken.close()
     }
   })
 
   it('answers 504 LINEAGE_TIMEOUT and 500 LINEAGE_FAILED before streaming when a reference cannot be traced', async () => {
-    const ref = { profile: 'query_tool', lineage_query_id: lineageQueryId('query_tool', 'forward', [LOT_A]), seed_container_ids: [LOT_A] }
+    const ref = {
+      profile: 'query_tool',
+      lineage_query_id: lineageQueryId('query_tool', 'forward', [LOT_A]),
+      seed_container_ids: [LOT_A],
+    }
     const slow = openHarness(ROWS, { LINEAGE_TIMEOUT_SECONDS: '1' }, { wrapSource: (s) => slowSource(s, 400) })
     const broken = openHarness(ROWS, {}, { dropTables: ['DW_MES_PJ_COMBINEDASSYLOTS'] })
     try {

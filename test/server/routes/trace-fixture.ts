@@ -43,16 +43,56 @@ export const ROWS: FixtureRows = {
     track(ASSY, 'TMTT', 'TM-02', 4),
   ],
   DW_MES_LOTMATERIALSHISTORY: [
-    { CONTAINERID: LOT_A, MATERIALPARTNAME: 'EMC', MATERIALLOTNAME: 'EMC-1', QTYCONSUMED: 3, WORKCENTERNAME: '成型', SPECNAME: 'MOLD', EQUIPMENTNAME: 'MD-01', TXNDATE: '2026-01-02T10:00:00' },
+    {
+      CONTAINERID: LOT_A,
+      MATERIALPARTNAME: 'EMC',
+      MATERIALLOTNAME: 'EMC-1',
+      QTYCONSUMED: 3,
+      WORKCENTERNAME: '成型',
+      SPECNAME: 'MOLD',
+      EQUIPMENTNAME: 'MD-01',
+      TXNDATE: '2026-01-02T10:00:00',
+    },
   ],
   DW_MES_LOTREJECTHISTORY: [
-    { CONTAINERID: LOT_B, WORKCENTERNAME: 'TMTT', SPECNAME: 'TEST', LOSSREASONNAME: 'OPEN', EQUIPMENTNAME: 'TM-01', REJECTQTY: 5, STANDBYQTY: 0, QTYTOPROCESS: 0, INPROCESSQTY: 0, PROCESSEDQTY: 0, DEFECTQTY: 2, TXNDATE: '2026-01-03T09:00:00' },
+    {
+      CONTAINERID: LOT_B,
+      WORKCENTERNAME: 'TMTT',
+      SPECNAME: 'TEST',
+      LOSSREASONNAME: 'OPEN',
+      EQUIPMENTNAME: 'TM-01',
+      REJECTQTY: 5,
+      STANDBYQTY: 0,
+      QTYTOPROCESS: 0,
+      INPROCESSQTY: 0,
+      PROCESSEDQTY: 0,
+      DEFECTQTY: 2,
+      TXNDATE: '2026-01-03T09:00:00',
+    },
   ],
   DW_MES_HOLDRELEASEHISTORY: [
-    { CONTAINERID: LOT_A, WORKCENTERNAME: '切割', HOLDTXNDATE: '2026-01-01T12:00:00', HOLDEMP: 'E1', HOLDREASONNAME: 'QC', RELEASETXNDATE: '2026-01-01T14:00:00', RELEASEEMP: 'E2' },
+    {
+      CONTAINERID: LOT_A,
+      WORKCENTERNAME: '切割',
+      HOLDTXNDATE: '2026-01-01T12:00:00',
+      HOLDEMP: 'E1',
+      HOLDREASONNAME: 'QC',
+      RELEASETXNDATE: '2026-01-01T14:00:00',
+      RELEASEEMP: 'E2',
+    },
   ],
   DW_MES_JOB: [
-    { JOBID: 'J1', RESOURCEID: 'eq-DS-01', RESOURCENAME: 'DS-01', JOBSTATUS: 'DONE', JOBMODELNAME: 'PM', CREATEDATE: '2026-01-01T07:00:00', COMPLETEDATE: '2026-01-01T07:30:00', CONTAINERIDS: `${LOT_A},${LOT_B}`, CONTAINERNAMES: 'GA1-A01,GA1-A02' },
+    {
+      JOBID: 'J1',
+      RESOURCEID: 'eq-DS-01',
+      RESOURCENAME: 'DS-01',
+      JOBSTATUS: 'DONE',
+      JOBMODELNAME: 'PM',
+      CREATEDATE: '2026-01-01T07:00:00',
+      COMPLETEDATE: '2026-01-01T07:30:00',
+      CONTAINERIDS: `${LOT_A},${LOT_B}`,
+      CONTAINERNAMES: 'GA1-A01,GA1-A02',
+    },
   ],
 }
 
@@ -62,7 +102,9 @@ export function bulkRows(n: number, perLot: number): { rows: FixtureRows; cids: 
   return {
     cids,
     rows: {
-      DW_MES_CONTAINER: cids.map((id, i) => lot(id, `GA2-${String(i).padStart(4, '0')}`, { MFGORDERNAME: 'GA2', FIRSTNAME: 'W2' })),
+      DW_MES_CONTAINER: cids.map((id, i) =>
+        lot(id, `GA2-${String(i).padStart(4, '0')}`, { MFGORDERNAME: 'GA2', FIRSTNAME: 'W2' }),
+      ),
       DW_MES_LOTWIPHISTORY: cids.flatMap((id) =>
         Array.from({ length: perLot }, (_, k) => ({
           ...track(id, '切割', `DS-${k}`, 1 + (k % 9)),

@@ -45,7 +45,20 @@ describe('POST /api/trace/lineage', () => {
     expect(res.status).toBe(200)
     const body = (await readJson(res)) as Record<string, unknown>
     expect(Object.keys(body).sort()).toEqual(
-      ['stage', 'direction', 'names', 'nodes', 'edges', 'total_nodes', 'serials', 'ancestors', 'parent_map', 'seed_roots', 'total_ancestor_count', 'lineage_query_id'].sort(),
+      [
+        'stage',
+        'direction',
+        'names',
+        'nodes',
+        'edges',
+        'total_nodes',
+        'serials',
+        'ancestors',
+        'parent_map',
+        'seed_roots',
+        'total_ancestor_count',
+        'lineage_query_id',
+      ].sort(),
     )
     expect(body).toMatchObject({
       stage: 'lineage',
@@ -61,7 +74,11 @@ describe('POST /api/trace/lineage', () => {
   })
 
   it('follows an MSD request forward when its params ask for it', async () => {
-    const res = await h.post(PATH, { profile: 'mid_section_defect', container_ids: [LOT_A], params: { direction: 'forward' } })
+    const res = await h.post(PATH, {
+      profile: 'mid_section_defect',
+      container_ids: [LOT_A],
+      params: { direction: 'forward' },
+    })
     expect(await readJson(res)).toMatchObject({ direction: 'forward', total_nodes: 3 })
   })
 
@@ -83,7 +100,11 @@ describe('lineage failures', () => {
   it('answers 500 LINEAGE_FAILED without the driver message or a stack when a genealogy query fails', async () => {
     const broken = openHarness(ROWS, {}, { dropTables: ['DW_MES_PJ_COMBINEDASSYLOTS'] })
     try {
-      const error = await expectError(await broken.post(PATH, { profile: 'query_tool', container_ids: [LOT_A] }), 500, 'LINEAGE_FAILED')
+      const error = await expectError(
+        await broken.post(PATH, { profile: 'query_tool', container_ids: [LOT_A] }),
+        500,
+        'LINEAGE_FAILED',
+      )
       expect(error.message).not.toMatch(/no such table|DW_MES/i)
     } finally {
       await broken.close()
@@ -94,7 +115,11 @@ describe('lineage failures', () => {
     const slow = openHarness(ROWS, { LINEAGE_TIMEOUT_SECONDS: '1' }, { wrapSource: (s) => slowSource(s, 400) })
     try {
       const started = Date.now()
-      const error = await expectError(await slow.post(PATH, { profile: 'query_tool', container_ids: [LOT_A] }), 504, 'LINEAGE_TIMEOUT')
+      const error = await expectError(
+        await slow.post(PATH, { profile: 'query_tool', container_ids: [LOT_A] }),
+        504,
+        'LINEAGE_TIMEOUT',
+      )
       expect(error.message).toContain('1 s')
       expect(Date.now() - started).toBeLessThan(10_000)
     } finally {

@@ -46,7 +46,9 @@ describe('POST /api/trace/seed-resolve', () => {
     const res = await h.post(PATH, { profile: 'query_tool', params: { input_type: 'lot_id', values: ['GA1-*'] } })
     const body = (await readJson(res)) as { seed_count: number; expansion_info: unknown[] }
     expect(body.seed_count).toBe(2)
-    expect(body.expansion_info).toEqual([{ pattern: 'GA1-*', matched: 2, names: ['GA1-A01', 'GA1-A02'], truncated: false }])
+    expect(body.expansion_info).toEqual([
+      { pattern: 'GA1-*', matched: 2, names: ['GA1-A01', 'GA1-A02'], truncated: false },
+    ])
   })
 
   it.each([
@@ -61,12 +63,20 @@ describe('POST /api/trace/seed-resolve', () => {
   })
 
   it('refuses an unknown profile with 400 INVALID_PROFILE', async () => {
-    const error = await expectError(await h.post(PATH, { profile: 'fab', params: { input_type: 'lot_id', values: 'x' } }), 400, 'INVALID_PROFILE')
+    const error = await expectError(
+      await h.post(PATH, { profile: 'fab', params: { input_type: 'lot_id', values: 'x' } }),
+      400,
+      'INVALID_PROFILE',
+    )
     expect(error.message).toContain('query_tool')
   })
 
   it('refuses missing and blank values with 400 INVALID_PARAMS naming params.values', async () => {
-    for (const params of [{ input_type: 'lot_id' }, { input_type: 'lot_id', values: ' \n ; , ' }, { input_type: 'lot_id', values: [] }]) {
+    for (const params of [
+      { input_type: 'lot_id' },
+      { input_type: 'lot_id', values: ' \n ; , ' },
+      { input_type: 'lot_id', values: [] },
+    ]) {
       const error = await expectError(await h.post(PATH, { profile: 'query_tool', params }), 400, 'INVALID_PARAMS')
       expect(error.field).toBe('params.values')
       expect(error.message).toMatch(/^params\.values: /)

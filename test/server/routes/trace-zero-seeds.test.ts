@@ -33,15 +33,30 @@ describe('zero seeds read one way: no seeds, and one sentence saying why', () =>
   })
 
   it('says no lot was at the station in the range, and which days the data holds', async () => {
-    const body = await resolve('mid_section_defect', { mode: 'date_range', station: '測試', start_date: '2025-01-01', end_date: '2025-01-31' })
+    const body = await resolve('mid_section_defect', {
+      mode: 'date_range',
+      station: '測試',
+      start_date: '2025-01-01',
+      end_date: '2025-01-31',
+    })
     expect(body.seed_count).toBe(0)
-    expect(body.no_seeds_reason).toBe('no lot was at 測試 between 2025-01-01 and 2025-01-31; the data holds 2026-01-03 … 2026-01-04')
+    expect(body.no_seeds_reason).toBe(
+      'no lot was at 測試 between 2025-01-01 and 2025-01-31; the data holds 2026-01-03 … 2026-01-04',
+    )
   })
 
   it('says when the loss-reason filter left every lot out', async () => {
-    const params = { mode: 'date_range', station: '測試', start_date: '2026-01-01', end_date: '2026-01-31', loss_reasons: ['SHORT'] }
+    const params = {
+      mode: 'date_range',
+      station: '測試',
+      start_date: '2026-01-01',
+      end_date: '2026-01-31',
+      loss_reasons: ['SHORT'],
+    }
     const body = await resolve('mid_section_defect', params)
-    expect(body.no_seeds_reason).toBe('2 lots were at 測試 between 2026-01-01 and 2026-01-31, none with a reject for SHORT')
+    expect(body.no_seeds_reason).toBe(
+      '2 lots were at 測試 between 2026-01-01 and 2026-01-31, none with a reject for SHORT',
+    )
   })
 
   it('carries no reason when seeds were found', async () => {
@@ -55,7 +70,11 @@ describe('GET /api/trace/data-span', () => {
   it('gives the first and last day with a track-in at a station', async () => {
     const res = await h.app.request(`/api/trace/data-span?station=${encodeURIComponent('測試')}`)
     expect(res.status).toBe(200)
-    expect((await res.json()) as StationDataSpan).toEqual({ station: '測試', first_day: '2026-01-03', last_day: '2026-01-04' })
+    expect((await res.json()) as StationDataSpan).toEqual({
+      station: '測試',
+      first_day: '2026-01-03',
+      last_day: '2026-01-04',
+    })
   })
 
   it('answers null days for a station without data and 400 for an unknown one', async () => {

@@ -68,8 +68,15 @@ describe.skipIf(await requireRedis())('a `npm run worker` process killed mid-job
     const first = await jobs.status(jobId)
     const lines: StreamLine[] = []
     const reading = (async () => {
-      const options = { results: jobs.results, status: () => jobs.status(jobId), jobId, shape: 'compact' as const, signal: new AbortController().signal }
-      for await (const line of jobStreamLines(options, first as JobStatusResponse)) lines.push(JSON.parse(Buffer.from(line).toString('utf8')) as StreamLine)
+      const options = {
+        results: jobs.results,
+        status: () => jobs.status(jobId),
+        jobId,
+        shape: 'compact' as const,
+        signal: new AbortController().signal,
+      }
+      for await (const line of jobStreamLines(options, first as JobStatusResponse))
+        lines.push(JSON.parse(Buffer.from(line).toString('utf8')) as StreamLine)
     })()
     await waitUntil(async () => (await jobs.status(jobId))?.status === 'finished', 90_000, 'the retried job to finish')
     await reading

@@ -62,18 +62,27 @@ describe.skipIf(await requireRedis())('two `npm run worker` processes on one que
 
   it('runs two jobs at the same time, one on each worker, and both finish', async () => {
     const store = createRedisStores(redis, config).jobs
-    const spec: JobSpec = { profile: 'query_tool', domains: ['history', 'materials', 'rejects'], input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) }, cid_count: LOTS }
+    const spec: JobSpec = {
+      profile: 'query_tool',
+      domains: ['history', 'materials', 'rejects'],
+      input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+      cid_count: LOTS,
+    }
     const a = await jobs.submit(spec)
     const b = await jobs.submit(spec)
 
     // Both `started` in the same poll, each record naming the worker process that runs it.
     let runners: string[] = []
-    await waitUntil(async () => {
-      const records = await Promise.all([store.get(a.job_id), store.get(b.job_id)])
-      if (!records.every((r) => r?.status === 'started')) return false
-      runners = records.map((r) => r?.worker ?? '')
-      return true
-    }, 60_000, 'both jobs started at once')
+    await waitUntil(
+      async () => {
+        const records = await Promise.all([store.get(a.job_id), store.get(b.job_id)])
+        if (!records.every((r) => r?.status === 'started')) return false
+        runners = records.map((r) => r?.worker ?? '')
+        return true
+      },
+      60_000,
+      'both jobs started at once',
+    )
     const pids = runners.map((w) => Number(w.split(':').at(-1)))
     expect(new Set(pids).size).toBe(2)
     expect(pids.sort()).toEqual(workers.map((w) => w.pid).sort())

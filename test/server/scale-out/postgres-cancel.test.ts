@@ -32,9 +32,19 @@ describe.skipIf(skip)('cancelling a job that runs on PostgreSQL', () => {
   let jobs: JobService
 
   const backends = async (): Promise<Backend[]> =>
-    (await admin.query<Backend>('SELECT pid, state, wait_event_type FROM pg_stat_activity WHERE application_name = $1', [appName])).rows
+    (
+      await admin.query<Backend>(
+        'SELECT pid, state, wait_event_type FROM pg_stat_activity WHERE application_name = $1',
+        [appName],
+      )
+    ).rows
 
-  const spec: JobSpec = { profile: 'query_tool', domains: ['history'], input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) }, cid_count: LOTS }
+  const spec: JobSpec = {
+    profile: 'query_tool',
+    domains: ['history'],
+    input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+    cid_count: LOTS,
+  }
 
   beforeAll(async () => {
     setLogLevel('error')
@@ -42,7 +52,12 @@ describe.skipIf(skip)('cancelling a job that runs on PostgreSQL', () => {
     const url = new URL(TEST_POSTGRES_URL)
     url.searchParams.set('application_name', appName)
     url.searchParams.set('options', `-c search_path=${fixture.schema}`)
-    config = scaleOutConfig(ns, { MES_DATABASE_URL: url.toString(), DB_POOL_SIZE: '2', DB_SLOW_MAX_CONCURRENT: '1', TRACE_IN_BATCH_SIZE: '1000' })
+    config = scaleOutConfig(ns, {
+      MES_DATABASE_URL: url.toString(),
+      DB_POOL_SIZE: '2',
+      DB_SLOW_MAX_CONCURRENT: '1',
+      TRACE_IN_BATCH_SIZE: '1000',
+    })
     admin = new pg.Client({ connectionString: TEST_POSTGRES_URL })
     await admin.connect()
     redis = new Redis(TEST_REDIS_URL)
@@ -70,12 +85,20 @@ describe.skipIf(skip)('cancelling a job that runs on PostgreSQL', () => {
       await locker.query('BEGIN')
       await locker.query(`LOCK TABLE ${fixture.schema}.DW_MES_LOTWIPHISTORY IN ACCESS EXCLUSIVE MODE`)
       const { job_id } = await jobs.submit(spec)
-      await waitUntil(async () => (await backends()).some((b) => b.state === 'active' && b.wait_event_type === 'Lock'), 60_000, 'the job statement to wait on the server')
+      await waitUntil(
+        async () => (await backends()).some((b) => b.state === 'active' && b.wait_event_type === 'Lock'),
+        60_000,
+        'the job statement to wait on the server',
+      )
       const [blocked] = (await backends()).filter((b) => b.state === 'active')
 
       const t0 = Date.now()
       expect(await jobs.cancel(job_id)).toBe(true)
-      await waitUntil(async () => !(await backends()).some((b) => b.state === 'active'), 5_000, 'the statement to leave pg_stat_activity')
+      await waitUntil(
+        async () => !(await backends()).some((b) => b.state === 'active'),
+        5_000,
+        'the statement to leave pg_stat_activity',
+      )
       expect(Date.now() - t0).toBeLessThan(3_000)
       expect((await jobs.status(job_id))?.status).toBe('cancelled')
       // The backend either went back to the pool idle or was closed; it runs nothing.
@@ -87,7 +110,11 @@ describe.skipIf(skip)('cancelling a job that runs on PostgreSQL', () => {
     }
 
     const { job_id } = await jobs.submit(spec)
-    await waitUntil(async () => (await jobs.status(job_id))?.status !== 'queued' && (await jobs.status(job_id))?.status !== 'started', 60_000, 'the next job')
+    await waitUntil(
+      async () => (await jobs.status(job_id))?.status !== 'queued' && (await jobs.status(job_id))?.status !== 'started',
+      60_000,
+      'the next job',
+    )
     const status = await jobs.status(job_id)
     expect(status?.status).toBe('finished')
     expect(status?.progress.rows).toBe(LOTS * 10)

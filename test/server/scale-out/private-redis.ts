@@ -32,22 +32,30 @@ export async function requireRedisServerBinary(): Promise<boolean> {
  */
 export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
   port ??= await freePort()
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  })
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  )
   const url = `redis://127.0.0.1:${port}`
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
   client.on('error', () => {})
   try {
-    await waitUntil(async () => {
-      try {
-        if (client.status !== 'ready') await client.connect()
-        return (await client.ping()) === 'PONG'
-      } catch {
-        client.disconnect()
-        return false
-      }
-    }, 15_000, `redis-server on port ${port}`)
+    await waitUntil(
+      async () => {
+        try {
+          if (client.status !== 'ready') await client.connect()
+          return (await client.ping()) === 'PONG'
+        } catch {
+          client.disconnect()
+          return false
+        }
+      },
+      15_000,
+      `redis-server on port ${port}`,
+    )
   } finally {
     client.disconnect()
   }

@@ -55,25 +55,34 @@ describe.skipIf(await requireRedisServerBinary())('Redis memory after 50 jobs', 
   let redis: Redis
   let jobs: JobService
 
-  const spec: JobSpec = { profile: 'query_tool', domains: ['history', 'materials', 'rejects'], input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) }, cid_count: LOTS }
+  const spec: JobSpec = {
+    profile: 'query_tool',
+    domains: ['history', 'materials', 'rejects'],
+    input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+    cid_count: LOTS,
+  }
 
   /** Submits `n` jobs and waits until every one has been seen `finished`. */
   async function runJobs(n: number): Promise<void> {
     const ids = new Set<string>()
     for (let i = 0; i < n; i++) ids.add((await jobs.submit(spec)).job_id)
     const pending = new Set(ids)
-    await waitUntil(async () => {
-      for (const id of pending) {
-        const status = await jobs.status(id)
-        if (status?.status === 'finished') {
-          expect(status.progress.rows).toBe(ROWS)
-          pending.delete(id)
-        } else if (!status || status.status !== 'queued' && status.status !== 'started') {
-          throw new Error(`job ${id} ended ${status?.status ?? 'expired unseen'}: ${JSON.stringify(status?.error)}`)
+    await waitUntil(
+      async () => {
+        for (const id of pending) {
+          const status = await jobs.status(id)
+          if (status?.status === 'finished') {
+            expect(status.progress.rows).toBe(ROWS)
+            pending.delete(id)
+          } else if (!status || (status.status !== 'queued' && status.status !== 'started')) {
+            throw new Error(`job ${id} ended ${status?.status ?? 'expired unseen'}: ${JSON.stringify(status?.error)}`)
+          }
         }
-      }
-      return pending.size === 0
-    }, 180_000, `${n} jobs to finish`)
+        return pending.size === 0
+      },
+      180_000,
+      `${n} jobs to finish`,
+    )
   }
 
   /** Waits until the TTL removed every per-job key, then reads used_memory. */

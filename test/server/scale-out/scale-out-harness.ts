@@ -42,7 +42,13 @@ export function namespace(what: string): Namespace {
 
 /** The configuration every process of a test shares (env names; `env` overrides the quick defaults). */
 export function scaleOutConfig(ns: Namespace, env: Record<string, string>): Config {
-  return loadConfig({ ...SCALE_OUT_ENV, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: ns.prefix, TRACE_WORKER_QUEUE: ns.queue, ...env })
+  return loadConfig({
+    ...SCALE_OUT_ENV,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: ns.prefix,
+    TRACE_WORKER_QUEUE: ns.queue,
+    ...env,
+  })
 }
 
 /** Every child a test started, so afterAll can stop what a failed test left running. */
@@ -56,7 +62,12 @@ export class Processes {
 
   /** A web process; resolves once it listens (on `port` when given, else on any free port). */
   async web(config: Config, port?: number): Promise<WebProcess> {
-    const child = this.#spawn(['test/server/scale-out/web-process.ts'], config, 'pipe', port ? { WEB_PROCESS_PORT: String(port) } : {})
+    const child = this.#spawn(
+      ['test/server/scale-out/web-process.ts'],
+      config,
+      'pipe',
+      port ? { WEB_PROCESS_PORT: String(port) } : {},
+    )
     if (!child.stdout) throw new Error('web process has no stdout')
     for await (const line of createInterface({ input: child.stdout })) {
       if (line.startsWith('{')) {
@@ -72,7 +83,12 @@ export class Processes {
     await Promise.all(this.#children.map((c) => stopProcess(c, 'SIGKILL')))
   }
 
-  #spawn(args: string[], config: Config, stdout: 'ignore' | 'pipe', extraEnv: Record<string, string> = {}): ChildProcess {
+  #spawn(
+    args: string[],
+    config: Config,
+    stdout: 'ignore' | 'pipe',
+    extraEnv: Record<string, string> = {},
+  ): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       env: { ...process.env, ...configEnv(config), ...extraEnv },
       stdio: ['ignore', stdout, 'inherit'],
@@ -100,7 +116,11 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 
 /** Workers connected to the test's queue, as BullMQ counts them (its client names in CLIENT LIST). */
 export async function queueWorkers(config: Config): Promise<number> {
   // skipMetasUpdate: an inspecting queue must not rewrite the queue's options (the events stream cap).
-  const queue = new Queue(config.TRACE_WORKER_QUEUE, { connection: { url: config.REDIS_URL }, prefix: `${config.REDIS_KEY_PREFIX}:bull`, skipMetasUpdate: true })
+  const queue = new Queue(config.TRACE_WORKER_QUEUE, {
+    connection: { url: config.REDIS_URL },
+    prefix: `${config.REDIS_KEY_PREFIX}:bull`,
+    skipMetasUpdate: true,
+  })
   try {
     return await queue.getWorkersCount()
   } finally {
@@ -110,7 +130,11 @@ export async function queueWorkers(config: Config): Promise<number> {
 
 /** Waits until `n` workers consume the queue (a worker process takes a few seconds to load and connect). */
 export function waitForWorkers(config: Config, n: number): Promise<void> {
-  return waitUntil(async () => (await queueWorkers(config)) >= n, 60_000, `${n} workers on ${config.TRACE_WORKER_QUEUE}`)
+  return waitUntil(
+    async () => (await queueWorkers(config)) >= n,
+    60_000,
+    `${n} workers on ${config.TRACE_WORKER_QUEUE}`,
+  )
 }
 
 /** Deletes every key under the prefix. */
@@ -125,7 +149,11 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 
 /** POSTs a job to a web process; returns the 202 body. */
 export async function submitJob(url: string, body: Record<string, unknown>): Promise<JobAccepted> {
-  const res = await fetch(`${url}/api/trace/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch(`${url}/api/trace/jobs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${await res.text()}`)
   return (await res.json()) as JobAccepted
 }
@@ -138,8 +166,17 @@ export async function jobStatus(url: string, jobId: string): Promise<JobStatusRe
 }
 
 /** Polls a web process until the job's status satisfies `done`; returns that status. */
-export async function waitForJob(url: string, jobId: string, done: (s: JobStatusResponse) => boolean, timeoutMs = 90_000): Promise<JobStatusResponse> {
+export async function waitForJob(
+  url: string,
+  jobId: string,
+  done: (s: JobStatusResponse) => boolean,
+  timeoutMs = 90_000,
+): Promise<JobStatusResponse> {
   let last: JobStatusResponse | undefined
-  await waitUntil(async () => done((last = await jobStatus(url, jobId))), timeoutMs, `job ${jobId} (last: ${last?.status})`)
+  await waitUntil(
+    async () => done((last = await jobStatus(url, jobId))),
+    timeoutMs,
+    `job ${jobId} (last: ${last?.status})`,
+  )
   return last as JobStatusResponse
 }

@@ -14,7 +14,14 @@ const source = await openSource(config)
 const jobs = await createJobService(config)
 // WEB_PROCESS_PORT: a restarted web process answers where its clients were connected (fault tests); else any port.
 const port = Number(process.env.WEB_PROCESS_PORT ?? 0)
-const server = await startServer({ config, source, jobs, port, host: '127.0.0.1', staticRoot: `${config.MES_DB_PATH}.no-client` })
+const server = await startServer({
+  config,
+  source,
+  jobs,
+  port,
+  host: '127.0.0.1',
+  staticRoot: `${config.MES_DB_PATH}.no-client`,
+})
 process.stdout.write(JSON.stringify({ url: server.url, pid: process.pid }) + '\n')
 onShutdown([
   { name: 'http server', run: () => server.close() },

@@ -10,7 +10,18 @@ import { createFixtureDb, removeFixtureDb } from '../../helpers/fixture-db.ts'
 import { TEST_REDIS_URL, requireRedis } from '../../helpers/services.ts'
 import { jobFixtureRows } from '../jobs/job-fixture.ts'
 import { ndjsonLines, readNdjson, wholeTraceBody } from '../jobs/job-harness.ts'
-import { Processes, deleteKeys, jobStatus, namespace, scaleOutConfig, stopProcess, submitJob, waitForJob, waitForWorkers, type WebProcess } from './scale-out-harness.ts'
+import {
+  Processes,
+  deleteKeys,
+  jobStatus,
+  namespace,
+  scaleOutConfig,
+  stopProcess,
+  submitJob,
+  waitForJob,
+  waitForWorkers,
+  type WebProcess,
+} from './scale-out-harness.ts'
 
 const LOTS = 1000
 const COUNTS = { history: LOTS * 10, materials: LOTS * 2, rejects: LOTS + 9 }
@@ -76,7 +87,12 @@ describe.skipIf(await requireRedis())('web processes in BullMQ mode', () => {
       worker.kill('SIGCONT')
     }
     const lines = await readNdjson(await fetch(`${after.url}${stream_url}`))
-    expect(lines[0]).toEqual({ type: 'meta', job_id, profile: 'query_tool', domains: ['history', 'materials', 'rejects'] })
+    expect(lines[0]).toEqual({
+      type: 'meta',
+      job_id,
+      profile: 'query_tool',
+      domains: ['history', 'materials', 'rejects'],
+    })
     expect(lines.at(-1)).toEqual({ type: 'complete', total_records: TOTAL, counts: COUNTS })
     const done = await waitForJob(after.url, job_id, (s) => s.status !== 'started')
     expect(done.status).toBe('finished')
@@ -97,7 +113,9 @@ describe.skipIf(await requireRedis())('web processes in BullMQ mode', () => {
     expect(fromOther).toEqual(fromOne)
 
     const page = async (url: string): Promise<JobResultPage> =>
-      (await (await fetch(`${url}/api/trace/job/${job_id}/result?domain=history&offset=4321&limit=100`)).json()) as JobResultPage
+      (await (
+        await fetch(`${url}/api/trace/job/${job_id}/result?domain=history&offset=4321&limit=100`)
+      ).json()) as JobResultPage
     const [a, b] = await Promise.all([page(one.url), page(other.url)])
     expect(a.total).toBe(COUNTS.history)
     expect(a.data).toHaveLength(100)

@@ -40,7 +40,9 @@ describe('openSource', () => {
   it('fails at once on a file that is not an SQLite database', async () => {
     const path = join(dir, 'garbage.sqlite')
     writeFileSync(path, 'this is not a database, just text long enough to fill a header.'.repeat(20))
-    await expect(openSource(loadConfig({ MES_DB_PATH: path }))).rejects.toThrow(/cannot open the MES database .*not a database/)
+    await expect(openSource(loadConfig({ MES_DB_PATH: path }))).rejects.toThrow(
+      /cannot open the MES database .*not a database/,
+    )
   })
 
   it('rejects a database URL of an unsupported kind instead of silently using SQLite', async () => {

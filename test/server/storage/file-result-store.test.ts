@@ -8,7 +8,17 @@ import type { ResultMeta, ResultStore } from '../../../src/server/storage/result
 const JOB = 'trace-evt-0123456789abcdef0123456789abcdef'
 
 function meta(partial: Partial<ResultMeta> = {}): ResultMeta {
-  return { job_id: JOB, attempt: 1, chunk_size: 2, order: [], domains: {}, aggregation: false, failed_domains: [], complete: false, ...partial }
+  return {
+    job_id: JOB,
+    attempt: 1,
+    chunk_size: 2,
+    order: [],
+    domains: {},
+    aggregation: false,
+    failed_domains: [],
+    complete: false,
+    ...partial,
+  }
 }
 
 describe('file result store', () => {

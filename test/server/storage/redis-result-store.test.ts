@@ -15,7 +15,15 @@ describe.skipIf(await requireRedis())('redis result store', () => {
   let store: ResultStore
 
   const meta = (partial: Partial<ResultMeta> = {}): ResultMeta => ({
-    job_id: JOB, attempt: 1, chunk_size: 2, order: ['history'], domains: {}, aggregation: false, failed_domains: [], complete: false, ...partial,
+    job_id: JOB,
+    attempt: 1,
+    chunk_size: 2,
+    order: ['history'],
+    domains: {},
+    aggregation: false,
+    failed_domains: [],
+    complete: false,
+    ...partial,
   })
 
   beforeAll(() => {
@@ -44,9 +52,16 @@ describe.skipIf(await requireRedis())('redis result store', () => {
 
   it('shortens every key of a finished result to the job TTL', async () => {
     for (let i = 0; i < 3; i++) await store.writeChunk(JOB, 'history', i, Buffer.from(`${i}\n`))
-    await store.writeMeta(meta({ domains: { history: { columns: ['A'], chunks: 3, count: 5, done: true } }, complete: true }))
+    await store.writeMeta(
+      meta({ domains: { history: { columns: ['A'], chunks: 3, count: 5, done: true } }, complete: true }),
+    )
     await store.expire(JOB, 30)
-    for (const k of [keys.chunk(JOB, 'history', 0), keys.chunk(JOB, 'history', 2), keys.resultMeta(JOB), keys.aggregation(JOB)]) {
+    for (const k of [
+      keys.chunk(JOB, 'history', 0),
+      keys.chunk(JOB, 'history', 2),
+      keys.resultMeta(JOB),
+      keys.aggregation(JOB),
+    ]) {
       const ttl = await redis.ttl(k)
       expect(ttl, k).toBeGreaterThan(0)
       expect(ttl, k).toBeLessThanOrEqual(30)

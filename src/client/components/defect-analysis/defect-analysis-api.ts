@@ -23,8 +23,14 @@ export function filterQuery(filter: AttributionFilter): URLSearchParams {
 }
 
 /** The analysis of a finished job under `filter`. */
-export async function fetchAnalysis(jobId: string, filter: AttributionFilter, api: ApiOptions): Promise<AttributionResult> {
-  return (await requestJson<AttributionResult>('GET', `${jobPath(jobId)}/analysis?${filterQuery(filter)}`, undefined, api)).body
+export async function fetchAnalysis(
+  jobId: string,
+  filter: AttributionFilter,
+  api: ApiOptions,
+): Promise<AttributionResult> {
+  return (
+    await requestJson<AttributionResult>('GET', `${jobPath(jobId)}/analysis?${filterQuery(filter)}`, undefined, api)
+  ).body
 }
 
 /** One suspect's trend and lots. */
@@ -42,13 +48,19 @@ export async function fetchSuspect(
 }
 
 /** Every per-lot detail row under `filter`, page by page. */
-export async function fetchAllLots(jobId: string, filter: AttributionFilter, api: ApiOptions, pageSize = 10_000): Promise<AnalysisLotsPage['data'][]> {
+export async function fetchAllLots(
+  jobId: string,
+  filter: AttributionFilter,
+  api: ApiOptions,
+  pageSize = 10_000,
+): Promise<AnalysisLotsPage['data'][]> {
   const pages: AnalysisLotsPage['data'][] = []
   for (let offset = 0; ; offset += pageSize) {
     const q = filterQuery(filter)
     q.set('offset', String(offset))
     q.set('limit', String(pageSize))
-    const page = (await requestJson<AnalysisLotsPage>('GET', `${jobPath(jobId)}/analysis/lots?${q}`, undefined, api)).body
+    const page = (await requestJson<AnalysisLotsPage>('GET', `${jobPath(jobId)}/analysis/lots?${q}`, undefined, api))
+      .body
     pages.push(page.data)
     if (offset + page.data.length >= page.total || page.data.length === 0) return pages
   }

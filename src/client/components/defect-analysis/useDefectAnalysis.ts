@@ -19,7 +19,11 @@ function isEmpty(f: AttributionFilter): boolean {
 }
 
 /** `initial` is the streamed analysis; `jobId` null means filters cannot be re-asked (no job). */
-export function useDefectAnalysis(initial: Ref<AttributionResult>, jobId: Ref<string | null>, api: ApiOptions = {}): DefectAnalysisState {
+export function useDefectAnalysis(
+  initial: Ref<AttributionResult>,
+  jobId: Ref<string | null>,
+  api: ApiOptions = {},
+): DefectAnalysisState {
   const result = shallowRef(initial.value)
   const filter = shallowRef<AttributionFilter>({})
   const loading = shallowRef(false)

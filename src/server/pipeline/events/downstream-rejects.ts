@@ -18,7 +18,13 @@ export const downstreamRejectsQuery: BatchedDomainQuery = {
     ORDER BY r.CONTAINERID, r.TXNDATE NULLS LAST, r.WORKCENTERNAME NULLS LAST, r.LOSSREASONNAME NULLS LAST,
              r.EQUIPMENTNAME NULLS LAST, r.REJECTQTY NULLS LAST, r.DEFECTQTY NULLS LAST`,
   mapRow: (r) => [
-    r[0], r[1], r[2], workcenterGroupName(r[2]), lossReason(r[3]), r[4],
-    sumQty([r[5], r[6], r[7], r[8], r[9], r[10]]), isoTimestamp(r[11]),
+    r[0],
+    r[1],
+    r[2],
+    workcenterGroupName(r[2]),
+    lossReason(r[3]),
+    r[4],
+    sumQty([r[5], r[6], r[7], r[8], r[9], r[10]]),
+    isoTimestamp(r[11]),
   ],
 }

@@ -28,6 +28,20 @@ export const historyQuery: BatchedDomainQuery = {
     WHERE h.RN = 1
     ORDER BY h.TRACKINTIMESTAMP, h.CONTAINERID, h.EQUIPMENTID, h.SPECNAME NULLS LAST`,
   mapRow: (r) => [
-    r[0], r[1], r[2], r[3], r[4], r[5], isoTimestamp(r[6]), isoTimestamp(r[7]), r[8], r[9], r[10], r[11], r[12], r[13], r[14],
+    r[0],
+    r[1],
+    r[2],
+    r[3],
+    r[4],
+    r[5],
+    isoTimestamp(r[6]),
+    isoTimestamp(r[7]),
+    r[8],
+    r[9],
+    r[10],
+    r[11],
+    r[12],
+    r[13],
+    r[14],
   ],
 }

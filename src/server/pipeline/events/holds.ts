@@ -28,8 +28,20 @@ export const holdsQuery: BatchedDomainQuery = {
     const hold = isoTimestamp(r[3])
     const release = isoTimestamp(r[8])
     return [
-      r[0], r[1], r[2], hold, r[4], r[5], r[6], r[7], release, r[9], r[10], r[11],
-      release ? 'RELEASED' : 'HOLD', holdHours(hold, release, ctx.nowMs),
+      r[0],
+      r[1],
+      r[2],
+      hold,
+      r[4],
+      r[5],
+      r[6],
+      r[7],
+      release,
+      r[9],
+      r[10],
+      r[11],
+      release ? 'RELEASED' : 'HOLD',
+      holdHours(hold, release, ctx.nowMs),
     ]
   },
 }

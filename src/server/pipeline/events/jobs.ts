@@ -32,8 +32,21 @@ export const jobsQuery: ScanDomainQuery = {
       listed.add(cid)
       names ??= String(r[1] ?? '').split(',')
       out.push([
-        cid, text(names[i]), r[2], r[3], r[4], r[5], r[6], r[7], isoTimestamp(r[8]), isoTimestamp(r[9]), r[10], r[11], r[12],
-        r[0], r[1],
+        cid,
+        text(names[i]),
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        r[7],
+        isoTimestamp(r[8]),
+        isoTimestamp(r[9]),
+        r[10],
+        r[11],
+        r[12],
+        r[0],
+        r[1],
       ])
     })
     return out

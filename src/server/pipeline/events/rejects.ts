@@ -23,10 +23,29 @@ export const rejectsQuery: BatchedDomainQuery = {
   mapRow: (r) => {
     const time = isoTimestamp(r[17])
     return [
-      r[0], r[1], r[2], workcenterGroupName(r[2]), workcenterSequence(r[2]), r[3], r[4], r[5], r[6], r[7],
-      lossReason(r[8]), r[9], r[10],
-      r[11], r[12], r[13], r[14], r[15], sumQty([r[11], r[12], r[13], r[14], r[15]]), r[16],
-      time, time, time ? time.slice(0, 10) : null,
+      r[0],
+      r[1],
+      r[2],
+      workcenterGroupName(r[2]),
+      workcenterSequence(r[2]),
+      r[3],
+      r[4],
+      r[5],
+      r[6],
+      r[7],
+      lossReason(r[8]),
+      r[9],
+      r[10],
+      r[11],
+      r[12],
+      r[13],
+      r[14],
+      r[15],
+      sumQty([r[11], r[12], r[13], r[14], r[15]]),
+      r[16],
+      time,
+      time,
+      time ? time.slice(0, 10) : null,
     ]
   },
 }

@@ -11,7 +11,8 @@ import { ApiError } from '../../http/api-error.ts'
 export function resolveDomains(profile: Profile, direction: Direction, requested?: readonly string[]): Domain[] {
   if (requested === undefined) return defaultDomains(profile, direction)
   const { known, unknown } = partitionDomains(requested)
-  if (unknown.length) throw new ApiError(400, 'INVALID_PARAMS', `unsupported domains: ${unknown.join(',')}`, { unsupported: unknown })
+  if (unknown.length)
+    throw new ApiError(400, 'INVALID_PARAMS', `unsupported domains: ${unknown.join(',')}`, { unsupported: unknown })
   if (known.length === 0) throw new ApiError(400, 'INVALID_PARAMS', 'domains must list at least one domain')
   return known
 }

@@ -67,7 +67,9 @@ export async function* streamDomain(
   const ctx = { nowMs: Date.now() }
   if (spec.kind === 'scan') {
     const wanted = new Set(cids)
-    yield* statementRows(source, domain, spec.query(), opts, (rows) => rows.flatMap((r) => spec.mapRows(r, wanted, ctx)))
+    yield* statementRows(source, domain, spec.query(), opts, (rows) =>
+      rows.flatMap((r) => spec.mapRows(r, wanted, ctx)),
+    )
     opts.onProgress?.(cids.length)
     return
   }

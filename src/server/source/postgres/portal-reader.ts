@@ -83,7 +83,10 @@ export class PortalReader {
     let deadline: NodeJS.Timeout | undefined
     let onAbort: () => void = () => {}
     const interrupted = new Promise<Interruption>((resolve) => {
-      deadline = setTimeout(() => resolve({ kind: 'interrupted', reason: new SourceTimeoutError(timeoutMs) }), timeoutMs)
+      deadline = setTimeout(
+        () => resolve({ kind: 'interrupted', reason: new SourceTimeoutError(timeoutMs) }),
+        timeoutMs,
+      )
       onAbort = () => resolve({ kind: 'interrupted', reason: signal.reason })
       signal.addEventListener('abort', onAbort, { once: true })
     })
@@ -117,7 +120,9 @@ export class PortalReader {
     const cancelling =
       target === undefined
         ? undefined
-        : startCancelling(target, CANCEL_RETRY_MS, (err) => log.warn('postgres cancel request failed', { error: String(err) }))
+        : startCancelling(target, CANCEL_RETRY_MS, (err) =>
+            log.warn('postgres cancel request failed', { error: String(err) }),
+          )
     let graceTimer: NodeJS.Timeout | undefined
     const graceOver = new Promise<undefined>((resolve) => {
       graceTimer = setTimeout(() => resolve(undefined), this.#options.graceMs)

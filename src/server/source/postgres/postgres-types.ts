@@ -11,7 +11,9 @@ const OID = { int8: 20, date: 1082, timestamp: 1114, timestamptz: 1184, numeric:
 
 /** `2024-03-01 07:15:00[.fff]` → `2024-03-01T07:15:00`; `infinity` and BC values pass through as text. */
 export function parseTimestamp(text: string): string {
-  return text.length >= 19 && text[10] === ' ' && !text.endsWith('BC') ? `${text.slice(0, 10)}T${text.slice(11, 19)}` : text
+  return text.length >= 19 && text[10] === ' ' && !text.endsWith('BC')
+    ? `${text.slice(0, 10)}T${text.slice(11, 19)}`
+    : text
 }
 
 const parseTimestamptzDefault = pg.types.getTypeParser(OID.timestamptz, 'text') as (text: string) => unknown

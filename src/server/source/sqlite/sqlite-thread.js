@@ -126,7 +126,12 @@ function handle(req) {
   } catch (err) {
     closeCursor()
     const code = err instanceof Cancelled ? 'CANCELLED' : /** @type {{ code?: unknown }} */ (err).code
-    return { seq, ok: false, message: /** @type {Error} */ (err).message, code: typeof code === 'string' ? code : undefined }
+    return {
+      seq,
+      ok: false,
+      message: /** @type {Error} */ (err).message,
+      code: typeof code === 'string' ? code : undefined,
+    }
   }
 }
 

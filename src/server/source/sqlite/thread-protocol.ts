@@ -16,7 +16,14 @@ export interface ThreadData {
 
 export type ThreadRequest =
   /** Prepares and starts a statement, and answers with its columns and first batch. */
-  | { readonly op: 'open'; readonly seq: number; readonly cursor: number; readonly sql: string; readonly params: SqlValue[]; readonly fetchSize: number }
+  | {
+      readonly op: 'open'
+      readonly seq: number
+      readonly cursor: number
+      readonly sql: string
+      readonly params: SqlValue[]
+      readonly fetchSize: number
+    }
   /** Reads the next batch of the open cursor. */
   | { readonly op: 'next'; readonly seq: number; readonly cursor: number }
   /** Closes the cursor if still open; a no-op for a cursor that is already closed. */
@@ -30,5 +37,11 @@ export type ThreadRequest =
  * batches (BLOBs, infinities) come as arrays.
  */
 export type ThreadReply =
-  | { readonly seq: number; readonly ok: true; readonly columns?: string[]; readonly rows: string | unknown[][]; readonly done: boolean }
+  | {
+      readonly seq: number
+      readonly ok: true
+      readonly columns?: string[]
+      readonly rows: string | unknown[][]
+      readonly done: boolean
+    }
   | { readonly seq: number; readonly ok: false; readonly message: string; readonly code?: string }

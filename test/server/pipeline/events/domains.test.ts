@@ -14,7 +14,14 @@ function hoursAgo(hours: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
 }
 
-const wip = (cid: string, eq: string | null, spec: string, trackIn: string | null, trackOut: string | null, extra = {}) => ({
+const wip = (
+  cid: string,
+  eq: string | null,
+  spec: string,
+  trackIn: string | null,
+  trackOut: string | null,
+  extra = {},
+) => ({
   CONTAINERID: cid,
   WORKCENTERNAME: 'TMTT-1',
   EQUIPMENTID: eq,
@@ -34,8 +41,15 @@ const OPEN_HOLD = hoursAgo(2)
 const ROWS = {
   DW_MES_CONTAINER: [
     {
-      CONTAINERID: X, CONTAINERNAME: 'LOT-X', FIRSTNAME: 'WAF-X', OBJECTTYPE: 'LOT', PJ_TYPE: 'T1', PJ_BOP: 'BOP1',
-      PRODUCTLINENAME: 'SOT', PRODUCTNAME: 'MMBD4148', PJ_FUNCTION: 'SWITCHING',
+      CONTAINERID: X,
+      CONTAINERNAME: 'LOT-X',
+      FIRSTNAME: 'WAF-X',
+      OBJECTTYPE: 'LOT',
+      PJ_TYPE: 'T1',
+      PJ_BOP: 'BOP1',
+      PRODUCTLINENAME: 'SOT',
+      PRODUCTNAME: 'MMBD4148',
+      PJ_FUNCTION: 'SWITCHING',
     },
     { CONTAINERID: Y, CONTAINERNAME: 'LOT-Y', FIRSTNAME: 'WAF-Y', OBJECTTYPE: 'LOT', PJ_TYPE: 'T2', PJ_BOP: 'BOP2' },
   ],
@@ -50,26 +64,116 @@ const ROWS = {
     wip(Z, 'EQ9', 'S9', '2024-01-01T09:00:00', '2024-01-01T09:30:00'),
   ],
   DW_MES_LOTMATERIALSHISTORY: [
-    { CONTAINERID: X, MATERIALPARTNAME: 'WIRE', MATERIALLOTNAME: 'W-1', QTYCONSUMED: 1.5, WORKCENTERNAME: '焊接_WB', SPECNAME: 'S', EQUIPMENTNAME: 'WB1', TXNDATE: '2024-01-02T00:00:00' },
-    { CONTAINERID: X, MATERIALPARTNAME: 'GLUE', MATERIALLOTNAME: 'G-1', QTYCONSUMED: 2, WORKCENTERNAME: '焊接_DB', SPECNAME: 'S', EQUIPMENTNAME: 'DB1', TXNDATE: '2024-01-01T00:00:00' },
+    {
+      CONTAINERID: X,
+      MATERIALPARTNAME: 'WIRE',
+      MATERIALLOTNAME: 'W-1',
+      QTYCONSUMED: 1.5,
+      WORKCENTERNAME: '焊接_WB',
+      SPECNAME: 'S',
+      EQUIPMENTNAME: 'WB1',
+      TXNDATE: '2024-01-02T00:00:00',
+    },
+    {
+      CONTAINERID: X,
+      MATERIALPARTNAME: 'GLUE',
+      MATERIALLOTNAME: 'G-1',
+      QTYCONSUMED: 2,
+      WORKCENTERNAME: '焊接_DB',
+      SPECNAME: 'S',
+      EQUIPMENTNAME: 'DB1',
+      TXNDATE: '2024-01-01T00:00:00',
+    },
   ],
   DW_MES_LOTREJECTHISTORY: [
     {
-      CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', SPECNAME: 'S', LOSSREASONNAME: null, EQUIPMENTNAME: 'T1', REJECTCOMMENT: 'c',
-      REJECTQTY: 1, STANDBYQTY: 2, QTYTOPROCESS: 3, INPROCESSQTY: 4, PROCESSEDQTY: 5, DEFECTQTY: 6, TXNDATE: '2024-01-03T00:00:00',
+      CONTAINERID: X,
+      WORKCENTERNAME: 'TMTT-1',
+      SPECNAME: 'S',
+      LOSSREASONNAME: null,
+      EQUIPMENTNAME: 'T1',
+      REJECTCOMMENT: 'c',
+      REJECTQTY: 1,
+      STANDBYQTY: 2,
+      QTYTOPROCESS: 3,
+      INPROCESSQTY: 4,
+      PROCESSEDQTY: 5,
+      DEFECTQTY: 6,
+      TXNDATE: '2024-01-03T00:00:00',
     },
-    { CONTAINERID: X, WORKCENTERNAME: '元件切割-1', LOSSREASONNAME: 'CRACK', EQUIPMENTNAME: 'SAW', REJECTQTY: 7, TXNDATE: '2024-01-02T00:00:00' },
-    { CONTAINERID: X, WORKCENTERNAME: 'OTHER', LOSSREASONNAME: 'X', EQUIPMENTNAME: 'O', DEFECTQTY: 2, TXNDATE: '2024-01-04T00:00:00' },
+    {
+      CONTAINERID: X,
+      WORKCENTERNAME: '元件切割-1',
+      LOSSREASONNAME: 'CRACK',
+      EQUIPMENTNAME: 'SAW',
+      REJECTQTY: 7,
+      TXNDATE: '2024-01-02T00:00:00',
+    },
+    {
+      CONTAINERID: X,
+      WORKCENTERNAME: 'OTHER',
+      LOSSREASONNAME: 'X',
+      EQUIPMENTNAME: 'O',
+      DEFECTQTY: 2,
+      TXNDATE: '2024-01-04T00:00:00',
+    },
   ],
   DW_MES_HOLDRELEASEHISTORY: [
-    { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', HOLDTXNDATE: '2024-01-01T00:00:00', HOLDEMP: 'E1', HOLDEMPDEPTNAME: 'QA', HOLDREASONNAME: 'CHK', HOLDCOMMENTS: 'h', RELEASETXNDATE: '2024-01-01T12:30:00', RELEASEEMP: 'E2', RELEASECOMMENTS: 'ok', NCRID: 'N1' },
+    {
+      CONTAINERID: X,
+      WORKCENTERNAME: 'TMTT-1',
+      HOLDTXNDATE: '2024-01-01T00:00:00',
+      HOLDEMP: 'E1',
+      HOLDEMPDEPTNAME: 'QA',
+      HOLDREASONNAME: 'CHK',
+      HOLDCOMMENTS: 'h',
+      RELEASETXNDATE: '2024-01-01T12:30:00',
+      RELEASEEMP: 'E2',
+      RELEASECOMMENTS: 'ok',
+      NCRID: 'N1',
+    },
     { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', HOLDTXNDATE: OPEN_HOLD, HOLDEMP: 'E1', HOLDREASONNAME: 'OPEN' },
   ],
   DW_MES_JOB: [
-    { JOBID: 'J1', RESOURCEID: 'R1', RESOURCENAME: 'EQ1', JOBSTATUS: 'DONE', JOBMODELNAME: 'PM', JOBORDERNAME: 'JO1', CREATEDATE: '2024-01-01T00:00:00', COMPLETEDATE: '2024-01-01T01:00:00', CAUSECODENAME: 'C', REPAIRCODENAME: 'R', SYMPTOMCODENAME: 'S', CONTAINERIDS: `${X},${Y},${Z}`, CONTAINERNAMES: 'LOT-X,LOT-Y,LOT-Z' },
-    { JOBID: 'J2', RESOURCEID: 'R2', RESOURCENAME: 'EQ2', CREATEDATE: '2024-01-02T00:00:00', CONTAINERIDS: Z, CONTAINERNAMES: 'LOT-Z' },
-    { JOBID: 'J3', RESOURCEID: 'R3', RESOURCENAME: 'EQ3', CREATEDATE: '2024-01-03T00:00:00', CONTAINERIDS: `${Z}, ${X}`, CONTAINERNAMES: 'LOT-Z, LOT-X' },
-    { JOBID: 'J4', RESOURCEID: 'R4', RESOURCENAME: 'EQ4', CREATEDATE: '2024-01-04T00:00:00', CONTAINERIDS: `${X}0,0${Y}`, CONTAINERNAMES: 'NOPE,NOPE' },
+    {
+      JOBID: 'J1',
+      RESOURCEID: 'R1',
+      RESOURCENAME: 'EQ1',
+      JOBSTATUS: 'DONE',
+      JOBMODELNAME: 'PM',
+      JOBORDERNAME: 'JO1',
+      CREATEDATE: '2024-01-01T00:00:00',
+      COMPLETEDATE: '2024-01-01T01:00:00',
+      CAUSECODENAME: 'C',
+      REPAIRCODENAME: 'R',
+      SYMPTOMCODENAME: 'S',
+      CONTAINERIDS: `${X},${Y},${Z}`,
+      CONTAINERNAMES: 'LOT-X,LOT-Y,LOT-Z',
+    },
+    {
+      JOBID: 'J2',
+      RESOURCEID: 'R2',
+      RESOURCENAME: 'EQ2',
+      CREATEDATE: '2024-01-02T00:00:00',
+      CONTAINERIDS: Z,
+      CONTAINERNAMES: 'LOT-Z',
+    },
+    {
+      JOBID: 'J3',
+      RESOURCEID: 'R3',
+      RESOURCENAME: 'EQ3',
+      CREATEDATE: '2024-01-03T00:00:00',
+      CONTAINERIDS: `${Z}, ${X}`,
+      CONTAINERNAMES: 'LOT-Z, LOT-X',
+    },
+    {
+      JOBID: 'J4',
+      RESOURCEID: 'R4',
+      RESOURCENAME: 'EQ4',
+      CREATEDATE: '2024-01-04T00:00:00',
+      CONTAINERIDS: `${X}0,0${Y}`,
+      CONTAINERNAMES: 'NOPE,NOPE',
+    },
   ],
 }
 
@@ -98,12 +202,36 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const r = await rows('history', [X, Y])
       expect(r).toEqual([
         {
-          CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: '切割-A', EQUIPMENTID: 'EQ2', EQUIPMENTNAME: 'EQ2-N', SPECNAME: 'S2',
-          TRACKINTIMESTAMP: '2024-01-01T07:00:00', TRACKOUTTIMESTAMP: '2024-01-01T07:30:00', TRACKINQTY: 100, TRACKOUTQTY: 99,
-          FINISHEDRUNCARD: 'RC', PJ_WORKORDER: 'GA1', PJ_TYPE: 'T1', PJ_BOP: 'BOP1', WAFER_LOT_ID: 'WAF-X',
+          CONTAINERID: X,
+          CONTAINERNAME: 'LOT-X',
+          WORKCENTERNAME: '切割-A',
+          EQUIPMENTID: 'EQ2',
+          EQUIPMENTNAME: 'EQ2-N',
+          SPECNAME: 'S2',
+          TRACKINTIMESTAMP: '2024-01-01T07:00:00',
+          TRACKOUTTIMESTAMP: '2024-01-01T07:30:00',
+          TRACKINQTY: 100,
+          TRACKOUTQTY: 99,
+          FINISHEDRUNCARD: 'RC',
+          PJ_WORKORDER: 'GA1',
+          PJ_TYPE: 'T1',
+          PJ_BOP: 'BOP1',
+          WAFER_LOT_ID: 'WAF-X',
         },
-        expect.objectContaining({ CONTAINERID: X, EQUIPMENTID: 'EQ1', TRACKINTIMESTAMP: '2024-01-01T08:00:00', TRACKOUTTIMESTAMP: '2024-01-01T10:00:00', TRACKOUTQTY: 2 }),
-        expect.objectContaining({ CONTAINERID: Y, EQUIPMENTID: 'EQ9', TRACKINTIMESTAMP: '2024-01-01T08:00:00', WAFER_LOT_ID: 'WAF-Y', PJ_TYPE: 'T2' }),
+        expect.objectContaining({
+          CONTAINERID: X,
+          EQUIPMENTID: 'EQ1',
+          TRACKINTIMESTAMP: '2024-01-01T08:00:00',
+          TRACKOUTTIMESTAMP: '2024-01-01T10:00:00',
+          TRACKOUTQTY: 2,
+        }),
+        expect.objectContaining({
+          CONTAINERID: Y,
+          EQUIPMENTID: 'EQ9',
+          TRACKINTIMESTAMP: '2024-01-01T08:00:00',
+          WAFER_LOT_ID: 'WAF-Y',
+          PJ_TYPE: 'T2',
+        }),
       ])
     })
 
@@ -116,8 +244,28 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
   describe('materials', () => {
     it('returns the material columns per CID in time order', async () => {
       expect(await rows('materials', [X])).toEqual([
-        { CONTAINERID: X, CONTAINERNAME: 'LOT-X', MATERIALPARTNAME: 'GLUE', MATERIALLOTNAME: 'G-1', QTYCONSUMED: 2, WORKCENTERNAME: '焊接_DB', SPECNAME: 'S', EQUIPMENTNAME: 'DB1', TXNDATE: '2024-01-01T00:00:00' },
-        { CONTAINERID: X, CONTAINERNAME: 'LOT-X', MATERIALPARTNAME: 'WIRE', MATERIALLOTNAME: 'W-1', QTYCONSUMED: 1.5, WORKCENTERNAME: '焊接_WB', SPECNAME: 'S', EQUIPMENTNAME: 'WB1', TXNDATE: '2024-01-02T00:00:00' },
+        {
+          CONTAINERID: X,
+          CONTAINERNAME: 'LOT-X',
+          MATERIALPARTNAME: 'GLUE',
+          MATERIALLOTNAME: 'G-1',
+          QTYCONSUMED: 2,
+          WORKCENTERNAME: '焊接_DB',
+          SPECNAME: 'S',
+          EQUIPMENTNAME: 'DB1',
+          TXNDATE: '2024-01-01T00:00:00',
+        },
+        {
+          CONTAINERID: X,
+          CONTAINERNAME: 'LOT-X',
+          MATERIALPARTNAME: 'WIRE',
+          MATERIALLOTNAME: 'W-1',
+          QTYCONSUMED: 1.5,
+          WORKCENTERNAME: '焊接_WB',
+          SPECNAME: 'S',
+          EQUIPMENTNAME: 'WB1',
+          TXNDATE: '2024-01-02T00:00:00',
+        },
       ])
     })
   })
@@ -125,20 +273,51 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
   describe('rejects', () => {
     it('adds the workcenter group, the default loss reason and the five-quantity total', async () => {
       const r = await rows('rejects', [X])
-      expect(r[1]).toMatchObject({ WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', REJECT_TOTAL_QTY: 15, DEFECT_QTY: 6 })
+      expect(r[1]).toMatchObject({
+        WORKCENTER_GROUP: '測試',
+        LOSSREASONNAME: '(未填寫)',
+        REJECT_TOTAL_QTY: 15,
+        DEFECT_QTY: 6,
+      })
       expect(r[2]).toMatchObject({ WORKCENTER_GROUP: null, REJECT_TOTAL_QTY: 0, DEFECT_QTY: 2 })
     })
 
     it('carries the old system’s columns: lot name, product, group order, quantities by their old names, time and day', async () => {
       const r = await rows('rejects', [X])
       expect(r[0]).toEqual({
-        CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: '元件切割-1', WORKCENTER_GROUP: '元件切割', WORKCENTERSEQUENCE_GROUP: 10,
-        PRODUCTLINENAME: 'SOT', PJ_FUNCTION: 'SWITCHING', PJ_TYPE: 'T1', PRODUCTNAME: 'MMBD4148', SPECNAME: null,
-        LOSSREASONNAME: 'CRACK', EQUIPMENTNAME: 'SAW', REJECTCOMMENT: null, REJECT_QTY: 7, STANDBY_QTY: null, QTYTOPROCESS_QTY: null,
-        INPROCESS_QTY: null, PROCESSED_QTY: null, REJECT_TOTAL_QTY: 7, DEFECT_QTY: null,
-        TXN_TIME: '2024-01-02T00:00:00', TXNDATE: '2024-01-02T00:00:00', TXN_DAY: '2024-01-02',
+        CONTAINERID: X,
+        CONTAINERNAME: 'LOT-X',
+        WORKCENTERNAME: '元件切割-1',
+        WORKCENTER_GROUP: '元件切割',
+        WORKCENTERSEQUENCE_GROUP: 10,
+        PRODUCTLINENAME: 'SOT',
+        PJ_FUNCTION: 'SWITCHING',
+        PJ_TYPE: 'T1',
+        PRODUCTNAME: 'MMBD4148',
+        SPECNAME: null,
+        LOSSREASONNAME: 'CRACK',
+        EQUIPMENTNAME: 'SAW',
+        REJECTCOMMENT: null,
+        REJECT_QTY: 7,
+        STANDBY_QTY: null,
+        QTYTOPROCESS_QTY: null,
+        INPROCESS_QTY: null,
+        PROCESSED_QTY: null,
+        REJECT_TOTAL_QTY: 7,
+        DEFECT_QTY: null,
+        TXN_TIME: '2024-01-02T00:00:00',
+        TXNDATE: '2024-01-02T00:00:00',
+        TXN_DAY: '2024-01-02',
       })
-      expect(r[1]).toMatchObject({ SPECNAME: 'S', WORKCENTERSEQUENCE_GROUP: 11, REJECT_QTY: 1, STANDBY_QTY: 2, QTYTOPROCESS_QTY: 3, INPROCESS_QTY: 4, PROCESSED_QTY: 5 })
+      expect(r[1]).toMatchObject({
+        SPECNAME: 'S',
+        WORKCENTERSEQUENCE_GROUP: 11,
+        REJECT_QTY: 1,
+        STANDBY_QTY: 2,
+        QTYTOPROCESS_QTY: 3,
+        INPROCESS_QTY: 4,
+        PROCESSED_QTY: 5,
+      })
       expect(r[2]).toMatchObject({ WORKCENTERSEQUENCE_GROUP: 999, TXN_DAY: '2024-01-04' })
     })
   })
@@ -147,9 +326,33 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     it('counts DEFECTQTY in the total and names the lot', async () => {
       const lot = { CONTAINERID: X, CONTAINERNAME: 'LOT-X' }
       expect(await rows('downstream_rejects', [X])).toEqual([
-        { ...lot, WORKCENTERNAME: '元件切割-1', WORKCENTER_GROUP: '元件切割', LOSSREASONNAME: 'CRACK', EQUIPMENTNAME: 'SAW', REJECT_TOTAL_QTY: 7, TXNDATE: '2024-01-02T00:00:00' },
-        { ...lot, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', LOSSREASONNAME: '(未填寫)', EQUIPMENTNAME: 'T1', REJECT_TOTAL_QTY: 21, TXNDATE: '2024-01-03T00:00:00' },
-        { ...lot, WORKCENTERNAME: 'OTHER', WORKCENTER_GROUP: null, LOSSREASONNAME: 'X', EQUIPMENTNAME: 'O', REJECT_TOTAL_QTY: 2, TXNDATE: '2024-01-04T00:00:00' },
+        {
+          ...lot,
+          WORKCENTERNAME: '元件切割-1',
+          WORKCENTER_GROUP: '元件切割',
+          LOSSREASONNAME: 'CRACK',
+          EQUIPMENTNAME: 'SAW',
+          REJECT_TOTAL_QTY: 7,
+          TXNDATE: '2024-01-02T00:00:00',
+        },
+        {
+          ...lot,
+          WORKCENTERNAME: 'TMTT-1',
+          WORKCENTER_GROUP: '測試',
+          LOSSREASONNAME: '(未填寫)',
+          EQUIPMENTNAME: 'T1',
+          REJECT_TOTAL_QTY: 21,
+          TXNDATE: '2024-01-03T00:00:00',
+        },
+        {
+          ...lot,
+          WORKCENTERNAME: 'OTHER',
+          WORKCENTER_GROUP: null,
+          LOSSREASONNAME: 'X',
+          EQUIPMENTNAME: 'O',
+          REJECT_TOTAL_QTY: 2,
+          TXNDATE: '2024-01-04T00:00:00',
+        },
       ])
     })
   })
@@ -158,9 +361,20 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
     it('marks released holds with their duration and open holds with hours until now', async () => {
       const r = await rows('holds', [X])
       expect(r[0]).toEqual({
-        CONTAINERID: X, CONTAINERNAME: 'LOT-X', WORKCENTERNAME: 'TMTT-1', HOLDTXNDATE: '2024-01-01T00:00:00', HOLDEMP: 'E1',
-        HOLDEMPDEPTNAME: 'QA', HOLDREASONNAME: 'CHK', HOLDCOMMENTS: 'h', RELEASETXNDATE: '2024-01-01T12:30:00', RELEASEEMP: 'E2',
-        RELEASECOMMENTS: 'ok', NCRID: 'N1', HOLD_STATUS: 'RELEASED', HOLD_HOURS: 12.5,
+        CONTAINERID: X,
+        CONTAINERNAME: 'LOT-X',
+        WORKCENTERNAME: 'TMTT-1',
+        HOLDTXNDATE: '2024-01-01T00:00:00',
+        HOLDEMP: 'E1',
+        HOLDEMPDEPTNAME: 'QA',
+        HOLDREASONNAME: 'CHK',
+        HOLDCOMMENTS: 'h',
+        RELEASETXNDATE: '2024-01-01T12:30:00',
+        RELEASEEMP: 'E2',
+        RELEASECOMMENTS: 'ok',
+        NCRID: 'N1',
+        HOLD_STATUS: 'RELEASED',
+        HOLD_HOURS: 12.5,
       })
       expect(r[1]).toMatchObject({ HOLDTXNDATE: OPEN_HOLD, RELEASETXNDATE: null, HOLD_STATUS: 'HOLD' })
       expect(r[1].HOLD_HOURS).toBeGreaterThanOrEqual(2)
@@ -177,9 +391,21 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
         [X, 'J3', 'LOT-X'],
       ])
       expect(r[0]).toEqual({
-        CONTAINERID: X, CONTAINERNAME: 'LOT-X', JOBID: 'J1', RESOURCEID: 'R1', RESOURCENAME: 'EQ1', JOBSTATUS: 'DONE', JOBMODELNAME: 'PM',
-        JOBORDERNAME: 'JO1', CREATEDATE: '2024-01-01T00:00:00', COMPLETEDATE: '2024-01-01T01:00:00', CAUSECODENAME: 'C',
-        REPAIRCODENAME: 'R', SYMPTOMCODENAME: 'S', CONTAINERIDS: `${X},${Y},${Z}`, CONTAINERNAMES: 'LOT-X,LOT-Y,LOT-Z',
+        CONTAINERID: X,
+        CONTAINERNAME: 'LOT-X',
+        JOBID: 'J1',
+        RESOURCEID: 'R1',
+        RESOURCENAME: 'EQ1',
+        JOBSTATUS: 'DONE',
+        JOBMODELNAME: 'PM',
+        JOBORDERNAME: 'JO1',
+        CREATEDATE: '2024-01-01T00:00:00',
+        COMPLETEDATE: '2024-01-01T01:00:00',
+        CAUSECODENAME: 'C',
+        REPAIRCODENAME: 'R',
+        SYMPTOMCODENAME: 'S',
+        CONTAINERIDS: `${X},${Y},${Z}`,
+        CONTAINERNAMES: 'LOT-X,LOT-Y,LOT-Z',
       })
     })
 
@@ -198,10 +424,46 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const rowsOfX = await rows('upstream_history', [X])
       expect(rowsOfX.every((row) => row.CONTAINERNAME === 'LOT-X')).toBe(true)
       expect(rowsOfX.map(({ CONTAINERNAME: _name, ...rest }) => rest)).toEqual([
-        { CONTAINERID: X, WORKCENTERNAME: '切割-A', WORKCENTER_GROUP: '切割', EQUIPMENTID: 'EQ2', EQUIPMENTNAME: 'EQ2-N', SPECNAME: 'S2', TRACKINTIMESTAMP: '2024-01-01T07:00:00', TRACKINQTY: 100 },
-        { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: 'EQ1', EQUIPMENTNAME: 'EQ1-N', SPECNAME: 'S1', TRACKINTIMESTAMP: '2024-01-01T08:00:00', TRACKINQTY: 100 },
-        { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: null, EQUIPMENTNAME: null, SPECNAME: 'S1', TRACKINTIMESTAMP: '2024-01-01T11:00:00', TRACKINQTY: 100 },
-        { CONTAINERID: X, WORKCENTERNAME: 'TMTT-1', WORKCENTER_GROUP: '測試', EQUIPMENTID: 'EQ3', EQUIPMENTNAME: 'EQ3-N', SPECNAME: 'S3', TRACKINTIMESTAMP: null, TRACKINQTY: 100 },
+        {
+          CONTAINERID: X,
+          WORKCENTERNAME: '切割-A',
+          WORKCENTER_GROUP: '切割',
+          EQUIPMENTID: 'EQ2',
+          EQUIPMENTNAME: 'EQ2-N',
+          SPECNAME: 'S2',
+          TRACKINTIMESTAMP: '2024-01-01T07:00:00',
+          TRACKINQTY: 100,
+        },
+        {
+          CONTAINERID: X,
+          WORKCENTERNAME: 'TMTT-1',
+          WORKCENTER_GROUP: '測試',
+          EQUIPMENTID: 'EQ1',
+          EQUIPMENTNAME: 'EQ1-N',
+          SPECNAME: 'S1',
+          TRACKINTIMESTAMP: '2024-01-01T08:00:00',
+          TRACKINQTY: 100,
+        },
+        {
+          CONTAINERID: X,
+          WORKCENTERNAME: 'TMTT-1',
+          WORKCENTER_GROUP: '測試',
+          EQUIPMENTID: null,
+          EQUIPMENTNAME: null,
+          SPECNAME: 'S1',
+          TRACKINTIMESTAMP: '2024-01-01T11:00:00',
+          TRACKINQTY: 100,
+        },
+        {
+          CONTAINERID: X,
+          WORKCENTERNAME: 'TMTT-1',
+          WORKCENTER_GROUP: '測試',
+          EQUIPMENTID: 'EQ3',
+          EQUIPMENTNAME: 'EQ3-N',
+          SPECNAME: 'S3',
+          TRACKINTIMESTAMP: null,
+          TRACKINQTY: 100,
+        },
       ])
     })
   })

@@ -9,10 +9,18 @@ import { fixtureDialects, openFixture, type FixtureSource } from '../../../helpe
 
 const CIDS = Array.from({ length: 2500 }, (_, i) => fixtureCid(0x10000 + i))
 const HEAVY = CIDS.slice(0, 3)
-const ts = (minute: number) => `2024-01-01T${String(Math.floor(minute / 60) % 24).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00`
+const ts = (minute: number) =>
+  `2024-01-01T${String(Math.floor(minute / 60) % 24).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00`
 
 const history: FixtureRow[] = CIDS.flatMap((cid, i) => {
-  const row = { CONTAINERID: cid, WORKCENTERNAME: 'TMTT-1', EQUIPMENTID: i % 2 ? 'EQ-B' : 'EQ-A', EQUIPMENTNAME: i % 2 ? 'EQ-B' : 'EQ-A', SPECNAME: 'S', TRACKINTIMESTAMP: ts(i % 1440) }
+  const row = {
+    CONTAINERID: cid,
+    WORKCENTERNAME: 'TMTT-1',
+    EQUIPMENTID: i % 2 ? 'EQ-B' : 'EQ-A',
+    EQUIPMENTNAME: i % 2 ? 'EQ-B' : 'EQ-A',
+    SPECNAME: 'S',
+    TRACKINTIMESTAMP: ts(i % 1440),
+  }
   // Each CID's visit appears twice (a partial track-out, then the final one): history keeps one.
   return [
     { ...row, TRACKOUTTIMESTAMP: '2024-02-01T00:00:00', TRACKOUTQTY: 1 },
@@ -20,10 +28,20 @@ const history: FixtureRow[] = CIDS.flatMap((cid, i) => {
   ]
 })
 const materials: FixtureRow[] = HEAVY.flatMap((cid, c) =>
-  Array.from({ length: 4000 }, (_, i) => ({ CONTAINERID: cid, MATERIALPARTNAME: 'P', MATERIALLOTNAME: `M-${c}-${i}`, TXNDATE: ts(i % 1440) })),
+  Array.from({ length: 4000 }, (_, i) => ({
+    CONTAINERID: cid,
+    MATERIALPARTNAME: 'P',
+    MATERIALLOTNAME: `M-${c}-${i}`,
+    TXNDATE: ts(i % 1440),
+  })),
 )
 const jobs: FixtureRow[] = [
-  { JOBID: 'J-EDGE', CONTAINERIDS: [CIDS[999], CIDS[1000], CIDS[2499]].join(','), CONTAINERNAMES: 'a,b,c', CREATEDATE: ts(1) },
+  {
+    JOBID: 'J-EDGE',
+    CONTAINERIDS: [CIDS[999], CIDS[1000], CIDS[2499]].join(','),
+    CONTAINERNAMES: 'a,b,c',
+    CREATEDATE: ts(1),
+  },
   { JOBID: 'J-FIRST', CONTAINERIDS: CIDS[0], CONTAINERNAMES: 'z', CREATEDATE: ts(2) },
 ]
 
@@ -51,7 +69,11 @@ function instrumented(source: MesSource, failOnCall?: number) {
 describe.each(await fixtureDialects())('on %s', (dialect) => {
   beforeAll(async () => {
     setLogLevel('error')
-    fx = await openFixture(dialect, { DW_MES_LOTWIPHISTORY: history, DW_MES_LOTMATERIALSHISTORY: materials, DW_MES_JOB: jobs })
+    fx = await openFixture(dialect, {
+      DW_MES_LOTWIPHISTORY: history,
+      DW_MES_LOTMATERIALSHISTORY: materials,
+      DW_MES_JOB: jobs,
+    })
   })
   afterAll(() => fx.close())
 
@@ -61,7 +83,10 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const progress: number[] = []
       const seen = new Set<string>()
       let count = 0
-      for await (const batch of streamDomain(source, 'history', CIDS, { config: fx.config, onProgress: (n) => progress.push(n) })) {
+      for await (const batch of streamDomain(source, 'history', CIDS, {
+        config: fx.config,
+        onProgress: (n) => progress.push(n),
+      })) {
         for (const row of batch) {
           seen.add(row[0] as string)
           expect(row[7]).toBe('2024-02-02T00:00:00')
@@ -92,17 +117,26 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const { source, state } = instrumented(fx.source)
       const progress: number[] = []
       const found: string[] = []
-      for await (const batch of streamDomain(source, 'jobs', CIDS, { config: fx.config, onProgress: (n) => progress.push(n) })) {
+      for await (const batch of streamDomain(source, 'jobs', CIDS, {
+        config: fx.config,
+        onProgress: (n) => progress.push(n),
+      })) {
         for (const row of batch) found.push(`${row[2]}:${row[0]}:${row[1]}`)
       }
-      expect(found).toEqual([`J-EDGE:${CIDS[999]}:a`, `J-EDGE:${CIDS[1000]}:b`, `J-EDGE:${CIDS[2499]}:c`, `J-FIRST:${CIDS[0]}:z`])
+      expect(found).toEqual([
+        `J-EDGE:${CIDS[999]}:a`,
+        `J-EDGE:${CIDS[1000]}:b`,
+        `J-EDGE:${CIDS[2499]}:c`,
+        `J-FIRST:${CIDS[0]}:z`,
+      ])
       expect(state.calls).toBe(1)
       expect(progress).toEqual([2500])
     })
 
     it('feeds the MSD aggregator distinct lots per machine across batches', async () => {
       const agg = createMsdAggregator('backward')
-      for await (const batch of streamDomain(fx.source, 'upstream_history', CIDS, { config: fx.config })) agg.add('upstream_history', batch)
+      for await (const batch of streamDomain(fx.source, 'upstream_history', CIDS, { config: fx.config }))
+        agg.add('upstream_history', batch)
       const r = agg.result()
       expect(r.lots).toEqual({ upstream_history: 2500 })
       expect(r.machines).toEqual([
@@ -122,7 +156,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       expect(received).toBe(1000)
       expect(err).toBeInstanceOf(DomainEventsError)
       expect(err).toMatchObject({ domain: 'history', code: 'EVENTS_FAILED', status: 500 })
-      expect((err as Error).message).toBe('history query failed: the database reported an error; the server log has the details')
+      expect((err as Error).message).toBe(
+        'history query failed: the database reported an error; the server log has the details',
+      )
       expect(state.open).toBe(0)
     })
 
@@ -131,11 +167,14 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       await broken.exec('DROP TABLE DW_MES_HOLDRELEASEHISTORY')
       try {
         const err = await (async () => {
-          for await (const _ of streamDomain(broken.source, 'holds', CIDS.slice(0, 5), { config: broken.config })) void _
+          for await (const _ of streamDomain(broken.source, 'holds', CIDS.slice(0, 5), { config: broken.config }))
+            void _
         })().catch((e: unknown) => e)
         expect(err).toBeInstanceOf(DomainEventsError)
         expect((err as DomainEventsError).domain).toBe('holds')
-        expect((err as Error).message).toBe('holds query failed: the database reported an error; the server log has the details')
+        expect((err as Error).message).toBe(
+          'holds query failed: the database reported an error; the server log has the details',
+        )
       } finally {
         await broken.close()
       }
@@ -156,7 +195,8 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const ac = new AbortController()
       const reason = new Error('client disconnected')
       const err = await (async () => {
-        for await (const _ of streamDomain(source, 'materials', HEAVY, { config: fx.config, signal: ac.signal })) ac.abort(reason)
+        for await (const _ of streamDomain(source, 'materials', HEAVY, { config: fx.config, signal: ac.signal }))
+          ac.abort(reason)
       })().catch((e: unknown) => e)
       expect(err).toBe(reason)
       expect(state.open).toBe(0)

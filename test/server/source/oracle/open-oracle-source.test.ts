@@ -114,9 +114,13 @@ describe('starting against the warehouse', () => {
 describe('GET /api/health with the Oracle source', () => {
   async function health(source: ReturnType<typeof createOracleSource>): Promise<HealthResponse> {
     // Asked from loopback, the admin without authentication: only an admin sees the probe's error text.
-    const res = await createApp({ config: loadConfig(ORACLE_ENV), source }).request('/api/health', {}, {
-      incoming: { socket: { remoteAddress: '127.0.0.1' } },
-    })
+    const res = await createApp({ config: loadConfig(ORACLE_ENV), source }).request(
+      '/api/health',
+      {},
+      {
+        incoming: { socket: { remoteAddress: '127.0.0.1' } },
+      },
+    )
     return (await res.json()) as HealthResponse
   }
 

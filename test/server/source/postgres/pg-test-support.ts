@@ -4,7 +4,11 @@
  */
 import pg from 'pg'
 import { loadConfig, type Config } from '../../../../src/server/config.ts'
-import { createPostgresSource, type PostgresSource, type PostgresSourceOptions } from '../../../../src/server/source/postgres/postgres-source.ts'
+import {
+  createPostgresSource,
+  type PostgresSource,
+  type PostgresSourceOptions,
+} from '../../../../src/server/source/postgres/postgres-source.ts'
 import { TEST_POSTGRES_URL } from '../../../helpers/services.ts'
 
 /** A schema of its own plus an admin connection outside the source's pool. */

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setLogLevel } from '../../../../src/server/logger.ts'
 import { compilePostgres } from '../../../../src/server/source/postgres/compile-postgres.ts'
 import { PortalReader } from '../../../../src/server/source/postgres/portal-reader.ts'
-import { createPool, lease, withOneOffClient, type PoolSettings } from '../../../../src/server/source/postgres/postgres-pool.ts'
+import {
+  createPool,
+  lease,
+  withOneOffClient,
+  type PoolSettings,
+} from '../../../../src/server/source/postgres/postgres-pool.ts'
 import { sql } from '../../../../src/server/source/sql.ts'
 import { requirePostgres, TEST_POSTGRES_URL } from '../../../helpers/services.ts'
 import { eventually, openTestDatabase, type TestDatabase } from './pg-test-support.ts'
@@ -40,7 +45,9 @@ describe.skipIf(skip)('PortalReader', () => {
       },
     })
     const reading = reader.read(10)
-    expect(await eventually(async () => (await db.activity(settings.applicationName)).some((a) => a.state === 'active'))).toBe(true)
+    expect(
+      await eventually(async () => (await db.activity(settings.applicationName)).some((a) => a.state === 'active')),
+    ).toBe(true)
     controller.abort(new Error('stop now'))
     await expect(reading).rejects.toThrow('stop now')
     expect(terminated).toEqual([pid])

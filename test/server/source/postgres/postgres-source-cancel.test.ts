@@ -34,7 +34,11 @@ describe.skipIf(skip)('postgres source: cancellation on the server', () => {
     const pid = (await source.all(sql`SELECT pg_backend_pid()`)).rows[0][0]
     const controller = new AbortController()
     const running = drain(source, sql`SELECT pg_sleep(30)`, controller.signal)
-    expect(await eventually(async () => (await db.activity()).some((a) => a.query.includes('pg_sleep(30)') && a.state === 'active'))).toBe(true)
+    expect(
+      await eventually(async () =>
+        (await db.activity()).some((a) => a.query.includes('pg_sleep(30)') && a.state === 'active'),
+      ),
+    ).toBe(true)
     const started = Date.now()
     controller.abort(new Error('job cancelled'))
     await expect(running).rejects.toThrow('job cancelled')
@@ -48,7 +52,11 @@ describe.skipIf(skip)('postgres source: cancellation on the server', () => {
     const source = db.source()
     const controller = new AbortController()
     const running = drain(source, sql`SELECT count(*) FROM generate_series(1, 10000000000) g`, controller.signal)
-    expect(await eventually(async () => (await db.activity()).some((a) => a.query.includes('generate_series') && a.state === 'active'))).toBe(true)
+    expect(
+      await eventually(async () =>
+        (await db.activity()).some((a) => a.query.includes('generate_series') && a.state === 'active'),
+      ),
+    ).toBe(true)
     controller.abort(new Error('stop'))
     await expect(running).rejects.toThrow('stop')
     expect(await eventually(serverQuiet, 2000)).toBe(true)
@@ -58,7 +66,10 @@ describe.skipIf(skip)('postgres source: cancellation on the server', () => {
   it('fails a round trip that outlives DB_SLOW_CALL_TIMEOUT_MS with a timeout error and cancels it', async () => {
     const source = db.source({ DB_SLOW_CALL_TIMEOUT_MS: '500' })
     const started = Date.now()
-    const error = await drain(source, sql`SELECT pg_sleep(20)`).then(() => undefined, (err: unknown) => err)
+    const error = await drain(source, sql`SELECT pg_sleep(20)`).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
     expect(error).toBeInstanceOf(SourceTimeoutError)
     expect((error as Error).message).toMatch(/DB_SLOW_CALL_TIMEOUT_MS \(500 ms\)/)
     expect(Date.now() - started).toBeLessThan(5000)
@@ -71,7 +82,9 @@ describe.skipIf(skip)('postgres source: cancellation on the server', () => {
     const started = Date.now()
     const sizes: number[] = []
     // Each batch takes ~0.3 s on the server and the consumer waits 0.4 s: together far over 1.5 s.
-    for await (const batch of source.stream(sql`SELECT g, pg_sleep(0.1) FROM generate_series(1, 15) g`, { fetchSize: 3 })) {
+    for await (const batch of source.stream(sql`SELECT g, pg_sleep(0.1) FROM generate_series(1, 15) g`, {
+      fetchSize: 3,
+    })) {
       sizes.push(batch.rows.length)
       await new Promise((r) => setTimeout(r, 400))
     }
@@ -103,7 +116,9 @@ describe.skipIf(skip)('postgres source: cancellation on the server', () => {
     const idle = source.stream(sql`SELECT g FROM generate_series(1, 1000) g`, { fetchSize: 10 })
     const first: IteratorResult<Batch> = await idle.next()
     expect(first.done).toBe(false)
-    expect(await eventually(async () => (await db.activity(applicationName)).some((a) => a.query.includes('pg_sleep(30)')))).toBe(true)
+    expect(
+      await eventually(async () => (await db.activity(applicationName)).some((a) => a.query.includes('pg_sleep(30)'))),
+    ).toBe(true)
     await Promise.all([source.close(), source.close()])
     expect(String(await running)).toMatch(/closed/)
     expect(await eventually(async () => (await db.activity(applicationName)).length === 0, 2000)).toBe(true)

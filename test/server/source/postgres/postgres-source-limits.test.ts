@@ -19,7 +19,10 @@ describe.skipIf(skip)('postgres source: pool and slow-query limits', () => {
   })
 
   it('runs at most DB_SLOW_MAX_CONCURRENT streams at once; the next waits for a slot', async () => {
-    const source = db.source({ DB_POOL_SIZE: '4', DB_SLOW_MAX_CONCURRENT: '2' }, { applicationName: `${db.applicationName}-slots` })
+    const source = db.source(
+      { DB_POOL_SIZE: '4', DB_SLOW_MAX_CONCURRENT: '2' },
+      { applicationName: `${db.applicationName}-slots` },
+    )
     const a = source.stream(rowsQuery, { fetchSize: 10 })
     const b = source.stream(rowsQuery, { fetchSize: 10 })
     await Promise.all([a.next(), b.next()])
@@ -65,7 +68,10 @@ describe.skipIf(skip)('postgres source: pool and slow-query limits', () => {
   })
 
   it('makes all() wait for a connection while streams hold the whole pool', async () => {
-    const source = db.source({ DB_POOL_SIZE: '2', DB_SLOW_MAX_CONCURRENT: '2' }, { applicationName: `${db.applicationName}-full` })
+    const source = db.source(
+      { DB_POOL_SIZE: '2', DB_SLOW_MAX_CONCURRENT: '2' },
+      { applicationName: `${db.applicationName}-full` },
+    )
     const a = source.stream(rowsQuery, { fetchSize: 10 })
     const b = source.stream(rowsQuery, { fetchSize: 10 })
     await Promise.all([a.next(), b.next()])

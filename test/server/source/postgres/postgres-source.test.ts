@@ -103,7 +103,9 @@ describe.skipIf(skip)('postgres source: rows, batches and values', () => {
              AVG(QTY)::float8 AS mean, 2.5::numeric AS ratio
       FROM DW_MES_CONTAINER`)
     expect(batch.columns).toEqual(['d', 'tz', 'frac', 'n', 'total', 'mean', 'ratio'])
-    expect(batch.rows).toEqual([['2024-03-01', '2024-03-01T05:15:09', '2024-03-01T07:15:09', 1500, 2624250, 1749.5, 2.5]])
+    expect(batch.rows).toEqual([
+      ['2024-03-01', '2024-03-01T05:15:09', '2024-03-01T07:15:09', 1500, 2624250, 1749.5, 2.5],
+    ])
   })
 
   it('binds text, numbers and null as values', async () => {
@@ -115,7 +117,9 @@ describe.skipIf(skip)('postgres source: rows, batches and values', () => {
     const client = new pg.Client({ connectionString: TEST_POSTGRES_URL })
     await client.connect()
     try {
-      const r = await client.query<{ t: unknown; n: unknown }>(`SELECT TIMESTAMP '2024-03-01 07:15:09' AS t, 7::bigint AS n`)
+      const r = await client.query<{ t: unknown; n: unknown }>(
+        `SELECT TIMESTAMP '2024-03-01 07:15:09' AS t, 7::bigint AS n`,
+      )
       expect(r.rows[0].t).toBeInstanceOf(Date)
       expect(r.rows[0].n).toBe('7')
     } finally {

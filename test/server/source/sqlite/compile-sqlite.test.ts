@@ -13,7 +13,10 @@ describe('compileSqlite', () => {
 
   it('turns an id list into one ? per id', () => {
     const q = sql`SELECT 1 FROM T WHERE CID ${idsIn(['a', 'b', 'c'])} AND Q = ${null}`
-    expect(compileSqlite(q)).toEqual({ text: 'SELECT 1 FROM T WHERE CID IN (?, ?, ?) AND Q = ?', params: ['a', 'b', 'c', null] })
+    expect(compileSqlite(q)).toEqual({
+      text: 'SELECT 1 FROM T WHERE CID IN (?, ?, ?) AND Q = ?',
+      params: ['a', 'b', 'c', null],
+    })
   })
 
   it('turns an id table into a json_each derived table over one JSON bind', () => {

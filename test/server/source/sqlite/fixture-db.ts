@@ -26,7 +26,9 @@ export function createNumbersDb(path: string, rows: number, smallRows = 1500): v
     db.exec('CREATE TABLE SMALL (ID INTEGER PRIMARY KEY)')
     const fill = (table: string, cols: string, n: number) =>
       db
-        .prepare(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) INSERT INTO ${table} SELECT ${cols} FROM n`)
+        .prepare(
+          `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) INSERT INTO ${table} SELECT ${cols} FROM n`,
+        )
         .run(n)
     fill('T', "i, printf('%016x', i), (i * 7919) % 10007, '2024-01-01T08:30:00'", rows)
     fill('SMALL', 'i', smallRows)

@@ -5,7 +5,11 @@ import { loadConfig } from '../../../../src/server/config.ts'
 import { setLogLevel } from '../../../../src/server/logger.ts'
 import type { Batch, MesSource } from '../../../../src/server/source/mes-source.ts'
 import { idsIn, idsTable, sql, type SqlQuery } from '../../../../src/server/source/sql.ts'
-import { createSqliteSource, type SqliteSource, type SqliteSourceOptions } from '../../../../src/server/source/sqlite/sqlite-source.ts'
+import {
+  createSqliteSource,
+  type SqliteSource,
+  type SqliteSourceOptions,
+} from '../../../../src/server/source/sqlite/sqlite-source.ts'
 import { cidOf, createNumbersDb, makeTempDir } from './fixture-db.ts'
 
 const ROWS = 12_345
@@ -32,12 +36,16 @@ async function sizes(stream: AsyncIterable<Batch>): Promise<number[]> {
 }
 
 async function expectIdle(source: SqliteSource): Promise<void> {
-  await vi.waitFor(() => expect(source.stats()).toMatchObject({ busy: 0, queued: 0, openCursors: 0 }), { timeout: 5000 })
+  await vi.waitFor(() => expect(source.stats()).toMatchObject({ busy: 0, queued: 0, openCursors: 0 }), {
+    timeout: 5000,
+  })
 }
 
 /** Starts `count` streams at once so that many threads exist before a test measures anything. */
 async function warm(source: SqliteSource, count: number): Promise<void> {
-  const its = Array.from({ length: count }, () => source.stream(sql`SELECT ID FROM T`, { fetchSize: 1 })[Symbol.asyncIterator]())
+  const its = Array.from({ length: count }, () =>
+    source.stream(sql`SELECT ID FROM T`, { fetchSize: 1 })[Symbol.asyncIterator](),
+  )
   await Promise.all(its.map((it) => it.next()))
   await Promise.all(its.map((it) => it.return()))
 }
@@ -77,7 +85,9 @@ describe('streaming batches', () => {
   })
 
   it('honours a fetchSize option and yields no empty batch after an exact multiple', async () => {
-    expect(await sizes(source.stream(sql`SELECT ID FROM T WHERE ID <= ${10_000}`, { fetchSize: 2500 }))).toEqual([2500, 2500, 2500, 2500])
+    expect(await sizes(source.stream(sql`SELECT ID FROM T WHERE ID <= ${10_000}`, { fetchSize: 2500 }))).toEqual([
+      2500, 2500, 2500, 2500,
+    ])
   })
 
   it('yields one empty batch with the columns when nothing matches', async () => {
@@ -160,7 +170,8 @@ describe('closing the cursor', () => {
   it('closes it when the consumer throws', async () => {
     const source = open()
     const consume = async () => {
-      for await (const b of source.stream(sql`SELECT ID FROM T`, { fetchSize: 1000 })) throw new Error(`boom at ${b.rows[0]}`)
+      for await (const b of source.stream(sql`SELECT ID FROM T`, { fetchSize: 1000 }))
+        throw new Error(`boom at ${b.rows[0]}`)
     }
     await expect(consume()).rejects.toThrow('boom at 1')
     expect(source.stats()).toEqual({ connections: 1, busy: 0, queued: 0, openCursors: 0 })
@@ -208,7 +219,9 @@ describe('closing the cursor', () => {
 
   it('rejects a missing table with SQLite’s message and frees the thread', async () => {
     const source = open()
-    await expect(sizes(source.stream(sql`SELECT * FROM DW_MES_NOPE`))).rejects.toThrow('SQLite query failed: no such table: DW_MES_NOPE')
+    await expect(sizes(source.stream(sql`SELECT * FROM DW_MES_NOPE`))).rejects.toThrow(
+      'SQLite query failed: no such table: DW_MES_NOPE',
+    )
     await expect(source.all(sql`SELEC 1`)).rejects.toThrow(/syntax error/)
     expect(source.stats()).toEqual({ connections: 1, busy: 0, queued: 0, openCursors: 0 })
   })
@@ -234,8 +247,14 @@ describe('the thread pool', () => {
     const b = source.stream(q, { fetchSize: 10 })
     await Promise.all([a.next(), b.next()])
     const order: string[] = []
-    const c = source.stream(q, { fetchSize: 10 }).next().then(() => order.push('c'))
-    const d = source.stream(q, { fetchSize: 10 }).next().then(() => order.push('d'))
+    const c = source
+      .stream(q, { fetchSize: 10 })
+      .next()
+      .then(() => order.push('c'))
+    const d = source
+      .stream(q, { fetchSize: 10 })
+      .next()
+      .then(() => order.push('d'))
     await vi.waitFor(() => expect(source.stats()).toEqual({ connections: 2, busy: 2, queued: 2, openCursors: 2 }))
     await a.return()
     await c
