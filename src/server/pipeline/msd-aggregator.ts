@@ -181,14 +181,12 @@ export function createMsdAggregator(direction: Direction, options: MsdAggregator
         materials: materials
           .top(topN)
           .map((c) => ({ material_part: c.parts[0], material_lot: c.parts[1], lots: c.lots })),
-        reject_reasons: reasons
-          .top(topN)
-          .map((c) => ({
-            workcenter_group: c.parts[0],
-            loss_reason: c.parts[1] ?? '',
-            lots: c.lots,
-            reject_qty: c.qty,
-          })),
+        reject_reasons: reasons.top(topN).map((c) => ({
+          workcenter_group: c.parts[0],
+          loss_reason: c.parts[1] ?? '',
+          lots: c.lots,
+          reject_qty: c.qty,
+        })),
         reject_machines: rejectMachines
           .top(topN)
           .map((c) => ({ workcenter_group: c.parts[0], equipment_name: c.parts[1], lots: c.lots, reject_qty: c.qty })),
