@@ -165,6 +165,11 @@ export async function* jobStreamLines(
     if (meta.failed_domains.length > 0) {
       yield encodeLine({ type: 'warning', code: 'EVENTS_PARTIAL_FAILURE', failed_domains: [...meta.failed_domains] })
     }
+    // The result is whole only once the job says so: the worker checks every chunk is stored after writing the
+    // last meta, and a store that lost chunks fails the job (RESULT_LOST) instead.
+    for (let status = await options.status(); status?.status !== 'finished'; status = await options.status()) {
+      await waitOrEnd()
+    }
     const counts: Partial<Record<Domain, number>> = {}
     let total = 0
     for (const d of meta.order) {
