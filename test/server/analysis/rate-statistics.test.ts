@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { normalUpperTail, rankRates, rankTestPValue, suspicionScore, wilsonInterval } from '../../../src/server/analysis/rate-statistics.ts'
+import { normalUpperTail, rankRates, rankSumPValue, rankTestPValue, suspicionScore, wilsonInterval } from '../../../src/server/analysis/rate-statistics.ts'
 
 describe('wilsonInterval', () => {
   it('matches the textbook interval and always holds the observed rate', () => {
@@ -49,6 +49,20 @@ describe('rankTestPValue', () => {
     expect(rankTestPValue(ranking, bottom)).toBeGreaterThan(0.999)
     expect(rankTestPValue(ranking, [])).toBe(1)
     expect(rankTestPValue(ranking, rates.map((_, i) => i))).toBe(1)
+  })
+
+  it('gives the same p-value from the members count and rank sum as from the members', () => {
+    const rateLists = fc.array(fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }), { minLength: 2, maxLength: 60 })
+    fc.assert(
+      fc.property(rateLists, fc.integer(), (raw, seed) => {
+        const rates = Float64Array.from(raw, (x) => (x === undefined ? Number.NaN : x / 10))
+        const ranking = rankRates(rates)
+        const members = rates.map((_, i) => i).filter((i) => (i * 7 + seed) % 3 === 0)
+        const ranked = members.filter((i) => !Number.isNaN(ranking.ranks[i]))
+        const rankSum = ranked.reduce((sum, i) => sum + ranking.ranks[i], 0)
+        expect(rankSumPValue(ranking, ranked.length, rankSum)).toBe(rankTestPValue(ranking, members))
+      }),
+    )
   })
 })
 
