@@ -1,5 +1,6 @@
 /**
- * `npm run bench:job -- [--sizes incident,tenth] [--runtimes compiled,tsx] [--clients 3] [--domains history,materials]`
+ * `npm run bench:job -- [--sizes incident,tenth] [--runtimes compiled,tsx] [--clients 3] [--domains history,materials]
+ *   [--msd-analysis]`
  *
  * The incident, replayed through the async job path: a backward MSD trace of the test station over the whole
  * demo span (incident scale: 114 K+ CIDs, 3 M+ history rows), submitted as one whole-trace job to the real
@@ -14,6 +15,10 @@
  * Sizes `10k` and `114k` are `npm run bench`'s databases (data/bench/); the others live in data/. Databases
  * are generated once when missing; the browser app and the server are built before the first run, so a
  * measured start is an `npm start` on a built checkout.
+ *
+ * `--msd-analysis` also reads the finished job's defect analysis: the time of the first /analysis (restored
+ * from the stored job) and of a loss-reason filter change (the issue wants well under a second at incident
+ * scale), and the top machine and material lot by score (the demo's planted ones, see the README).
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
@@ -108,6 +113,7 @@ async function main(): Promise<void> {
       runtimes: { type: 'string', default: RUNTIMES.join(',') },
       clients: { type: 'string', default: '3' },
       domains: { type: 'string' },
+      'msd-analysis': { type: 'boolean', default: false },
     },
   })
   const clients = Number(values.clients)
@@ -131,7 +137,9 @@ async function main(): Promise<void> {
     const db = await size.ensure()
     // Each size starts with the next runtime, so neither always meets a colder page cache.
     const order = runtimes.map((_, i) => runtimes[(i + n) % runtimes.length])
-    for (const runtime of order) results.push(await runOnce(size.name, runtime, db, clients, domains))
+    for (const runtime of order) {
+      results.push(await runOnce(size.name, runtime, db, clients, domains, values['msd-analysis'] ?? false))
+    }
   }
   printTable(results)
 }
@@ -163,6 +171,7 @@ async function runOnce(
   db: { dbPath: string; msdParams: Record<string, unknown> },
   clients: number,
   domains: string[] | undefined,
+  msdAnalysis: boolean,
 ): Promise<RunResult> {
   const work = mkdtempSync(join(ROOT, 'data', '.bench-job-'))
   let server: ProductServer | undefined
@@ -224,11 +233,37 @@ async function runOnce(
       workerPeakMbByStage: Object.fromEntries(Object.entries(peaks.byStage).map(([k, v]) => [k, Math.round(v / 1024)])),
     }
     console.log(JSON.stringify(result))
+    if (msdAnalysis) await reportAnalysis(`${url}/api/trace/job/${job_id}/analysis`, sizeName, runtime)
     return result
   } finally {
     await server?.stop()
     rmSync(work, { recursive: true, force: true })
   }
+}
+
+interface AnalysisAnswer {
+  readonly suspects: Record<string, { key: string[]; score: number }[]>
+  readonly available_loss_reasons: string[]
+}
+
+/** Times the first /analysis and a loss-reason filter change, and prints the top machine and material lot. */
+async function reportAnalysis(url: string, sizeName: string, runtime: Runtime): Promise<void> {
+  const timed = async (query: string): Promise<{ ms: number; answer: AnalysisAnswer }> => {
+    const t0 = performance.now()
+    const answer = (await fetchJson(url + query)) as AnalysisAnswer
+    return { ms: performance.now() - t0, answer }
+  }
+  const first = await timed('')
+  const reason = first.answer.available_loss_reasons[0] ?? ''
+  const filtered = await timed(`?loss_reasons=${encodeURIComponent(reason)}`)
+  const top = (dimension: string): string => {
+    const s = first.answer.suspects[dimension]?.[0]
+    return s ? `${s.key.filter((k) => !/^[0-9a-f]{16}$/.test(k)).join(' ')} (score ${s.score})` : 'none'
+  }
+  console.log(
+    `msd analysis, ${sizeName} ${runtime}: first /analysis ${Math.round(first.ms)} ms, filter loss_reasons=${reason} ` +
+      `${Math.round(filtered.ms)} ms; top machine ${top('machine')}, top material ${top('material')}`,
+  )
 }
 
 /**

@@ -94,6 +94,11 @@ export function rankTestPValue(ranking: RateRanking, members: Iterable<number>):
     n1++
     rankSum += r
   }
+  return rankSumPValue(ranking, n1, rankSum)
+}
+
+/** `rankTestPValue` from the members' count and rank sum, for callers that sum the ranks in their own pass. */
+export function rankSumPValue(ranking: RateRanking, n1: number, rankSum: number): number {
   const n = ranking.n
   const n2 = n - n1
   if (n1 === 0 || n2 === 0) return 1

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   normalUpperTail,
   rankRates,
+  rankSumPValue,
   rankTestPValue,
   suspicionScore,
   wilsonInterval,
@@ -60,6 +61,21 @@ describe('rankTestPValue', () => {
         rates.map((_, i) => i),
       ),
     ).toBe(1)
+  })
+
+  it('gives the same p-value from the members count and rank sum as from the members', () => {
+    const rate = fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined })
+    const rateLists = fc.array(rate, { minLength: 2, maxLength: 60 })
+    fc.assert(
+      fc.property(rateLists, fc.integer(), (raw, seed) => {
+        const rates = Float64Array.from(raw, (x) => (x === undefined ? Number.NaN : x / 10))
+        const ranking = rankRates(rates)
+        const members = rates.map((_, i) => i).filter((i) => (i * 7 + seed) % 3 === 0)
+        const ranked = members.filter((i) => !Number.isNaN(ranking.ranks[i]))
+        const rankSum = ranked.reduce((sum, i) => sum + ranking.ranks[i], 0)
+        expect(rankSumPValue(ranking, ranked.length, rankSum)).toBe(rankTestPValue(ranking, members))
+      }),
+    )
   })
 })
 
