@@ -83,6 +83,11 @@ const envSchema = z.object({
   TRACE_JOB_TTL_SECONDS: int(3600),
   TRACE_JOB_PROGRESS_INTERVAL_MS: int(500),
   TRACE_JOB_ATTEMPTS: int(2),
+  /**
+   * Most detection lots a defect investigation analyses (its memory grows with them: about 5 KB a lot at
+   * incident scale); a wider date range still streams every row, with the analysis left out and said so.
+   */
+  TRACE_DEFECT_ANALYSIS_MAX_LOTS: int(20_000),
   TRACE_WORKER_LOCK_MS: int(30_000),
   TRACE_WORKER_STALLED_INTERVAL_MS: int(30_000),
   TRACE_RESULT_DIR: z.string().default('data/results'),

@@ -50,6 +50,8 @@ export interface MsdAggregation extends MsdOldSummary {
    * genealogy went and what it lost downstream.
    */
   analysis?: AttributionResult | ForwardAnalysisResult
+  /** Why a date-range investigation has no `analysis` (more detection lots than the worker analyses). */
+  analysis_skipped?: string
 }
 
 /** One bar of an old chart: a machine, material lot, loss reason or reject machine, and its lots. */

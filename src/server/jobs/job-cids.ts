@@ -31,6 +31,8 @@ export interface JobCids {
   readonly cids: string[]
   readonly direction: Direction
   readonly analysis?: DefectAnalysis | ForwardAnalysis
+  /** Why an MSD date range has no analysis (more detection lots than TRACE_DEFECT_ANALYSIS_MAX_LOTS). */
+  readonly analysisSkipped?: string
 }
 
 /** The CIDs and the lineage direction of a job. */
@@ -61,7 +63,14 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   if (seeds.length === 0) return { cids: [], direction }
   const msdParams = seedParams.profile === 'mid_section_defect' ? seedParams.params : undefined
   const dateRange = msdParams?.mode === 'date_range' ? msdParams : undefined
-  const analysis = dateRange
+  const limit = config.TRACE_DEFECT_ANALYSIS_MAX_LOTS
+  const analysed = dateRange !== undefined && seeds.length <= limit
+  const analysisSkipped =
+    dateRange && !analysed
+      ? `the defect analysis covers at most ${limit} detection lots (TRACE_DEFECT_ANALYSIS_MAX_LOTS); ` +
+        `this range has ${seeds.length}: narrow the dates or raise the limit`
+      : undefined
+  const analysis = analysed
     ? direction === 'backward'
       ? new DefectAnalysis(msdWindow(dateRange))
       : new ForwardAnalysis(msdWindow(dateRange))
@@ -70,7 +79,7 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   options.onStage('lineage')
   const cids = await traceLineageIds(source, { profile, seeds, direction }, { config, signal }, analysis?.links)
   analysis?.linkLineage()
-  return { cids, direction, analysis }
+  return { cids, direction, analysis, analysisSkipped }
 }
 
 /**

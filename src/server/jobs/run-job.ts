@@ -65,13 +65,17 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
     await writer.put(writer.current)
     await results.delete(jobId)
     // The input (up to 100 K+ ids) is passed on, not kept: it is garbage once the CIDs are known.
-    const { cids, direction, analysis } = await jobCids(stored.profile, await readJobInput(jobs, jobId), {
-      source: ctx.source,
-      config,
-      signal,
-      onStage: stage,
-      onSeeds: (seed_summary) => writer.put({ ...writer.current, seed_summary }),
-    })
+    const { cids, direction, analysis, analysisSkipped } = await jobCids(
+      stored.profile,
+      await readJobInput(jobs, jobId),
+      {
+        source: ctx.source,
+        config,
+        signal,
+        onStage: stage,
+        onSeeds: (seed_summary) => writer.put({ ...writer.current, seed_summary }),
+      },
+    )
     await writer.put({
       ...writer.current,
       cid_count: cids.length,
@@ -90,6 +94,7 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
       domains,
       cids,
       analysis,
+      analysisSkipped,
       signal,
       onProgress: (p) => {
         const share = cids.length > 0 ? p.cidsDone / cids.length : 1

@@ -28,6 +28,8 @@ export interface WriteEventsInput {
   readonly cids: readonly string[]
   /** An MSD date range's defect analysis, fed every row; the backward one's state is stored with the result. */
   readonly analysis?: DefectAnalysis | ForwardAnalysis
+  /** Why an MSD date range has no analysis; sent in the aggregation line. */
+  readonly analysisSkipped?: string
   readonly signal: AbortSignal
   /** Totals so far: `domainIndex` and the share of its CIDs fetched drive the job's pct. */
   readonly onProgress: (p: { domainIndex: number; cidsDone: number; rows: number; chunks: number }) => void
@@ -123,7 +125,11 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
       input.analysis instanceof DefectAnalysis ? input.analysis.attribution.analyse() : input.analysis?.result()
     const line: AggregationLine = {
       type: 'aggregation',
-      data: analysis ? { ...aggregator.result(), analysis } : aggregator.result(),
+      data: {
+        ...aggregator.result(),
+        ...(analysis ? { analysis } : {}),
+        ...(input.analysisSkipped ? { analysis_skipped: input.analysisSkipped } : {}),
+      },
     }
     await results.writeAggregation(jobId, Buffer.from(JSON.stringify(line) + '\n', 'utf8'))
   }

@@ -139,3 +139,27 @@ describe('defect analysis of a job', () => {
     expect(res.status).toBe(404)
   })
 })
+
+describe('defect analysis over its lot limit', () => {
+  let h: JobHarness
+  afterAll(async () => h?.close())
+
+  it('streams every row but leaves the analysis out, and says why, when the range has more lots than the limit', async () => {
+    h = await startJobHarness({ lots: 30, historyPerLot: 7, env: { TRACE_DEFECT_ANALYSIS_MAX_LOTS: '10' } })
+    const body = {
+      profile: 'mid_section_defect',
+      params: { mode: 'date_range', station: '測試', start_date: '2024-01-01', end_date: '2024-01-31' },
+      domains: ['upstream_history', 'materials'],
+    }
+    const jobId = (await submitTrace(h.app, body)).job_id
+    await waitForStatus(h.app, jobId, (s) => s.status === 'finished')
+    const lines = await readNdjson(await h.app.request(`/api/trace/job/${jobId}/stream?shape=compact`))
+    const data = (lines.find((l) => l.type === 'aggregation') as { data: MsdAggregation }).data
+    expect(data.analysis).toBeUndefined()
+    expect(data.analysis_skipped).toContain(
+      'at most 10 detection lots (TRACE_DEFECT_ANALYSIS_MAX_LOTS); this range has 30',
+    )
+    expect(lines.at(-1)).toMatchObject({ type: 'complete' })
+    expect((await h.app.request(`/api/trace/job/${jobId}/analysis`)).status).toBe(404)
+  })
+})
