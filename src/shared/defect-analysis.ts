@@ -232,6 +232,21 @@ export const suspectQuerySchema = analysisQuerySchema.extend({
   key: z.string().min(1).max(2000),
 })
 
+/** The per-lot detail's columns, in the order the table and the CSV show them. */
+export const LOT_DETAIL_COLUMNS = [
+  'CONTAINERID',
+  'CONTAINERNAME',
+  'INPUT_QTY',
+  'DEFECT_QTY',
+  'DEFECT_RATE',
+  'DETECTION_MACHINE',
+  'TRACKINTIMESTAMP',
+  'PJ_TYPE',
+  'PRODUCTLINENAME',
+  'REJECTS',
+  'SUSPECTS',
+] as const satisfies readonly (keyof LotDetailRow)[]
+
 /** A page of per-lot detail rows. */
 export interface AnalysisLotsPage {
   readonly job_id: string

@@ -13,7 +13,7 @@ import {
   analysisQuerySchema,
   suspectQuerySchema,
   type AnalysisLotsPage,
-  type LotDetailRow,
+  LOT_DETAIL_COLUMNS,
 } from '../../shared/defect-analysis.ts'
 import { AttributionCache } from '../analysis/attribution-cache.ts'
 import type { DefectAttribution } from '../analysis/defect-attribution.ts'
@@ -25,19 +25,6 @@ import { finishedResult } from './job-finished-result.ts'
 
 const CSV_PAGE = 5000
 const SUSPECT_LOTS = 200
-const DETAIL_COLUMNS: readonly (keyof LotDetailRow)[] = [
-  'CONTAINERID',
-  'CONTAINERNAME',
-  'INPUT_QTY',
-  'DEFECT_QTY',
-  'DEFECT_RATE',
-  'DETECTION_MACHINE',
-  'TRACKINTIMESTAMP',
-  'PJ_TYPE',
-  'PRODUCTLINENAME',
-  'REJECTS',
-  'SUSPECTS',
-]
 
 /** The analysis handlers of one job service, sharing one cache of restored attributions. */
 export function jobAnalysisHandlers(jobs: JobService): {
@@ -105,11 +92,11 @@ export function jobAnalysisHandlers(jobs: JobService): {
       c.header('Cache-Control', 'no-store')
       return stream(c, async (s) => {
         try {
-          await s.write(CSV_BOM + csvRow(DETAIL_COLUMNS))
+          await s.write(CSV_BOM + csvRow(LOT_DETAIL_COLUMNS))
           for (let offset = 0; ; offset += CSV_PAGE) {
             const { rows } = attribution.lotDetail(filter, offset, CSV_PAGE)
             if (rows.length === 0 || s.aborted) return
-            await s.write(rows.map((r) => csvRow(DETAIL_COLUMNS.map((k) => r[k]))).join(''))
+            await s.write(rows.map((r) => csvRow(LOT_DETAIL_COLUMNS.map((k) => r[k]))).join(''))
           }
         } catch (err) {
           log.error('defect lots csv failed', {
