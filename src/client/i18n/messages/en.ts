@@ -5,6 +5,10 @@ export const en = {
     tagline: 'lot genealogy and event history',
     job: 'job',
   },
+  layout: {
+    foldForm: 'Hide the form',
+    unfoldForm: 'Show the form',
+  },
   language: {
     label: 'Language',
     'zh-TW': '繁體中文',
