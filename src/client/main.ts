@@ -3,11 +3,12 @@ import { QueryClient, VueQueryPlugin } from '@tanstack/vue-query'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
-import { browserI18n } from './i18n/index.ts'
+import { i18n, keepLocaleChoice } from './i18n/index.ts'
 import './styles.css'
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { refetchOnWindowFocus: false } },
 })
 
-createApp(App).use(createPinia()).use(browserI18n()).use(VueQueryPlugin, { queryClient }).mount('#app')
+keepLocaleChoice()
+createApp(App).use(createPinia()).use(i18n).use(VueQueryPlugin, { queryClient }).mount('#app')

@@ -16,15 +16,37 @@ export function createAppI18n(locale: Locale) {
   })
 }
 
-/** The app's i18n instance: the kept or browser language, and every switch kept for the next visit. */
-export function browserI18n() {
-  const storage = typeof localStorage === 'undefined' ? undefined : localStorage
-  const languages = typeof navigator === 'undefined' ? [] : navigator.languages
-  const i18n = createAppI18n(initialLocale(storage, languages))
-  watch(i18n.global.locale, (locale) => {
-    keepLocale(storage, locale)
-    document.documentElement.lang = locale
-  })
-  document.documentElement.lang = i18n.global.locale.value
-  return i18n
+const browserStorage = typeof localStorage === 'undefined' ? undefined : localStorage
+
+/**
+ * The app's one instance, so plain modules (column labels, query facts, error texts) translate with the same
+ * locale the components use; outside a browser (unit tests) it speaks English.
+ */
+export const i18n = createAppI18n(
+  initialLocale(browserStorage, typeof navigator === 'undefined' ? [] : (navigator.languages ?? [])),
+)
+
+/** Translate outside a component; inside a render or computed it re-runs when the language changes. */
+export const t = i18n.global.t
+
+/** Keeps every switch for the next visit and tells the document its language (screen readers, fonts). */
+export function keepLocaleChoice(): void {
+  watch(
+    i18n.global.locale,
+    (locale) => {
+      keepLocale(browserStorage, locale)
+      document.documentElement.lang = locale
+    },
+    { immediate: true },
+  )
+}
+
+/**
+ * A record whose values are read through `t` at each access, so `LABELS[key]` in a template follows the
+ * language without every consumer calling `t` itself.
+ */
+export function translatedRecord<K extends string>(keys: readonly K[], prefix: string): Readonly<Record<K, string>> {
+  const out = {} as Record<K, string>
+  for (const key of keys) Object.defineProperty(out, key, { enumerable: true, get: () => t(`${prefix}.${key}`) })
+  return out
 }

@@ -49,3 +49,23 @@ describe('locale choice', () => {
     expect(i18n.global.t('language.label')).toBe('Language')
   })
 })
+
+describe('labels in the page language', () => {
+  it('names columns and domains in the current language, and falls back to words for unknown columns', async () => {
+    const { i18n } = await import('../../../src/client/i18n/index.ts')
+    const { columnLabel, columnWidth } = await import('../../../src/client/lib/column-labels.ts')
+    const { DOMAIN_LABELS } = await import('../../../src/client/lib/domain-labels.ts')
+    const width = columnWidth('LOSSREASONNAME')
+    expect(columnLabel('LOSSREASONNAME')).toBe('Loss reason')
+    expect(DOMAIN_LABELS.jobs).toBe('Maintenance jobs')
+    i18n.global.locale.value = 'zh-TW'
+    try {
+      expect(columnLabel('LOSSREASONNAME')).toBe('不良原因')
+      expect(DOMAIN_LABELS.jobs).toBe('設備保養工作')
+      expect(columnLabel('SOME_NEW_COLUMN')).toBe('Some new column')
+      expect(columnWidth('LOSSREASONNAME')).toBe(width)
+    } finally {
+      i18n.global.locale.value = 'en'
+    }
+  })
+})
