@@ -5,9 +5,9 @@
 import { appendFileSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { streamJob } from '../../src/client/lib/job-stream-session.ts'
-import { RowStore } from '../../src/client/lib/row-store.ts'
-import { StreamIngest, type IngestOutcome } from '../../src/client/lib/stream-ingest.ts'
+import { streamJob } from '../../src/client/stream/job-stream-session.ts'
+import { RowStore } from '../../src/client/rows/row-store.ts'
+import { StreamIngest, type IngestOutcome } from '../../src/client/rows/stream-ingest.ts'
 import type { Domain } from '../../src/shared/domains.ts'
 
 /** Where figures go, one JSON line each (FAULTS_FIGURES overrides). */

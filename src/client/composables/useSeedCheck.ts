@@ -2,9 +2,7 @@
 import { onScopeDispose, shallowRef, type ShallowRef } from 'vue'
 import type { SeedResolveResponse } from '../../shared/responses.ts'
 import type { SeedResolveRequest } from '../../shared/schemas.ts'
-import type { ApiOptions } from '../lib/api-client.ts'
-import { resolveSeeds } from '../lib/trace-api.ts'
-import { isAbortError, toStageError, type StageError } from '../lib/trace-errors.ts'
+import { type ApiOptions, resolveSeeds, isAbortError, toStageError, type StageError } from '../api/index.ts'
 
 export interface SeedCheck {
   readonly result: Readonly<ShallowRef<SeedResolveResponse | null>>

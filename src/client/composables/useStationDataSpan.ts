@@ -2,8 +2,7 @@
 import { useQuery, type QueryClient } from '@tanstack/vue-query'
 import { computed, type ComputedRef, type Ref } from 'vue'
 import type { StationDataSpan } from '../../shared/responses.ts'
-import type { ApiOptions } from '../lib/api-client.ts'
-import { fetchDataSpan } from '../lib/trace-api.ts'
+import { type ApiOptions, fetchDataSpan } from '../api/index.ts'
 
 export interface UseStationDataSpanOptions {
   /** Default: the app's client (VueQueryPlugin). */

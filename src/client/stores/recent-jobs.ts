@@ -1,7 +1,12 @@
 /** Jobs this browser ran or opened (Pinia, persisted to localStorage): the "Recent jobs" list. */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { RECENT_JOBS_MAX, loadRecentJobs, saveRecentJobs, type RecentJob } from '../lib/recent-jobs-storage.ts'
+import {
+  RECENT_JOBS_MAX,
+  loadRecentJobs,
+  saveRecentJobs,
+  type RecentJob,
+} from '../components/recent-jobs/recent-jobs-storage.ts'
 
 export const useRecentJobsStore = defineStore('recent-jobs', () => {
   const jobs = ref<RecentJob[]>(loadRecentJobs())

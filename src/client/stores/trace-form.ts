@@ -13,8 +13,8 @@ import {
   recentMonthOf,
   type FormMode,
   type TraceFormState,
-} from '../lib/form-request.ts'
-import type { RunMode } from '../lib/run-path.ts'
+  type RunMode,
+} from '../trace/index.ts'
 
 export const useTraceFormStore = defineStore('trace-form', () => {
   const state = ref<TraceFormState>(initialFormState())

@@ -2,8 +2,8 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import DomainResults from '../../../src/client/components/results/DomainResults.vue'
-import { RowTable } from '../../../src/client/lib/row-store.ts'
-import { MAX_SCROLL_PX } from '../../../src/client/lib/scroll-pager.ts'
+import { RowTable } from '../../../src/client/rows/row-store.ts'
+import { MAX_SCROLL_PX } from '../../../src/client/table/scroll-pager.ts'
 
 // happy-dom does no layout: give the table's scroller a height so the virtualizer renders rows.
 const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight')

@@ -3,7 +3,7 @@ import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import type { ForwardAnalysisResult } from '../../../src/shared/defect-analysis.ts'
 import ResultsPanel from '../../../src/client/components/results/ResultsPanel.vue'
-import { RowStore } from '../../../src/client/lib/row-store.ts'
+import { RowStore } from '../../../src/client/rows/row-store.ts'
 
 const FORWARD: ForwardAnalysisResult = {
   direction: 'forward',

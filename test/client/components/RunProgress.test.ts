@@ -2,7 +2,7 @@
 import { mount, type VueWrapper } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import RunProgress from '../../../src/client/components/progress/RunProgress.vue'
-import { NO_STAGE_ERRORS, type JobProgressView } from '../../../src/client/lib/trace-stages.ts'
+import { NO_STAGE_ERRORS, type JobProgressView } from '../../../src/client/trace/trace-stages.ts'
 
 function progress(over: Partial<JobProgressView> = {}): JobProgressView {
   return {

@@ -53,8 +53,8 @@ describe('locale choice', () => {
 describe('labels in the page language', () => {
   it('names columns and domains in the current language, and falls back to words for unknown columns', async () => {
     const { i18n } = await import('../../../src/client/i18n/index.ts')
-    const { columnLabel, columnWidth } = await import('../../../src/client/lib/column-labels.ts')
-    const { DOMAIN_LABELS } = await import('../../../src/client/lib/domain-labels.ts')
+    const { columnLabel, columnWidth } = await import('../../../src/client/labels/column-labels.ts')
+    const { DOMAIN_LABELS } = await import('../../../src/client/labels/domain-labels.ts')
     const width = columnWidth('LOSSREASONNAME')
     expect(columnLabel('LOSSREASONNAME')).toBe('Loss reason')
     expect(DOMAIN_LABELS.jobs).toBe('Maintenance jobs')

@@ -1,6 +1,6 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { recentMonthOf } from '../../../src/client/lib/form-request.ts'
+import { recentMonthOf } from '../../../src/client/trace/form-request.ts'
 import { useTraceFormStore } from '../../../src/client/stores/trace-form.ts'
 
 const SPAN = { station: '測試', first_day: '2026-01-01', last_day: '2026-03-31' }

@@ -7,7 +7,7 @@ import {
   useTraceProgress,
   type TraceProgress,
   type UseTraceProgressOptions,
-} from '../../../src/client/composables/useTraceProgress.ts'
+} from '../../../src/client/trace/useTraceProgress.ts'
 
 export interface Harness {
   readonly trace: TraceProgress

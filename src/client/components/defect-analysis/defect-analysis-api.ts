@@ -6,8 +6,7 @@ import type {
   SuspectDetail,
   SuspectDimension,
 } from '../../../shared/defect-analysis.ts'
-import { requestJson, type ApiOptions } from '../../lib/api-client.ts'
-import { jobPath } from '../../lib/trace-api.ts'
+import { requestJson, type ApiOptions, jobPath } from '../../api/index.ts'
 
 /** The query string of a filter (lists comma-separated, empty lists left out). */
 export function filterQuery(filter: AttributionFilter): URLSearchParams {

@@ -4,7 +4,7 @@
  */
 import { onScopeDispose, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
 import type { AttributionFilter, AttributionResult } from '../../../shared/defect-analysis.ts'
-import type { ApiOptions } from '../../lib/api-client.ts'
+import type { ApiOptions } from '../../api/index.ts'
 import { fetchAnalysis } from './defect-analysis-api.ts'
 
 export interface DefectAnalysisState {

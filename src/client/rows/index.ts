@@ -1,0 +1,12 @@
+/** The rows on the page: column stores per domain, the records encoding, and what each stream line does to them. */
+export { StringLists, transferablesOf } from './columnar-records.ts'
+export type { ReceivedItem, StreamItem } from './columnar-records.ts'
+export { ingestEventsResponse } from './events-ingest.ts'
+export { formatDisplay } from './iso-datetime.ts'
+export type { DateTimeShape } from './iso-datetime.ts'
+export { RecordsEncoder } from './records-encoder.ts'
+export { displayUnknown } from './row-column.ts'
+export type { ColumnSnapshot } from './row-column.ts'
+export { RowStore, RowTable } from './row-store.ts'
+export { StreamIngest, describeMismatches } from './stream-ingest.ts'
+export type { FailedDomain, IngestOutcome } from './stream-ingest.ts'
