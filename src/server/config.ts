@@ -88,6 +88,8 @@ const envSchema = z.object({
    * incident scale); a wider date range still streams every row, with the analysis left out and said so.
    */
   TRACE_DEFECT_ANALYSIS_MAX_LOTS: int(20_000),
+  /** Largest family whose full genealogy a whole-trace job keeps for the lineage view (bigger: counts only). */
+  TRACE_JOB_LINEAGE_MAX_NODES: int(10_000),
   TRACE_WORKER_LOCK_MS: int(30_000),
   TRACE_WORKER_STALLED_INTERVAL_MS: int(30_000),
   TRACE_RESULT_DIR: z.string().default('data/results'),

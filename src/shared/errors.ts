@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'RESULT_LOST',
   'STREAM_FAILED',
   'ANALYSIS_NOT_AVAILABLE',
+  'LINEAGE_NOT_AVAILABLE',
   'INTERNAL_ERROR',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -96,6 +96,22 @@ export interface BackwardLineageResponse extends LineageCommon {
 export type LineageResponse = ForwardLineageResponse | BackwardLineageResponse
 
 /**
+ * The genealogy a whole-trace job kept from its own lineage walk (GET /api/trace/job/<id>/lineage), so the
+ * browser need not resolve the seeds and trace the lineage again. Bounded: the full response only for a family
+ * of at most `max_nodes` containers (TRACE_JOB_LINEAGE_MAX_NODES); a bigger one keeps its counts alone.
+ */
+export interface JobLineage {
+  /** Containers in the family, seeds included. */
+  total_nodes: number
+  seed_count: number
+  max_nodes: number
+  /** The seed CIDs (empty when the family is too big to keep). */
+  seed_ids: string[]
+  /** The full genealogy, or null when the family has more than `max_nodes` containers. */
+  lineage: LineageResponse | null
+}
+
+/**
  * One domain of an events answer in the compact shape (rows as arrays in `columns` order), which this app asks
  * for; callers that do not ask get `data` as objects keyed by column name (row-shape.ts).
  */

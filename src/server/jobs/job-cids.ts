@@ -2,10 +2,12 @@
 import { profileDirection, type Direction, type Profile } from '../../shared/domains.ts'
 import { parseSeedParams, type SeedParams } from '../../shared/schemas.ts'
 import type { SeedSummary } from '../../shared/job-seed-summary.ts'
-import type { JobStage } from '../../shared/responses.ts'
+import type { JobLineage, JobStage } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
 import { ApiError } from '../http/api-error.ts'
-import { traceLineageIds } from '../pipeline/lineage.ts'
+import { KeptLineage } from '../pipeline/kept-lineage.ts'
+import { traceLineageIds, type LineageInput } from '../pipeline/lineage.ts'
+import type { WalkCollector } from '../pipeline/lineage-walk.ts'
 import { resolveSeedIds } from '../pipeline/seed-resolve-ids.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { JobInput } from './job-service.ts'
@@ -33,6 +35,20 @@ export interface JobCids {
   readonly analysis?: DefectAnalysis | ForwardAnalysis
   /** Why an MSD date range has no analysis (more detection lots than TRACE_DEFECT_ANALYSIS_MAX_LOTS). */
   readonly analysisSkipped?: string
+  /** The genealogy the lineage walk found, kept for the lineage view (absent when the job was given CIDs). */
+  readonly lineage?: JobLineage
+}
+
+/** Walks the lineage once for the CIDs, keeping the genealogy (bounded) on the way. */
+async function walkAndKeep(
+  input: LineageInput,
+  options: JobCidsOptions,
+  collector?: WalkCollector,
+): Promise<{ cids: string[]; lineage: JobLineage }> {
+  const { source, config, signal } = options
+  const kept = new KeptLineage(config.TRACE_JOB_LINEAGE_MAX_NODES, collector)
+  const cids = await traceLineageIds(source, input, { config, signal }, kept)
+  return { cids, lineage: await kept.result(source, input, { config, signal }) }
 }
 
 /** The CIDs and the lineage direction of a job. */
@@ -43,12 +59,11 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   }
   if (input.kind === 'lineage_ref') {
     options.onStage('lineage')
-    const cids = await traceLineageIds(
-      source,
+    const { cids, lineage } = await walkAndKeep(
       { profile, seeds: input.seed_container_ids, direction: input.direction },
-      { config, signal },
+      options,
     )
-    return { cids, direction: input.direction }
+    return { cids, direction: input.direction, lineage }
   }
   const parsed = parseSeedParams(profile, input.params)
   if (!parsed.success)
@@ -77,9 +92,9 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
     : undefined
   await analysis?.loadDetections(source, { config, signal })
   options.onStage('lineage')
-  const cids = await traceLineageIds(source, { profile, seeds, direction }, { config, signal }, analysis?.links)
+  const { cids, lineage } = await walkAndKeep({ profile, seeds, direction }, options, analysis?.links)
   analysis?.linkLineage()
-  return { cids, direction, analysis, analysisSkipped }
+  return { cids, direction, analysis, analysisSkipped, lineage }
 }
 
 /**

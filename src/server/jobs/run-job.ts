@@ -65,7 +65,7 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
     await writer.put(writer.current)
     await results.delete(jobId)
     // The input (up to 100 K+ ids) is passed on, not kept: it is garbage once the CIDs are known.
-    const { cids, direction, analysis, analysisSkipped } = await jobCids(
+    const { cids, direction, analysis, analysisSkipped, lineage } = await jobCids(
       stored.profile,
       await readJobInput(jobs, jobId),
       {
@@ -76,6 +76,8 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
         onSeeds: (seed_summary) => writer.put({ ...writer.current, seed_summary }),
       },
     )
+    // Stored before the CID count is published: a reader that sees the count finds the lineage.
+    if (lineage) await results.writeLineage(jobId, Buffer.from(JSON.stringify(lineage), 'utf8'))
     await writer.put({
       ...writer.current,
       cid_count: cids.length,

@@ -48,6 +48,20 @@ async function familySerials(
   return serials
 }
 
+/** The full response of a walked graph (its serials read here): seeds sorted and unique. */
+export async function lineageFromGraph(
+  source: MesSource,
+  graph: LineageGraph,
+  input: LineageInput,
+  opts: StageOptions,
+): Promise<LineageResponse> {
+  const id = lineageQueryId(input.profile, input.direction, input.seeds)
+  const serials = await familySerials(graph, source, opts)
+  return input.direction === 'backward'
+    ? backwardResponse(graph, input.seeds, serials, id)
+    : forwardResponse(graph, input.seeds, serials, id)
+}
+
 /**
  * Runs `work` under LINEAGE_TIMEOUT_SECONDS with the caller's signal: 504 LINEAGE_TIMEOUT when the time runs
  * out, 500 LINEAGE_FAILED for a failed query (message only, no stack), the caller's abort reason as is.
@@ -81,18 +95,13 @@ export async function traceLineage(
   opts: StageOptions,
 ): Promise<LineageResponse> {
   const seeds = sortedUnique(input.seeds)
-  const id = lineageQueryId(input.profile, input.direction, seeds)
   const started = Date.now()
   return withLineageDeadline(opts, seeds.length, async (walkOpts) => {
     const graph = new LineageGraph()
     await walkLineage(source, walkOpts, seeds, input.direction, opts.config.LINEAGE_MAX_DEPTH, graph)
-    const serials = await familySerials(graph, source, walkOpts)
-    const result =
-      input.direction === 'backward'
-        ? backwardResponse(graph, seeds, serials, id)
-        : forwardResponse(graph, seeds, serials, id)
+    const result = await lineageFromGraph(source, graph, { ...input, seeds }, walkOpts)
     log.info('lineage traced', {
-      lineage_query_id: id,
+      lineage_query_id: result.lineage_query_id,
       direction: input.direction,
       seeds: seeds.length,
       nodes: result.total_nodes,

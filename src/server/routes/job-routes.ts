@@ -1,6 +1,6 @@
 /**
  * The job resource, mounted at /api/trace/job: status, cancel, the NDJSON stream, result pages, the CSV and
- * XLSX exports and the defect analysis of one job. Submission is POST /api/trace/jobs (job-submit.ts).
+ * XLSX exports, the kept lineage and the defect analysis of one job. Submission is POST /api/trace/jobs (job-submit.ts).
  */
 import { Hono } from 'hono'
 import { identityOf } from '../http/identity.ts'
@@ -9,6 +9,7 @@ import { jobAnalysisHandlers } from './job-analysis.ts'
 import { assertMayCancel, jobNotFound } from './job-errors.ts'
 import { exportJobCsv } from './job-export.ts'
 import { exportJobXlsx } from './job-export-xlsx.ts'
+import { jobLineage } from './job-lineage.ts'
 import { jobResultPage } from './job-result.ts'
 import { streamJob } from './job-stream.ts'
 
@@ -34,6 +35,7 @@ export function jobRoutes(deps: { readonly jobs: JobService }): Hono {
     })
     .get('/:id/stream', (c) => streamJob(c, jobs))
     .get('/:id/result', (c) => jobResultPage(c, jobs))
+    .get('/:id/lineage', (c) => jobLineage(c, jobs))
     .get('/:id/export.csv', (c) => exportJobCsv(c, jobs))
     .get('/:id/export.xlsx', (c) => exportJobXlsx(c, jobs))
     .get('/:id/analysis', analysis.analysis)

@@ -1,6 +1,6 @@
 /**
  * Results as files: `<root>/<job id>/meta.json`, `<domain>.<idx>.ndjson` per chunk, `aggregation.ndjson`,
- * `analysis.json` (defect analysis state),
+ * `analysis.json` (defect analysis state), `lineage.json` (the genealogy the job kept),
  * and `result.json` for a job stored whole by the old system. One directory per job, so deleting is one rm.
  */
 import { access, mkdir, readdir, rm } from 'node:fs/promises'
@@ -36,6 +36,12 @@ export function createFileResultStore(root: string): ResultStore {
     readAggregation: async (jobId) => readFileIfExists(join(dir(jobId), 'aggregation.ndjson')),
     writeAnalysis: async (jobId, data) => writeFileAtomic(join(dir(jobId), 'analysis.json'), data),
     readAnalysis: async (jobId) => readFileIfExists(join(dir(jobId), 'analysis.json')),
+    async writeLineage(jobId, data) {
+      // The first file of a result (stored before any chunk or meta), so it makes the directory.
+      await mkdir(dir(jobId), { recursive: true })
+      await writeFileAtomic(join(dir(jobId), 'lineage.json'), data)
+    },
+    readLineage: async (jobId) => readFileIfExists(join(dir(jobId), 'lineage.json')),
     async storedChunks(jobId, domain, count) {
       let stored = 0
       for (let idx = 0; idx < count; idx++) {

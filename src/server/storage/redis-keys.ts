@@ -18,6 +18,8 @@ export interface RedisKeys {
   aggregation(jobId: string): string
   /** The defect analysis state (JSON) of an MSD job. */
   analysis(jobId: string): string
+  /** The genealogy (JSON) a whole-trace job kept. */
+  lineage(jobId: string): string
   chunk(jobId: string, domain: Domain, idx: number): string
 }
 
@@ -36,6 +38,7 @@ export function redisKeys(prefix: string): RedisKeys {
     resultMeta: (id) => `${job(id)}:result:meta`,
     aggregation: (id) => `${job(id)}:result:aggregation`,
     analysis: (id) => `${job(id)}:result:analysis`,
+    lineage: (id) => `${job(id)}:result:lineage`,
     chunk: (id, domain, idx) => `${job(id)}:result:${domain}:${idx}`,
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Results as Redis keys `<prefix>:trace:job:<id>:result:<domain>:<idx>`, `...:result:meta` and
- * `...:result:aggregation`. Every key carries a TTL from the moment it is written, so nothing outlives a
+ * `...:result:aggregation` (and `:analysis`, `:lineage`). Every key carries a TTL from the moment it is written, so nothing outlives a
  * worker that died; `expire` shortens them to TRACE_JOB_TTL_SECONDS when the job ends.
  */
 import type { Redis } from 'ioredis'
@@ -28,7 +28,13 @@ export function createRedisResultStore(redis: Redis, options: RedisResultStoreOp
     meta: ResultMeta | undefined,
     fn: (batch: string[]) => Promise<number>,
   ): Promise<void> {
-    await fn([keys.resultMeta(jobId), keys.aggregation(jobId), keys.analysis(jobId), keys.legacyResult(jobId)])
+    await fn([
+      keys.resultMeta(jobId),
+      keys.aggregation(jobId),
+      keys.analysis(jobId),
+      keys.lineage(jobId),
+      keys.legacyResult(jobId),
+    ])
     for (const domain of DOMAINS) {
       const known = meta?.domains[domain]?.chunks ?? 0
       // Chunks past what the meta lists may exist (written after its last update): probe until a batch is empty.
@@ -70,6 +76,12 @@ export function createRedisResultStore(redis: Redis, options: RedisResultStoreOp
     },
     async readAnalysis(jobId) {
       return (await redis.getBuffer(keys.analysis(jobId))) ?? undefined
+    },
+    async writeLineage(jobId, data) {
+      await redis.set(keys.lineage(jobId), Buffer.from(data.buffer, data.byteOffset, data.byteLength), 'EX', ttl)
+    },
+    async readLineage(jobId) {
+      return (await redis.getBuffer(keys.lineage(jobId))) ?? undefined
     },
     async storedChunks(jobId, domain, count) {
       let stored = 0

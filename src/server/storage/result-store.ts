@@ -45,6 +45,9 @@ export interface ResultStore {
   /** Stores the defect analysis state (JSON) that answers the analysis filters of a finished MSD job. */
   writeAnalysis(jobId: string, data: Uint8Array): Promise<void>
   readAnalysis(jobId: string): Promise<Buffer | undefined>
+  /** Stores the genealogy (JSON `JobLineage`) a whole-trace job kept from its lineage walk. */
+  writeLineage(jobId: string, data: Uint8Array): Promise<void>
+  readLineage(jobId: string): Promise<Buffer | undefined>
   /** How many of chunks `0 … count - 1` of a domain are stored, without reading them. */
   storedChunks(jobId: string, domain: Domain, count: number): Promise<number>
   /** A result stored by the old system as one value (its JSON text), if any. */

@@ -44,6 +44,7 @@ export function stubJobs(): StubJobs {
     readLegacy: async () => undefined,
     readAggregation: async () => undefined,
     readAnalysis: async () => undefined,
+    readLineage: async () => undefined,
   } as unknown as ResultStore
   return {
     mode: 'embedded',
