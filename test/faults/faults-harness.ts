@@ -5,6 +5,7 @@
 import { appendFileSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { linksOfJobId } from '../../src/client/api/job-urls.ts'
 import { streamJob } from '../../src/client/stream/job-stream-session.ts'
 import { RowStore } from '../../src/client/rows/row-store.ts'
 import { StreamIngest, type IngestOutcome } from '../../src/client/rows/stream-ingest.ts'
@@ -75,7 +76,7 @@ export async function clientRead(
   const outcomes: IngestOutcome[] = []
   let resumes = 0
   await streamJob({
-    jobId,
+    streamUrl: linksOfJobId(jobId).streamUrl,
     ingest,
     signal,
     api: { baseUrl: `${baseUrl}/` },

@@ -1,14 +1,14 @@
-/** HTTP: fetch with the app's rules, the trace routes, and the errors as the browser shows them. */
+/** HTTP: fetch with the app's rules, the trace routes, every job URL, and the errors as the browser shows them. */
 export { apiUrl, openStream, requestJson } from './api-client.ts'
 export type { ApiOptions } from './api-client.ts'
+export { analysisPath, exportCsvPath, exportXlsxPath, linksOfAccepted, linksOfJobId, resumeUrl } from './job-urls.ts'
+export type { JobLinks } from './job-urls.ts'
 export {
   deleteJob,
-  exportCsvPath,
-  exportXlsxPath,
   fetchDataSpan,
+  fetchJobLineage,
   fetchJobStatus,
   fetchLineage,
-  jobPath,
   requestEvents,
   resolveSeeds,
   submitJob,

@@ -1,15 +1,16 @@
 /** The trace routes the browser calls (staged API and job API), with their shared request/response types. */
-import type { CsvFlavour } from '../../shared/csv.ts'
 import type { JobStatusWithSeeds } from '../../shared/job-seed-summary.ts'
 import type {
   EventsResponse,
   JobAccepted,
+  JobLineage,
   LineageResponse,
   SeedResolveResponse,
   StationDataSpan,
 } from '../../shared/responses.ts'
 import type { EventsRequest, JobRequest, LineageRequest, SeedResolveRequest } from '../../shared/schemas.ts'
 import { requestJson, type ApiOptions } from './api-client.ts'
+import { jobLineagePath, jobPath } from './job-urls.ts'
 import { ApiRequestError } from './trace-errors.ts'
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -25,31 +26,15 @@ function isAccepted(b: Record<string, unknown>): boolean {
   return b.async === true && typeof b.job_id === 'string'
 }
 
-/** The job's URL path. */
-export function jobPath(jobId: string): string {
-  return `/api/trace/job/${encodeURIComponent(jobId)}`
-}
-
-/** The full CSV of one domain of a job (a plain download link); `spreadsheet` keeps ids as text in Excel. */
-export function exportCsvPath(jobId: string, domain: string, flavour: CsvFlavour = 'scripts'): string {
-  const query = `domain=${encodeURIComponent(domain)}${flavour === 'scripts' ? '' : `&flavour=${flavour}`}`
-  return `${jobPath(jobId)}/export.csv?${query}`
-}
-
-/** The full XLSX of one domain of a job, or (no domain) of every domain, a sheet each. */
-export function exportXlsxPath(jobId: string, domain?: string): string {
-  return `${jobPath(jobId)}/export.xlsx${domain ? `?domain=${encodeURIComponent(domain)}` : ''}`
-}
-
 /** POST /api/trace/jobs: the whole trace as one job (202). */
 export async function submitJob(request: JobRequest, api: ApiOptions): Promise<JobAccepted> {
   const { body } = await requestJson<unknown>('POST', '/api/trace/jobs', request, api)
   return expect<JobAccepted>(body, isAccepted, 'job submit')
 }
 
-/** GET /api/trace/job/<id>. */
-export async function fetchJobStatus(jobId: string, api: ApiOptions): Promise<JobStatusWithSeeds> {
-  const { body } = await requestJson<unknown>('GET', jobPath(jobId), undefined, api)
+/** GET the job's status URL (see job-urls.ts). */
+export async function fetchJobStatus(statusUrl: string, api: ApiOptions): Promise<JobStatusWithSeeds> {
+  const { body } = await requestJson<unknown>('GET', statusUrl, undefined, api)
   return expect<JobStatusWithSeeds>(body, (b) => typeof b.status === 'string' && isRecord(b.progress), 'job status')
 }
 
@@ -78,6 +63,12 @@ export async function fetchDataSpan(station: string, api: ApiOptions): Promise<S
     api,
   )
   return expect<StationDataSpan>(body, (b) => typeof b.station === 'string' && 'last_day' in b, 'data-span')
+}
+
+/** GET /api/trace/job/<id>/lineage: the genealogy a whole-trace job kept (404 LINEAGE_NOT_AVAILABLE until then). */
+export async function fetchJobLineage(jobId: string, api: ApiOptions): Promise<JobLineage> {
+  const { body } = await requestJson<unknown>('GET', jobLineagePath(jobId), undefined, api)
+  return expect<JobLineage>(body, (b) => Array.isArray(b.seed_ids) && isRecord(b.counts), 'job lineage')
 }
 
 /** POST /api/trace/lineage. */

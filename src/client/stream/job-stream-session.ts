@@ -5,12 +5,13 @@
  * Resolves once the stream said its last word (`complete`, `error` or `full_result`); rejects with the reason
  * otherwise: never ends silently.
  */
-import { type ApiOptions, ApiRequestError, MalformedLineError } from '../api/index.ts'
+import { ApiRequestError, MalformedLineError, resumeUrl, type ApiOptions } from '../api/index.ts'
 import type { ReceivedItem, IngestOutcome, StreamIngest } from '../rows/index.ts'
 import { readJobStream } from './job-stream-reader.ts'
 
 export interface JobStreamOptions {
-  readonly jobId: string
+  /** The job's stream URL (see job-urls.ts); resumes add `from` to it. */
+  readonly streamUrl: string
   readonly ingest: StreamIngest
   /** Aborts reading (cancel, reset); the rejection is then the abort error. */
   readonly signal: AbortSignal
@@ -35,12 +36,6 @@ function excerptOf(item: ReceivedItem): string {
   if (item.kind === 'line') return JSON.stringify(item.line).slice(0, 120)
   const { domain, batch, count } = item.records
   return `{"type":"records","domain":"${domain}","batch":${batch},"count":${count},…}`
-}
-
-/** The stream URL for a job, resuming after `from` when given. */
-export function streamPath(jobId: string, from: string | null): string {
-  const path = `/api/trace/job/${encodeURIComponent(jobId)}/stream`
-  return from ? `${path}?from=${encodeURIComponent(from)}` : path
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -82,7 +77,7 @@ export async function streamJob(options: JobStreamOptions): Promise<void> {
     signal.addEventListener('abort', onAbort, { once: true })
     try {
       await readJobStream(
-        { path: streamPath(options.jobId, from), api: options.api, signal: attempt.signal },
+        { path: resumeUrl(options.streamUrl, from), api: options.api, signal: attempt.signal },
         (item) => {
           progressed = true
           lastLineAt = Date.now()

@@ -4,7 +4,14 @@
  */
 import type { EventsResponse, LineageResponse, SeedResolveResponse } from '../../shared/responses.ts'
 import type { JobRequest } from '../../shared/schemas.ts'
-import { type ApiOptions, fetchLineage, requestEvents, resolveSeeds } from '../api/index.ts'
+import {
+  fetchLineage,
+  linksOfAccepted,
+  requestEvents,
+  resolveSeeds,
+  type ApiOptions,
+  type JobLinks,
+} from '../api/index.ts'
 import { requestDirection } from './run-path.ts'
 
 /** Told as each stage finishes, so the page shows seeds and lineage before the rows. */
@@ -15,7 +22,7 @@ export interface StagedHooks {
 
 export type StagedOutcome =
   | { readonly kind: 'no_seeds' }
-  | { readonly kind: 'job'; readonly jobId: string }
+  | { readonly kind: 'job'; readonly links: JobLinks }
   | { readonly kind: 'rows'; readonly body: EventsResponse }
 
 function checkAborted(signal: AbortSignal | undefined): void {
@@ -44,5 +51,7 @@ export async function runStagedTrace(request: JobRequest, api: ApiOptions, hooks
     api,
   )
   checkAborted(api.signal)
-  return events.kind === 'job' ? { kind: 'job', jobId: events.accepted.job_id } : { kind: 'rows', body: events.body }
+  return events.kind === 'job'
+    ? { kind: 'job', links: linksOfAccepted(events.accepted) }
+    : { kind: 'rows', body: events.body }
 }

@@ -40,33 +40,33 @@ export interface UseTraceProgressOptions {
 export type Ro<T> = Readonly<ShallowRef<T>>
 
 export interface TraceProgress {
-  readonly current_stage: Ro<TraceStage | null>
-  readonly completed_stages: Ro<readonly TraceStage[]>
-  readonly is_running: ComputedRef<boolean>
-  readonly run_status: Ro<RunStatus>
-  readonly stage_errors: Ro<StageErrors>
+  readonly currentStage: Ro<TraceStage | null>
+  readonly completedStages: Ro<readonly TraceStage[]>
+  readonly isRunning: ComputedRef<boolean>
+  readonly runStatus: Ro<RunStatus>
+  readonly stageErrors: Ro<StageErrors>
   /** Job status as last polled (null on the staged path until a job exists). */
   readonly progress: Ro<JobProgressView | null>
-  readonly job_id: Ro<string | null>
+  readonly jobId: Ro<string | null>
   readonly path: Ro<RunPath | null>
   readonly seeds: Ro<SeedOutcome | null>
-  /** The genealogy (staged path only; the job path does not send it). */
+  /** The genealogy (staged path only; a job keeps its own: see useLineageData). */
   readonly lineage: Ro<LineageResponse | null>
   readonly aggregation: Ro<unknown>
   /** Domains the server could not (fully) fetch. */
   readonly warnings: Ro<readonly FailedDomain[]>
   /** Rows in the store, updated with `version`. */
-  readonly rows_received: Ro<number>
+  readonly rowsReceived: Ro<number>
   /** Bumped (at most once per frame) when rows arrive. */
   readonly version: Ro<number>
   /** Stream reconnects so far. */
   readonly resumes: Ro<number>
-  readonly started_at: Ro<number | null>
-  readonly finished_at: Ro<number | null>
+  readonly startedAt: Ro<number | null>
+  readonly finishedAt: Ro<number | null>
   /** The query a followed job answers, as its status tells it (whole-trace jobs with a small input). */
-  readonly job_request: Ro<JobRequest | null>
+  readonly jobRequest: Ro<JobRequest | null>
   /** When the data was read: the job's start on the server, or the staged run's start (ISO 8601). */
-  readonly read_at: Ro<string | null>
+  readonly readAt: Ro<string | null>
   /** The rows, per domain (not reactive: read it when `version` changes). */
   readonly store: RowStore
   /** Starts a trace (stopping any current one without cancelling its job). */

@@ -1,5 +1,5 @@
 /**
- * Polls GET /api/trace/job/<id> through vue-query: the interval grows while the job runs, stops on a
+ * Polls a job's status URL (GET /api/trace/job/<id>) through vue-query: the interval grows while the job runs, stops on a
  * terminal status, and pauses while the tab is hidden. Only the small status object is cached, never rows.
  */
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/vue-query'
@@ -32,12 +32,14 @@ export interface JobStatusPoll {
 /** Which job to poll, for which run: each run gets its own cache entry, so it never sees an older run's answer. */
 export interface PollTarget {
   readonly jobId: string
+  /** Where the status is read (see job-urls.ts). */
+  readonly statusUrl: string
   readonly run: number
 }
 
 /** The vue-query key of a job's status for one run. */
 export function jobStatusKey(target: PollTarget | null): readonly unknown[] {
-  return target ? ['trace-job', target.jobId, target.run] : ['trace-job', null]
+  return target ? ['trace-job', target.jobId, target.run, target.statusUrl] : ['trace-job', null]
 }
 
 function isTerminal(status: JobStatusWithSeeds | undefined): boolean {
@@ -58,7 +60,7 @@ export function useJobStatus(target: Ref<PollTarget | null>, options: UseJobStat
   const query = useQuery(
     {
       queryKey: computed(() => jobStatusKey(target.value)),
-      queryFn: ({ signal, queryKey }) => fetchJobStatus(String(queryKey[1]), { ...options.api, signal }),
+      queryFn: ({ signal, queryKey }) => fetchJobStatus(String(queryKey[3]), { ...options.api, signal }),
       enabled: computed(() => target.value !== null),
       refetchInterval: (q) =>
         isTerminal(q.state.data) ? false : Math.min(max, first * backoff ** q.state.dataUpdateCount),

@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
+import { linksOfJobId } from '../../../src/client/api/job-urls.ts'
 import { streamJob } from '../../../src/client/stream/job-stream-session.ts'
 import { RowStore } from '../../../src/client/rows/row-store.ts'
 import { StreamIngest, type IngestOutcome } from '../../../src/client/rows/stream-ingest.ts'
@@ -48,7 +49,7 @@ async function read(options: {
   const ingest = new StreamIngest(store)
   const outcomes: IngestOutcome[] = []
   await streamJob({
-    jobId: JOB,
+    streamUrl: linksOfJobId(JOB).streamUrl,
     ingest,
     signal: new AbortController().signal,
     api: { baseUrl: 'http://localhost/' },

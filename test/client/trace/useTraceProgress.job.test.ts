@@ -40,20 +40,20 @@ describe('useTraceProgress on the job path', () => {
     const { bodies } = jobServer([jobStatus('started', 'events'), jobStatus('finished', 'done')], typicalLines())
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('finished'))
 
     expect(bodies).toEqual([REQUEST])
     expect(trace.path.value).toBe('job')
-    expect(trace.job_id.value).toBe(JOB_ID)
-    expect(trace.completed_stages.value).toEqual(['seed-resolve', 'lineage', 'events', 'streaming'])
-    expect(trace.current_stage.value).toBeNull()
-    expect(trace.is_running.value).toBe(false)
-    expect(trace.stage_errors.value).toEqual({ seed: null, lineage: null, events: null })
+    expect(trace.jobId.value).toBe(JOB_ID)
+    expect(trace.completedStages.value).toEqual(['seed-resolve', 'lineage', 'events', 'streaming'])
+    expect(trace.currentStage.value).toBeNull()
+    expect(trace.isRunning.value).toBe(false)
+    expect(trace.stageErrors.value).toEqual({ seed: null, lineage: null, events: null })
     const table = trace.store.get('history')!
     expect(table.length).toBe(3)
     expect(table.raw(0, DOMAIN_COLUMNS.history.indexOf('WORKCENTERNAME'))).toBe('切割')
     expect(table.raw(2, DOMAIN_COLUMNS.history.indexOf('TRACKINTIMESTAMP'))).toBe('2024-03-07T09:30:00')
-    expect(trace.rows_received.value).toBe(3)
+    expect(trace.rowsReceived.value).toBe(3)
     expect(trace.version.value).toBeGreaterThan(0)
     expect(requests).toContain(`GET /api/trace/job/${JOB_ID}/stream`)
   })
@@ -98,10 +98,10 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace({ pollIntervalMs: 60_000, pollMaxIntervalMs: 60_000 })
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('empty'))
-    expect(trace.completed_stages.value).toEqual(['seed-resolve'])
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('empty'))
+    expect(trace.completedStages.value).toEqual(['seed-resolve'])
     expect(trace.seeds.value?.no_seeds_reason).toBe(summary.no_seeds_reason)
-    expect(trace.stage_errors.value).toEqual({ seed: null, lineage: null, events: null })
+    expect(trace.stageErrors.value).toEqual({ seed: null, lineage: null, events: null })
   })
 
   it('reassembles a line split across reads, even inside a multi-byte character', async () => {
@@ -114,7 +114,7 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('finished'))
     expect(trace.store.get('history')!.raw(0, DOMAIN_COLUMNS.history.indexOf('WORKCENTERNAME'))).toBe('切割')
     expect(trace.store.get('history')!.length).toBe(3)
   })
@@ -127,9 +127,9 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('finished'))
     expect(trace.store.get('history')!.length).toBe(3)
-    expect(trace.stage_errors.value.events).toBeNull()
+    expect(trace.stageErrors.value.events).toBeNull()
   })
 
   it('shows a line that is not JSON as an error naming the line', async () => {
@@ -137,10 +137,10 @@ describe('useTraceProgress on the job path', () => {
     jobServer([jobStatus('started', 'events')], [lines[0], lines[1], 'this is not json\n', ...lines.slice(2)], true)
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
-    expect(trace.stage_errors.value.events).toMatchObject({ code: 'MALFORMED_LINE' })
-    expect(trace.stage_errors.value.events!.message).toContain('line 3')
-    expect(trace.stage_errors.value.events!.message).toContain('this is not json')
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('failed'))
+    expect(trace.stageErrors.value.events).toMatchObject({ code: 'MALFORMED_LINE' })
+    expect(trace.stageErrors.value.events!.message).toContain('line 3')
+    expect(trace.stageErrors.value.events!.message).toContain('this is not json')
   })
 
   it('shows an object-looking line that does not parse as an error instead of dropping what follows', async () => {
@@ -151,9 +151,9 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
-    expect(trace.stage_errors.value.events).toMatchObject({ code: 'MALFORMED_LINE' })
-    expect(trace.stage_errors.value.events!.message).toContain('line 2')
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('failed'))
+    expect(trace.stageErrors.value.events).toMatchObject({ code: 'MALFORMED_LINE' })
+    expect(trace.stageErrors.value.events!.message).toContain('line 2')
   })
 
   it('shows a line of unknown type as malformed', async () => {
@@ -161,8 +161,8 @@ describe('useTraceProgress on the job path', () => {
     jobServer([jobStatus('started', 'events')], [lines[0], line({ type: 'surprise' }), ...lines.slice(1)])
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
-    expect(trace.stage_errors.value.events!.message).toContain('unknown line type "surprise"')
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('failed'))
+    expect(trace.stageErrors.value.events!.message).toContain('unknown line type "surprise"')
   })
 
   it('shows an error line with its code and message under the stage it names', async () => {
@@ -173,8 +173,8 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
-    expect(trace.stage_errors.value.events).toEqual({ code: 'EVENTS_FAILED', message: 'ORA-01555 snapshot too old' })
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('failed'))
+    expect(trace.stageErrors.value.events).toEqual({ code: 'EVENTS_FAILED', message: 'ORA-01555 snapshot too old' })
     // Rows that arrived before the failure stay visible.
     expect(trace.store.get('history')!.length).toBe(2)
   })
@@ -191,10 +191,10 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
-    expect(trace.stage_errors.value.events).toMatchObject({ code: 'COUNT_MISMATCH' })
-    expect(trace.stage_errors.value.events!.message).toContain('history: 2 rows received, server counted 3')
-    expect(trace.completed_stages.value).not.toContain('streaming')
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('failed'))
+    expect(trace.stageErrors.value.events).toMatchObject({ code: 'COUNT_MISMATCH' })
+    expect(trace.stageErrors.value.events!.message).toContain('history: 2 rows received, server counted 3')
+    expect(trace.completedStages.value).not.toContain('streaming')
   })
 
   it('keeps the rows of the domains that worked and lists the failed ones from a warning line', async () => {
@@ -210,7 +210,7 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('finished'))
     expect(trace.warnings.value).toEqual(failed)
     expect(trace.store.get('history')!.length).toBe(3)
   })
@@ -221,7 +221,7 @@ describe('useTraceProgress on the job path', () => {
     jobServer([jobStatus('started', 'events')], [...lines.slice(0, 5), line({ type: 'aggregation', data }), lines[5]])
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('finished'))
     expect(trace.aggregation.value).toEqual(data)
   })
 
@@ -232,7 +232,7 @@ describe('useTraceProgress on the job path', () => {
     jobServer([jobStatus('finished', 'done')], [line({ type: 'full_result', data })])
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('finished'))
     const table = trace.store.get('history')!
     expect(table.length).toBe(3)
     expect(table.raw(1, H.indexOf('WORKCENTERNAME'))).toBe('焊接_DB')
@@ -246,9 +246,9 @@ describe('useTraceProgress on the job path', () => {
     jobServer([jobStatus('started', 'lineage'), failed], [typicalLines()[0]], true)
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
-    expect(trace.stage_errors.value.lineage).toEqual({ code: 'JOB_FAILED', message: 'worker exited with code 137' })
-    expect(trace.completed_stages.value).toEqual(['seed-resolve'])
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('failed'))
+    expect(trace.stageErrors.value.lineage).toEqual({ code: 'JOB_FAILED', message: 'worker exited with code 137' })
+    expect(trace.completedStages.value).toEqual(['seed-resolve'])
     expect(trace.progress.value).toMatchObject({ status: 'failed' })
   })
 
@@ -263,8 +263,8 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('cancelled'))
-    expect(trace.stage_errors.value).toEqual({ seed: null, lineage: null, events: null })
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('cancelled'))
+    expect(trace.stageErrors.value).toEqual({ seed: null, lineage: null, events: null })
     expect(trace.store.get('history')!.length).toBe(2)
   })
 
@@ -277,8 +277,8 @@ describe('useTraceProgress on the job path', () => {
     jobServer([jobStatus('finished', 'done', { request })], typicalLines())
     const { trace } = startTrace()
     trace.attach(JOB_ID)
-    await vi.waitFor(() => expect(trace.job_request.value).toEqual(request))
-    expect(trace.read_at.value).toBe('2024-03-05T07:00:01Z')
+    await vi.waitFor(() => expect(trace.jobRequest.value).toEqual(request))
+    expect(trace.readAt.value).toBe('2024-03-05T07:00:01Z')
   })
 
   it('shows an unknown or expired job as JOB_NOT_FOUND', async () => {
@@ -293,8 +293,8 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace()
     trace.attach(JOB_ID)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
-    expect(trace.stage_errors.value.events).toEqual({ code: 'JOB_NOT_FOUND', message: 'no such job' })
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('failed'))
+    expect(trace.stageErrors.value.events).toEqual({ code: 'JOB_NOT_FOUND', message: 'no such job' })
   })
 
   it('resumes a dropped connection after the last batch received', async () => {
@@ -312,7 +312,7 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('finished'))
     expect(requests.filter((r) => r.includes('/stream'))).toEqual([
       `GET /api/trace/job/${JOB_ID}/stream`,
       `GET /api/trace/job/${JOB_ID}/stream?from=history%3A0`,
@@ -329,8 +329,8 @@ describe('useTraceProgress on the job path', () => {
     )
     const { trace } = startTrace({ maxResumes: 2, resumeDelayMs: 1, resumeWindowMs: 0 })
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('failed'))
-    expect(trace.stage_errors.value.events).toMatchObject({ code: 'STREAM_DROPPED' })
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('failed'))
+    expect(trace.stageErrors.value.events).toMatchObject({ code: 'STREAM_DROPPED' })
     expect(requests.filter((r) => r.includes('/stream'))).toHaveLength(3)
   })
 
@@ -341,8 +341,8 @@ describe('useTraceProgress on the job path', () => {
       params: { input_type: 'serial_number', values: ' ;; ' },
       domains: ['history'],
     })
-    expect(trace.run_status.value).toBe('failed')
-    expect(trace.stage_errors.value.seed).toMatchObject({ code: 'INVALID_PARAMS' })
+    expect(trace.runStatus.value).toBe('failed')
+    expect(trace.stageErrors.value.seed).toMatchObject({ code: 'INVALID_PARAMS' })
     expect(requests).toEqual([])
   })
 })

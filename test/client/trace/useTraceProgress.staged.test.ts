@@ -74,7 +74,7 @@ describe('useTraceProgress on the staged path', () => {
     const { trace } = startTrace()
     await trace.execute(REQUEST)
 
-    expect(trace.run_status.value).toBe('finished')
+    expect(trace.runStatus.value).toBe('finished')
     expect(trace.path.value).toBe('staged')
     expect(requests).toEqual(['POST /api/trace/seed-resolve', 'POST /api/trace/lineage', 'POST /api/trace/events'])
     expect(bodies.seed).toEqual({ profile: 'query_tool', params: REQUEST.params })
@@ -89,8 +89,8 @@ describe('useTraceProgress on the staged path', () => {
     expect(trace.seeds.value).toMatchObject({ seed_count: 2, not_found: ['GA-MISSING'] })
     expect(trace.lineage.value).toEqual(family)
     expect(trace.store.get('history')!.length).toBe(3)
-    expect(trace.completed_stages.value).toEqual(['seed-resolve', 'lineage', 'events', 'streaming'])
-    expect(trace.job_id.value).toBeNull()
+    expect(trace.completedStages.value).toEqual(['seed-resolve', 'lineage', 'events', 'streaming'])
+    expect(trace.jobId.value).toBeNull()
   })
 
   it('follows the job when the events call answers 202', async () => {
@@ -101,8 +101,8 @@ describe('useTraceProgress on the staged path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    await vi.waitFor(() => expect(trace.run_status.value).toBe('finished'))
-    expect(trace.job_id.value).toBe(JOB_ID)
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('finished'))
+    expect(trace.jobId.value).toBe(JOB_ID)
     expect(trace.store.get('history')!.length).toBe(3)
   })
 
@@ -121,8 +121,8 @@ describe('useTraceProgress on the staged path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    expect(trace.run_status.value).toBe('empty')
-    expect(trace.stage_errors.value.seed).toBeNull()
+    expect(trace.runStatus.value).toBe('empty')
+    expect(trace.stageErrors.value.seed).toBeNull()
     expect(trace.seeds.value?.no_seeds_reason).toBe(reason)
     expect(requests).toEqual(['POST /api/trace/seed-resolve'])
   })
@@ -143,13 +143,13 @@ describe('useTraceProgress on the staged path', () => {
     )
     const { trace } = startTrace()
     await trace.execute(REQUEST)
-    expect(trace.stage_errors.value).toEqual({
+    expect(trace.stageErrors.value).toEqual({
       seed: null,
       lineage: { code: 'LINEAGE_TIMEOUT', message: 'lineage took longer than 60 s' },
       events: null,
     })
-    expect(trace.completed_stages.value).toEqual(['seed-resolve'])
-    expect(trace.current_stage.value).toBe('lineage')
+    expect(trace.completedStages.value).toEqual(['seed-resolve'])
+    expect(trace.currentStage.value).toBe('lineage')
   })
 
   it('reports partial failures and count mismatches of an inline answer', async () => {
@@ -163,7 +163,7 @@ describe('useTraceProgress on the staged path', () => {
     const { trace } = startTrace()
     await trace.execute(REQUEST)
     expect(trace.warnings.value).toEqual(partial.failed_domains)
-    expect(trace.stage_errors.value.events).toMatchObject({ code: 'COUNT_MISMATCH' })
+    expect(trace.stageErrors.value.events).toMatchObject({ code: 'COUNT_MISMATCH' })
   })
 })
 
@@ -187,13 +187,13 @@ describe('useTraceProgress timing (fake timers)', () => {
       const { trace } = startTrace({ pollIntervalMs: 500, pollMaxIntervalMs: 5000, timeoutMs: 60_000 })
       await trace.execute({ ...REQUEST, params: { input_type: 'lot_id', values: 'GA2310*' } })
       await vi.advanceTimersByTimeAsync(59_000)
-      expect(trace.run_status.value).toBe('running')
+      expect(trace.runStatus.value).toBe('running')
       // A fixed 500 ms interval would have polled over 100 times.
       expect(polls()).toBeGreaterThan(5)
       expect(polls()).toBeLessThan(40)
       await vi.advanceTimersByTimeAsync(2_000)
-      expect(trace.run_status.value).toBe('failed')
-      expect(trace.stage_errors.value.events).toMatchObject({ code: 'POLL_TIMEOUT' })
+      expect(trace.runStatus.value).toBe('failed')
+      expect(trace.stageErrors.value.events).toMatchObject({ code: 'POLL_TIMEOUT' })
       const after = requests.length
       await vi.advanceTimersByTimeAsync(30_000)
       expect(requests.length).toBe(after)
@@ -238,23 +238,23 @@ describe('useTraceProgress timing (fake timers)', () => {
       expect(trace.store.get('history')?.length).toBe(2)
       await trace.cancel()
       expect(requests).toContain(`DELETE /api/trace/job/${JOB_ID}`)
-      expect(trace.run_status.value).toBe('cancelled')
-      expect(trace.is_running.value).toBe(false)
+      expect(trace.runStatus.value).toBe('cancelled')
+      expect(trace.isRunning.value).toBe(false)
 
       const seen = {
         requests: requests.length,
         version: trace.version.value,
-        errors: trace.stage_errors.value,
+        errors: trace.stageErrors.value,
         progress: trace.progress.value,
-        stage: trace.current_stage.value,
+        stage: trace.currentStage.value,
       }
       await vi.advanceTimersByTimeAsync(60_000)
       expect(requests.length).toBe(seen.requests)
       expect(trace.version.value).toBe(seen.version)
-      expect(trace.stage_errors.value).toBe(seen.errors)
+      expect(trace.stageErrors.value).toBe(seen.errors)
       expect(trace.progress.value).toBe(seen.progress)
-      expect(trace.current_stage.value).toBe(seen.stage)
-      expect(trace.run_status.value).toBe('cancelled')
+      expect(trace.currentStage.value).toBe(seen.stage)
+      expect(trace.runStatus.value).toBe('cancelled')
     } finally {
       vi.useRealTimers()
     }

@@ -6,7 +6,7 @@ import type {
   SuspectDetail,
   SuspectDimension,
 } from '../../../shared/defect-analysis.ts'
-import { requestJson, type ApiOptions, jobPath } from '../../api/index.ts'
+import { requestJson, type ApiOptions, analysisPath } from '../../api/index.ts'
 
 /** The query string of a filter (lists comma-separated, empty lists left out). */
 export function filterQuery(filter: AttributionFilter): URLSearchParams {
@@ -28,7 +28,7 @@ export async function fetchAnalysis(
   api: ApiOptions,
 ): Promise<AttributionResult> {
   return (
-    await requestJson<AttributionResult>('GET', `${jobPath(jobId)}/analysis?${filterQuery(filter)}`, undefined, api)
+    await requestJson<AttributionResult>('GET', analysisPath(jobId, '', String(filterQuery(filter))), undefined, api)
   ).body
 }
 
@@ -43,7 +43,7 @@ export async function fetchSuspect(
   const q = filterQuery(filter)
   q.set('dimension', dimension)
   q.set('key', key.map((p) => p ?? '').join('|'))
-  return (await requestJson<SuspectDetail>('GET', `${jobPath(jobId)}/analysis/suspect?${q}`, undefined, api)).body
+  return (await requestJson<SuspectDetail>('GET', analysisPath(jobId, 'suspect', String(q)), undefined, api)).body
 }
 
 /** Every per-lot detail row under `filter`, page by page. */
@@ -58,7 +58,7 @@ export async function fetchAllLots(
     const q = filterQuery(filter)
     q.set('offset', String(offset))
     q.set('limit', String(pageSize))
-    const page = (await requestJson<AnalysisLotsPage>('GET', `${jobPath(jobId)}/analysis/lots?${q}`, undefined, api))
+    const page = (await requestJson<AnalysisLotsPage>('GET', analysisPath(jobId, 'lots', String(q)), undefined, api))
       .body
     pages.push(page.data)
     if (offset + page.data.length >= page.total || page.data.length === 0) return pages
@@ -67,5 +67,5 @@ export async function fetchAllLots(
 
 /** The per-lot detail CSV download under `filter`. */
 export function lotsCsvPath(jobId: string, filter: AttributionFilter): string {
-  return `${jobPath(jobId)}/analysis/lots.csv?${filterQuery(filter)}`
+  return analysisPath(jobId, 'lots.csv', String(filterQuery(filter)))
 }

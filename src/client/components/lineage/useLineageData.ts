@@ -1,26 +1,26 @@
 /**
- * The genealogy to show for a trace. The staged path already has it. The job stream does not carry it, so
- * for a job whose family is small enough the seeds are resolved again and POST /api/trace/lineage is
- * called (only when the lineage view is open); a bigger family shows counts only.
+ * The genealogy to show for a trace. The staged path already has it. A whole-trace job keeps the one its worker
+ * traced (GET /api/trace/job/<id>/lineage, read once the job has counted its family and only while the lineage
+ * view is open): the full genealogy for a family small enough to draw, counts for a bigger one.
  */
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/vue-query'
 import { computed, type ComputedRef, type Ref } from 'vue'
-import type { LineageResponse } from '../../../shared/responses.ts'
-import type { JobRequest } from '../../../shared/schemas.ts'
-import { type ApiOptions, fetchLineage, resolveSeeds, toStageError, type StageError } from '../../api/index.ts'
-import { requestDirection, type TraceProgress } from '../../trace/index.ts'
+import type { JobLineage, LineageResponse } from '../../../shared/responses.ts'
+import { ApiRequestError, fetchJobLineage, toStageError, type ApiOptions, type StageError } from '../../api/index.ts'
+import type { TraceProgress } from '../../trace/index.ts'
 
-/** Largest family fetched for a job (beyond it the view shows counts). */
-export const LINEAGE_FETCH_LIMIT = 10_000
-
-export type LineageAvailability = 'ready' | 'loading' | 'too_big' | 'no_request' | 'waiting' | 'failed'
+/**
+ * `ready`: drawn; `too_big`: the job kept counts only; `not_kept`: the job kept no lineage (it was given
+ * container ids, or ran before jobs kept one); `waiting`: not traced yet.
+ */
+export type LineageAvailability = 'ready' | 'loading' | 'too_big' | 'not_kept' | 'waiting' | 'failed'
 
 export interface LineageData {
   readonly lineage: ComputedRef<LineageResponse | null>
   readonly seedIds: ComputedRef<readonly string[]>
   readonly availability: ComputedRef<LineageAvailability>
   readonly error: ComputedRef<StageError | null>
-  /** Containers in the family as the job counted them (0 = not known yet). */
+  /** Containers in the family (0 = not known yet). */
   readonly familySize: ComputedRef<number>
 }
 
@@ -29,37 +29,31 @@ export interface UseLineageDataOptions {
   readonly api?: Omit<ApiOptions, 'signal'>
 }
 
+/** The job's kept lineage, or null when it kept none. */
+async function keptLineage(jobId: string, api: ApiOptions): Promise<JobLineage | null> {
+  try {
+    return await fetchJobLineage(jobId, api)
+  } catch (err) {
+    if (err instanceof ApiRequestError && err.code === 'LINEAGE_NOT_AVAILABLE') return null
+    throw err
+  }
+}
+
 export function useLineageData(
   trace: TraceProgress,
-  request: Ref<JobRequest | null>,
   active: Ref<boolean>,
   options: UseLineageDataOptions = {},
 ): LineageData {
   const queryClient = options.queryClient ?? useQueryClient()
-  const familySize = computed(() => trace.lineage.value?.total_nodes ?? trace.progress.value?.cids_total ?? 0)
-  const eligible = computed(
-    () =>
-      trace.lineage.value === null &&
-      trace.job_id.value !== null &&
-      request.value !== null &&
-      familySize.value > 0 &&
-      familySize.value <= LINEAGE_FETCH_LIMIT,
-  )
+  const counted = computed(() => trace.progress.value?.cids_total ?? 0)
   const query = useQuery(
     {
-      queryKey: computed(() => ['lineage', trace.job_id.value] as const),
-      queryFn: async ({ signal }) => {
-        const req = request.value!
-        const seeds = await resolveSeeds({ profile: req.profile, params: req.params }, { ...options.api, signal })
-        const ids = seeds.seeds.map((s) => s.container_id)
-        if (ids.length === 0) return { lineage: null, seedIds: [] as string[] }
-        const lineage = await fetchLineage(
-          { profile: req.profile, container_ids: ids, params: { direction: requestDirection(req) } },
-          { ...options.api, signal },
-        )
-        return { lineage, seedIds: ids }
-      },
-      enabled: computed(() => active.value && eligible.value),
+      queryKey: computed(() => ['job-lineage', trace.jobId.value] as const),
+      queryFn: ({ signal }) => keptLineage(trace.jobId.value!, { ...options.api, signal }),
+      // The job stores its lineage before it publishes the family's count.
+      enabled: computed(
+        () => active.value && trace.lineage.value === null && trace.jobId.value !== null && counted.value > 0,
+      ),
       staleTime: Number.POSITIVE_INFINITY,
       gcTime: 5 * 60_000,
       retry: false,
@@ -67,18 +61,17 @@ export function useLineageData(
     queryClient,
   )
 
-  const lineage = computed(() => trace.lineage.value ?? query.data.value?.lineage ?? null)
-  const seedIds = computed(
-    () => trace.seeds.value?.seeds?.map((s) => s.container_id) ?? query.data.value?.seedIds ?? [],
-  )
+  const kept = computed(() => query.data.value)
+  const lineage = computed(() => trace.lineage.value ?? kept.value?.lineage ?? null)
+  const seedIds = computed(() => trace.seeds.value?.seeds?.map((s) => s.container_id) ?? kept.value?.seed_ids ?? [])
+  const familySize = computed(() => trace.lineage.value?.total_nodes ?? kept.value?.total_nodes ?? counted.value)
   const error = computed(() => (query.error.value ? toStageError(query.error.value) : null))
   const availability = computed<LineageAvailability>(() => {
     if (lineage.value) return 'ready'
     if (error.value) return 'failed'
-    if (trace.job_id.value === null) return 'waiting'
-    if (familySize.value === 0) return 'waiting'
-    if (familySize.value > LINEAGE_FETCH_LIMIT) return 'too_big'
-    if (request.value === null) return 'no_request'
+    if (kept.value === null) return 'not_kept'
+    if (kept.value) return 'too_big'
+    if (trace.jobId.value === null || familySize.value === 0) return 'waiting'
     return 'loading'
   })
   return { lineage, seedIds, availability, error, familySize }
