@@ -36,6 +36,23 @@ function jobServer(
 }
 
 describe('useTraceProgress on the job path', () => {
+  it('polls and streams where the server said the job is, not at a URL of its own making', async () => {
+    const elsewhere = `/api/v2/jobs/${JOB_ID}`
+    server.use(
+      http.post('*/api/trace/jobs', () =>
+        HttpResponse.json({ ...accepted(), status_url: elsewhere, stream_url: `${elsewhere}/events` }, { status: 202 }),
+      ),
+      http.get('*/api/v2/jobs/:id', () => HttpResponse.json(jobStatus('finished', 'done'))),
+      http.get('*/api/v2/jobs/:id/events', () => ndjsonResponse(typicalLines())),
+    )
+    const { trace } = startTrace()
+    await trace.execute(REQUEST)
+    await vi.waitFor(() => expect(trace.runStatus.value).toBe('finished'))
+    expect(requests).toContain(`GET ${elsewhere}/events`)
+    expect(requests).toContain(`GET ${elsewhere}`)
+    expect(requests.filter((r) => r.includes('/api/trace/job/'))).toEqual([])
+  })
+
   it('submits what the engineer typed as one job and streams every row into the store', async () => {
     const { bodies } = jobServer([jobStatus('started', 'events'), jobStatus('finished', 'done')], typicalLines())
     const { trace } = startTrace()
