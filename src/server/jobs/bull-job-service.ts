@@ -8,7 +8,7 @@ import type { Queue } from 'bullmq'
 import type { JobAccepted, JobStatusResponse } from '../../shared/responses.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { log } from '../logger.ts'
 import { redisKeys } from '../storage/redis-keys.ts'
 import { jobAccepted } from './accepted.ts'
@@ -100,12 +100,10 @@ export async function createBullJobService(config: Config): Promise<JobService> 
     results,
     async submit(spec: JobSpec): Promise<JobAccepted> {
       if (closed || !(await workersAlive())) {
-        throw new ApiError(
-          503,
+        throw new DomainError(
           'SERVICE_UNAVAILABLE',
           `no trace worker is consuming queue ${config.TRACE_WORKER_QUEUE}; start one with \`npm run worker\` or retry later`,
-          { retry_after: RETRY_AFTER_SECONDS },
-          { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+          { details: { retry_after: RETRY_AFTER_SECONDS }, retryAfterSeconds: RETRY_AFTER_SECONDS },
         )
       }
       const jobId = newJobId()

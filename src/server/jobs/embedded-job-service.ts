@@ -10,7 +10,7 @@
 import type { JobAccepted, JobStatusResponse } from '../../shared/responses.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { log } from '../logger.ts'
 import { createFileResultStore } from '../storage/file-result-store.ts'
 import { jobAccepted } from './accepted.ts'
@@ -233,13 +233,10 @@ export async function createEmbeddedJobService(
     async submit(spec: JobSpec): Promise<JobAccepted> {
       if (closed || !pool.available()) {
         const retryAfter = closed ? 30 : pool.retryAfterSeconds()
-        throw new ApiError(
-          503,
-          'SERVICE_UNAVAILABLE',
-          'no trace worker process can take the job now; retry later',
-          { retry_after: retryAfter },
-          { 'Retry-After': String(retryAfter) },
-        )
+        throw new DomainError('SERVICE_UNAVAILABLE', 'no trace worker process can take the job now; retry later', {
+          details: { retry_after: retryAfter },
+          retryAfterSeconds: retryAfter,
+        })
       }
       const jobId = newJobId()
       await jobs.create(newJobRecord(jobId, spec), spec.input)

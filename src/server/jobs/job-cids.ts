@@ -4,7 +4,7 @@ import { parseSeedParams, type SeedParams } from '../../shared/schemas.ts'
 import type { SeedSummary } from '../../shared/job-seed-summary.ts'
 import type { JobStage } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { traceLineageIds } from '../pipeline/lineage.ts'
 import { resolveSeedIds } from '../pipeline/seed-resolve-ids.ts'
 import type { MesSource } from '../source/mes-source.ts'
@@ -52,7 +52,7 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
   }
   const parsed = parseSeedParams(profile, input.params)
   if (!parsed.success)
-    throw new ApiError(400, 'INVALID_PARAMS', `job params: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
+    throw new DomainError('INVALID_PARAMS', `job params: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
   const seedParams = parsed.data
   const direction =
     seedParams.profile === 'mid_section_defect'

@@ -33,7 +33,7 @@ export interface JobService {
   readonly mode: JobQueueMode
   /** Where the workers store results; the stream, result and export routes read from it. */
   readonly results: ResultStore
-  /** Queues a job. Throws ApiError 503 SERVICE_UNAVAILABLE with Retry-After when no worker can take it. */
+  /** Queues a job. Throws DomainError SERVICE_UNAVAILABLE with its retry delay when no worker can take it. */
   submit(spec: JobSpec): Promise<JobAccepted>
   /** Whether a worker can take a job now; the events route falls back to its 413/503 rules when not. */
   canAccept(): Promise<boolean>

@@ -7,7 +7,7 @@
 import { DOMAIN_COLUMNS, type Direction, type Domain, type Profile } from '../../shared/domains.ts'
 import type { AggregationLine, WarningLine } from '../../shared/ndjson-lines.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { streamDomain } from '../pipeline/events.ts'
 import { createMsdAggregator } from '../pipeline/msd-aggregator.ts'
 import type { MesSource } from '../source/mes-source.ts'
@@ -105,7 +105,7 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
       if (signal.aborted) throw signal.reason
       if (err instanceof ResultWriteError) throw err
       failed.push(
-        err instanceof ApiError
+        err instanceof DomainError
           ? { domain, code: err.code, message: err.message }
           : { domain, code: 'EVENTS_FAILED', message: err instanceof Error ? err.message : String(err) },
       )
@@ -136,8 +136,7 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
   meta = { ...meta, aggregation: Boolean(aggregator), failed_domains: failed, complete: true }
   await results.writeMeta(meta)
   if (failed.length > 0 && failed.length === input.domains.length) {
-    throw new ApiError(
-      500,
+    throw new DomainError(
       'EVENTS_FAILED',
       `every domain failed: ${failed.map((f) => `${f.domain}: ${f.message}`).join('; ')}`,
     )

@@ -1,4 +1,3 @@
 /** Stage 3's public face: stream a domain's rows for a CID list, and pick the domains of a request. */
 export { streamDomain, type StreamDomainOptions } from './events/stream-domain.ts'
 export { resolveDomains } from './events/resolve-domains.ts'
-export { DomainEventsError } from './events/domain-error.ts'

@@ -5,7 +5,7 @@
 import { PROFILE_INPUT_TYPES, type InputType } from '../../shared/domains.ts'
 import type { ExpansionInfo, Seed, SeedResolveResponse } from '../../shared/responses.ts'
 import type { MsdDateRangeParams, SeedParams } from '../../shared/schemas.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import { INPUT_LOOKUPS, SERIAL_LOOKUPS, type SerialSource } from './seed-inputs.ts'
 import { lookupTokens, type LookupMatch } from './seed-lookup.ts'
@@ -23,7 +23,7 @@ function literalPrefix(token: string): string {
 }
 
 function refuse(message: string, tokens: string[]): never {
-  throw new ApiError(400, 'INVALID_PARAMS', message, { tokens })
+  throw new DomainError('INVALID_PARAMS', message, { details: { tokens } })
 }
 
 /** GA/GC orders go forward, GD (rework) orders and lots go backward; a token of the wrong kind is refused. */
@@ -114,9 +114,9 @@ function isDateRange(params: SeedParams['params']): params is MsdDateRangeParams
 }
 
 /**
- * Resolves seed params to seed CIDs: de-duplicated, sorted by container name then CID. Throws ApiError 400
+ * Resolves seed params to seed CIDs: de-duplicated, sorted by container name then CID. Throws DomainError
  * INVALID_PARAMS for input the rules refuse (GD orders on work_order, non-GD values on the GD types, an
- * unknown station, an input type the profile does not take, values past the bounds of seed-bounds.ts), 500
+ * unknown station, an input type the profile does not take, values past the bounds of seed-bounds.ts),
  * SEED_RESOLVE_FAILED when a query fails.
  */
 export async function resolveSeeds(
@@ -131,10 +131,10 @@ export async function resolveSeeds(
     const { input_type: inputType, values } = params
     const allowed: readonly string[] = PROFILE_INPUT_TYPES[input.profile]
     if (!allowed.includes(inputType)) {
-      throw new ApiError(400, 'INVALID_PARAMS', `input_type for ${input.profile} must be one of ${allowed.join(', ')}`)
+      throw new DomainError('INVALID_PARAMS', `input_type for ${input.profile} must be one of ${allowed.join(', ')}`)
     }
     return await resolveTokens(source, inputType, values, opts)
   } catch (err) {
-    throw stageError(err, opts.signal, 500, 'SEED_RESOLVE_FAILED', 'seed resolution failed')
+    throw stageError(err, opts.signal, 'SEED_RESOLVE_FAILED', 'seed resolution failed')
   }
 }

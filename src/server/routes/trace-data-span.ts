@@ -25,7 +25,7 @@ export function dataSpanRoutes(deps: AppDeps): Hono {
       const body: StationDataSpan = { station, ...span }
       return c.json(body)
     } catch (err) {
-      throw stageError(err, c.req.raw.signal, 500, 'SEED_RESOLVE_FAILED', 'data span query failed')
+      throw stageError(err, c.req.raw.signal, 'SEED_RESOLVE_FAILED', 'data span query failed')
     }
   })
 }

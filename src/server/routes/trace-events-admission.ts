@@ -4,6 +4,7 @@
  */
 import type { JobAccepted } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { ApiError } from '../http/api-error.ts'
 import type { JobService, JobSpec } from '../jobs/job-service.ts'
 import { log } from '../logger.ts'
@@ -26,7 +27,9 @@ export async function trySubmitJob(jobs: JobService, spec: JobSpec): Promise<Sub
   try {
     return { status: 'accepted', accepted: await jobs.submit(spec) }
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'SERVICE_UNAVAILABLE') return unavailable(err.headers['Retry-After'])
+    if (err instanceof DomainError && err.code === 'SERVICE_UNAVAILABLE') {
+      return unavailable(err.retryAfterSeconds === undefined ? undefined : String(err.retryAfterSeconds))
+    }
     throw err
   }
 }

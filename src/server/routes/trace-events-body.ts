@@ -13,7 +13,7 @@ import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
 import type { EventsResponse } from '../../shared/responses.ts'
 import { rowsToObjects, type RowShape } from '../../shared/row-shape.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { log } from '../logger.ts'
 import { streamDomain } from '../pipeline/events.ts'
 import { createMsdAggregator } from '../pipeline/msd-aggregator.ts'
@@ -44,7 +44,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 type FailedDomain = NonNullable<EventsResponse['failed_domains']>[number]
 
 function failure(domain: Domain, err: unknown): FailedDomain {
-  if (err instanceof ApiError) return { domain, code: err.code, message: err.message }
+  if (err instanceof DomainError) return { domain, code: err.code, message: err.message }
   log.warn('events domain failed', { domain, error: err instanceof Error ? err.message : String(err) })
   return { domain, code: 'EVENTS_FAILED', message: `${domain} failed; the server log has the details` }
 }
