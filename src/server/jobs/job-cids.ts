@@ -1,10 +1,9 @@
 /** The CIDs a job covers, from whichever input it was given; a whole-trace job runs seed-resolve and lineage here. */
-import { profileDirection, type Direction, type Profile } from '../../shared/domains.ts'
-import { parseSeedParams, type SeedParams } from '../../shared/schemas.ts'
+import type { Direction, Profile } from '../../shared/domains.ts'
+import type { SeedParams } from '../../shared/schemas.ts'
 import type { SeedSummary } from '../../shared/job-seed-summary.ts'
 import type { JobStage } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
-import { DomainError } from '../errors/domain-error.ts'
 import { traceLineageIds } from '../pipeline/lineage.ts'
 import { resolveSeedIds } from '../pipeline/seed-resolve-ids.ts'
 import type { MesSource } from '../source/mes-source.ts'
@@ -38,9 +37,7 @@ export interface JobCids {
 /** The CIDs and the lineage direction of a job. */
 export async function jobCids(profile: Profile, input: JobInput, options: JobCidsOptions): Promise<JobCids> {
   const { source, config, signal } = options
-  if (input.kind === 'container_ids') {
-    return { cids: [...input.container_ids], direction: profileDirection(profile) }
-  }
+  if (input.kind === 'container_ids') return { cids: [...input.container_ids], direction: input.direction }
   if (input.kind === 'lineage_ref') {
     options.onStage('lineage')
     const cids = await traceLineageIds(
@@ -50,14 +47,7 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
     )
     return { cids, direction: input.direction }
   }
-  const parsed = parseSeedParams(profile, input.params)
-  if (!parsed.success)
-    throw new DomainError('INVALID_PARAMS', `job params: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
-  const seedParams = parsed.data
-  const direction =
-    seedParams.profile === 'mid_section_defect'
-      ? profileDirection(profile, seedParams.params.direction)
-      : profileDirection(profile)
+  const { seed: seedParams, direction } = input
   options.onStage('seed-resolve')
   const seeds = await seedIds(source, seedParams, options)
   if (seeds.length === 0) return { cids: [], direction }

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono'
 import { stream } from 'hono/streaming'
-import { profileDirection } from '../../shared/domains.ts'
+import { traceDirection } from '../../shared/domains.ts'
 import { negotiateRowShape } from '../../shared/row-shape.ts'
 import { eventsQuerySchema, eventsRequestSchema } from '../../shared/schemas.ts'
 import type { AppDeps } from '../app.ts'
@@ -27,7 +27,7 @@ export function eventsRoutes(deps: AppDeps): Hono {
     const shape = negotiateRowShape(parseOrThrow(eventsQuerySchema, c.req.query()).shape, c.req.header('accept'))
     const body = await readJsonBody(c, eventsRequestSchema)
     const { profile } = body
-    const direction = profileDirection(profile, body.params?.direction)
+    const direction = traceDirection(profile, body.params)
     const domains = resolveDomains(profile, direction, body.domains)
     const requestSignal = c.req.raw.signal
     const owner = identityOf(c).user
@@ -41,7 +41,7 @@ export function eventsRoutes(deps: AppDeps): Hono {
     const byRef = (Boolean(body.lineage_query_id) && seeds.length > 0) || oldMsdForm
     if (body.container_ids && body.container_ids.length > 0 && !byRef) {
       cids = uniqueIds(body.container_ids)
-      input = { kind: 'container_ids', container_ids: cids }
+      input = { kind: 'container_ids', container_ids: cids, direction }
     } else {
       const lineageQueryId = oldMsdForm ? lineageQueryIdOf(profile, direction, seeds) : (body.lineage_query_id ?? '')
       checkLineageRef(profile, direction, lineageQueryId, seeds)

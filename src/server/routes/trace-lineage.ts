@@ -1,6 +1,6 @@
 /** POST /api/trace/lineage: seed CIDs → the genealogy (forward descendants or backward ancestors). */
 import { Hono } from 'hono'
-import { profileDirection } from '../../shared/domains.ts'
+import { traceDirection } from '../../shared/domains.ts'
 import { lineageRequestSchema } from '../../shared/schemas.ts'
 import type { LineageResponse } from '../../shared/responses.ts'
 import type { AppDeps } from '../app.ts'
@@ -11,7 +11,7 @@ import { traceLineage } from '../pipeline/lineage.ts'
 export function lineageRoutes(deps: AppDeps): Hono {
   return new Hono().post('/', async (c) => {
     const body = await readJsonBody(c, lineageRequestSchema)
-    const direction = profileDirection(body.profile, body.params?.direction)
+    const direction = traceDirection(body.profile, body.params)
     const response: LineageResponse = await traceLineage(
       deps.source,
       { profile: body.profile, seeds: [...new Set(body.container_ids)], direction },

@@ -161,13 +161,6 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       expect(err.message).toContain('query_tool_reverse')
       expect(err.details).toEqual({ tokens: ['gd2310007'] })
     })
-
-    it('refuses an input type the profile does not take', async () => {
-      const err = await refusal(
-        run({ profile: 'query_tool', params: { input_type: 'serial_number', values: ['SN0001'] } }),
-      )
-      expect(DOMAIN_STATUS[err.code]).toBe(400)
-    })
   })
 
   describe('resolveSeeds for the reverse query tool', () => {

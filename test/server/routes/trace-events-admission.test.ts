@@ -72,7 +72,7 @@ describe('events admission with a job system', () => {
         {
           profile: 'query_tool',
           domains: ['history'],
-          input: { kind: 'container_ids', container_ids: [LOT_A, LOT_B, ASSY] },
+          input: { kind: 'container_ids', container_ids: [LOT_A, LOT_B, ASSY], direction: 'forward' },
           cid_count: 3,
           // No authentication configured: nobody owns the job.
           owner: null,
