@@ -4,18 +4,17 @@
  */
 import { Hono } from 'hono'
 import { jobRequestSchema } from '../../shared/schemas.ts'
-import type { Config } from '../config.ts'
+import type { AppDeps } from '../app-deps.ts'
 import { ApiError } from '../http/api-error.ts'
 import { identityOf } from '../http/identity.ts'
 import { readJsonBody } from '../http/json-body.ts'
-import type { JobService } from '../jobs/job-service.ts'
 import { parseTraceRequest } from './trace-request.ts'
 
 /** Retry-After when the server runs without a job system (it failed to start). */
 const NO_JOB_SYSTEM_RETRY_AFTER_SECONDS = 60
 
 /** The router mounted at /api/trace/jobs; without a job system it answers 503 SERVICE_UNAVAILABLE. */
-export function jobSubmitRoutes(deps: { readonly jobs?: JobService; readonly config: Config }): Hono {
+export function jobSubmitRoutes(deps: Pick<AppDeps, 'config' | 'jobs'>): Hono {
   return new Hono().post('/', async (c) => {
     if (!deps.jobs) {
       throw new ApiError(

@@ -7,7 +7,7 @@ import { Hono } from 'hono'
 import { traceDirection } from '../../shared/domains.ts'
 import { negotiateRowShape } from '../../shared/row-shape.ts'
 import { eventsQuerySchema, eventsRequestSchema } from '../../shared/schemas.ts'
-import type { AppDeps } from '../app.ts'
+import type { AppDeps } from '../app-deps.ts'
 import { identityOf } from '../http/identity.ts'
 import { readJsonBody } from '../http/json-body.ts'
 import { streamBody } from '../http/stream-body.ts'
@@ -21,7 +21,7 @@ import { writeEventsBody } from './trace-events-body.ts'
 import { checkLineageRef, lineageCids, uniqueIds } from './trace-events-input.ts'
 
 /** The events router, mounted at /api/trace/events. */
-export function eventsRoutes(deps: AppDeps): Hono {
+export function eventsRoutes(deps: Pick<AppDeps, 'config' | 'source' | 'jobs'>): Hono {
   const { config, source } = deps
   return new Hono().post('/', async (c) => {
     const shape = negotiateRowShape(parseOrThrow(eventsQuerySchema, c.req.query()).shape, c.req.header('accept'))

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
 import { seedResolveRequestSchema, type SeedParams } from '../../shared/schemas.ts'
 import type { SeedResolveResponse } from '../../shared/responses.ts'
-import type { AppDeps } from '../app.ts'
+import type { AppDeps } from '../app-deps.ts'
 import { ApiError } from '../http/api-error.ts'
 import { readJsonBody } from '../http/json-body.ts'
 import { resolveSeeds } from '../pipeline/seed-resolve.ts'
@@ -20,7 +20,7 @@ export function seedCacheKey(seed: SeedParams): string {
 }
 
 /** The seed-resolve router, mounted at /api/trace/seed-resolve. */
-export function seedResolveRoutes(deps: AppDeps): Hono {
+export function seedResolveRoutes(deps: Pick<AppDeps, 'config' | 'source'>): Hono {
   return new Hono().post('/', async (c) => {
     const body = await readJsonBody(c, seedResolveRequestSchema)
     const seed = parseSeedRequest(body, deps.config)
