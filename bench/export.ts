@@ -125,8 +125,10 @@ async function plantJob(dir: string): Promise<{ jobId: string; rows: number }> {
     start_date: '2026-01-01',
     end_date: '2026-05-31',
     direction: 'backward',
-  }
-  const spec: JobSpec = { profile: 'mid_section_defect', domains, input: { kind: 'trace', params }, cid_count: CIDS }
+  } as const
+  const seed = { profile: 'mid_section_defect', params } as const
+  const input = { kind: 'trace', seed, direction: 'backward' } as const
+  const spec: JobSpec = { profile: 'mid_section_defect', domains, input, cid_count: CIDS }
   const store = createFileJobStore(join(dir, 'jobs'))
   const record = newJobRecord(jobId, spec)
   await store.create(record, spec.input)

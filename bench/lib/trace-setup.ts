@@ -8,7 +8,7 @@ import type { Direction, Domain } from '../../src/shared/domains.ts'
 import { jobRequestSchema, type JobRequest } from '../../src/shared/schemas.ts'
 import { loadConfig, type Config } from '../../src/server/config.ts'
 import { jobCids } from '../../src/server/jobs/job-cids.ts'
-import { resolveDomains } from '../../src/server/pipeline/events.ts'
+import { parseTraceRequest } from '../../src/server/routes/trace-request.ts'
 import type { MesSource } from '../../src/server/source/mes-source.ts'
 import { openSource } from '../../src/server/source/open-source.ts'
 import { statusKb } from './proc.ts'
@@ -39,12 +39,12 @@ export async function setUpTrace(request: JobRequest): Promise<TraceSetup> {
   const config = loadConfig()
   const source = await openSource(config)
   const started = performance.now()
-  const { cids, direction } = await jobCids(
+  const { seed, direction, domains } = parseTraceRequest(request, config)
+  const { cids } = await jobCids(
     request.profile,
-    { kind: 'trace', params: request.params },
+    { kind: 'trace', seed, direction },
     { source, config, signal: new AbortController().signal, onStage: () => undefined, onSeeds: async () => undefined },
   )
-  const domains = resolveDomains(request.profile, direction, request.domains)
   const cidsMs = performance.now() - started
   return { config, source, request, cids, direction, domains, cidsMs, hwmAfterCidsKb: statusKb(process.pid, 'VmHWM') }
 }

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path'
 import { Hono } from 'hono'
-import type { Config } from './config.ts'
+import type { AppDeps } from './app-deps.ts'
 import { errorBody } from './http/api-error.ts'
 import { clientKey } from './http/client-key.ts'
 import { handleError } from './http/error-handler.ts'
@@ -15,7 +15,6 @@ import { rateLimit } from './http/rate-limit.ts'
 import { jsonContentType, sameOriginOnly } from './http/request-origin.ts'
 import { noStoreByDefault, securityHeaders } from './http/security-headers.ts'
 import { mountClient } from './http/static-files.ts'
-import type { JobService } from './jobs/job-service.ts'
 import { healthRoutes } from './routes/health.ts'
 import { jobRoutes } from './routes/job-routes.ts'
 import { jobSubmitRoutes } from './routes/job-submit.ts'
@@ -23,16 +22,6 @@ import { dataSpanRoutes } from './routes/trace-data-span.ts'
 import { eventsRoutes } from './routes/trace-events.ts'
 import { lineageRoutes } from './routes/trace-lineage.ts'
 import { seedResolveRoutes } from './routes/trace-seed-resolve.ts'
-import type { MesSource } from './source/mes-source.ts'
-
-export interface AppDeps {
-  readonly config: Config
-  readonly source: MesSource
-  /** The job system; without it every events request is answered synchronously (or refused by the CID limit). */
-  readonly jobs?: JobService
-  /** Folder of the built client; default `dist` under the working directory. */
-  readonly staticRoot?: string
-}
 
 /** Builds the app around its dependencies; it owns none of them (the caller closes source and jobs). */
 export function createApp(deps: AppDeps): Hono {

@@ -5,7 +5,8 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Config } from './config.ts'
-import { createApp, type AppDeps } from './app.ts'
+import type { AppDeps } from './app-deps.ts'
+import { createApp } from './app.ts'
 import { assertBindAllowed } from './http/bind-policy.ts'
 
 /** How long `close()` lets running responses (long event streams) finish before cutting their sockets. */

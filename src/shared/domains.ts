@@ -144,15 +144,18 @@ export const PROFILE_INPUT_TYPES = {
 export const INPUT_TYPES = ['lot_id', 'wafer_lot', 'work_order', 'serial_number', 'gd_lot_id', 'gd_work_order'] as const
 export type InputType = (typeof INPUT_TYPES)[number]
 
-/** The lineage direction a profile uses; MSD reads it from its params (default backward). */
-export function profileDirection(profile: Profile, msdDirection: Direction = 'backward'): Direction {
+/**
+ * The lineage direction of a trace, decided here for client and server alike: the query tools' profiles fix it,
+ * MSD reads it from its params (`forward`, else backward). `params` may be raw or parsed.
+ */
+export function traceDirection(profile: Profile, params?: object): Direction {
   if (profile === 'query_tool') return 'forward'
   if (profile === 'query_tool_reverse') return 'backward'
-  return msdDirection
+  return params && 'direction' in params && params.direction === 'forward' ? 'forward' : 'backward'
 }
 
 /** Default event domains per profile (MSD depends on direction). */
-export function defaultDomains(profile: Profile, direction: Direction = profileDirection(profile)): Domain[] {
+export function defaultDomains(profile: Profile, direction: Direction = traceDirection(profile)): Domain[] {
   if (profile !== 'mid_section_defect') return ['history', 'materials', 'rejects', 'holds', 'jobs']
   return direction === 'backward' ? ['upstream_history', 'materials'] : ['upstream_history', 'downstream_rejects']
 }

@@ -126,7 +126,7 @@ describe.skipIf(await requireRedis())('kill -9 of a `npm run worker` process mid
       const { job_id } = await jobs.submit({
         profile: 'query_tool',
         domains: ['history', 'rejects'],
-        input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+        input: { kind: 'container_ids', container_ids: fixtureCids(LOTS), direction: 'forward' },
         cid_count: LOTS,
       })
       await waitForChunkKeys(redis, config.REDIS_KEY_PREFIX, job_id)

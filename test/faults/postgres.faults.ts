@@ -40,7 +40,7 @@ describe.skipIf(skip)('PostgreSQL faults under a running job', () => {
   const spec: JobSpec = {
     profile: 'query_tool',
     domains: ['history'],
-    input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+    input: { kind: 'container_ids', container_ids: fixtureCids(LOTS), direction: 'forward' },
     cid_count: LOTS,
   }
 

@@ -22,7 +22,7 @@ const TOTAL = LOTS * 20
 const spec: JobSpec = {
   profile: 'query_tool',
   domains: ['history'],
-  input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+  input: { kind: 'container_ids', container_ids: fixtureCids(LOTS), direction: 'forward' },
   cid_count: LOTS,
 }
 

@@ -1,7 +1,7 @@
 /** The trace form's fields and the JobRequest they make (and back, to reopen a recent job's form). */
 import {
   defaultDomains,
-  profileDirection,
+  traceDirection,
   type Direction,
   type Domain,
   type InputType,
@@ -46,7 +46,7 @@ export function formProfile(state: Pick<TraceFormState, 'mode'>): Profile {
 
 /** The lineage direction the form implies. */
 export function formDirection(state: Pick<TraceFormState, 'mode' | 'direction'>): Direction {
-  return profileDirection(formProfile(state), state.direction)
+  return traceDirection(formProfile(state), state)
 }
 
 /** The input type of the paste box in this state (null in MSD date-range mode). */

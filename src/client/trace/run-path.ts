@@ -1,5 +1,5 @@
 /** Which way a trace runs: one job for the whole trace (default), or the staged calls for a small lookup. */
-import type { Direction } from '../../shared/domains.ts'
+import { traceDirection, type Direction } from '../../shared/domains.ts'
 import type { JobRequest } from '../../shared/schemas.ts'
 import { isPatternToken, splitTokens } from '../../shared/tokens.ts'
 
@@ -27,7 +27,5 @@ export function chooseRunPath(request: JobRequest, mode: RunMode, maxTokens = ST
 
 /** The lineage direction of a request (MSD reads it from its params). */
 export function requestDirection(request: JobRequest): Direction {
-  if (request.profile === 'query_tool') return 'forward'
-  if (request.profile === 'query_tool_reverse') return 'backward'
-  return request.params.direction === 'forward' ? 'forward' : 'backward'
+  return traceDirection(request.profile, request.params)
 }

@@ -43,7 +43,7 @@ export function jobAbout(
 
 function inputLines(input: JobInput | undefined): AboutLine[] {
   if (!input) return [{ label: 'query', value: 'no longer stored' }]
-  if (input.kind === 'trace') return queryLines(input.params)
+  if (input.kind === 'trace') return queryLines(input.seed.params)
   if (input.kind === 'container_ids') return queryLines({ container_ids: input.container_ids })
   return queryLines({
     direction: input.direction,
@@ -54,7 +54,7 @@ function inputLines(input: JobInput | undefined): AboutLine[] {
 
 function subjectOf(input: JobInput | undefined): string {
   if (!input) return 'trace'
-  if (input.kind === 'trace') return traceSubject(input.params)
+  if (input.kind === 'trace') return traceSubject(input.seed.params)
   return traceSubject({}, input.kind === 'container_ids' ? input.container_ids : input.seed_container_ids)
 }
 

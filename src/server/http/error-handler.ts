@@ -2,19 +2,24 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { log } from '../logger.ts'
-import { ApiError, errorBody } from './api-error.ts'
+import { errorBody } from './api-error.ts'
+import { apiErrorOf } from './domain-status.ts'
 
 /** The request body stream failed because the client closed the connection (Node: `aborted`, ECONNRESET). */
 function clientWentAway(err: Error, c: Context): boolean {
   return c.req.raw.signal.aborted || (err as NodeJS.ErrnoException).code === 'ECONNRESET'
 }
 
-/** `app.onError`: ApiError keeps its status, code, details and headers; anything unknown is 500 INTERNAL_ERROR. */
+/**
+ * `app.onError`: an ApiError keeps its status, code, details and headers, a domain error gets its status from
+ * domain-status.ts; anything unknown is 500 INTERNAL_ERROR.
+ */
 export function handleError(err: Error, c: Context): Response {
-  if (err instanceof ApiError) {
-    if (err.status >= 500) log.warn('request failed', { path: c.req.path, code: err.code, error: err.message })
-    for (const [k, v] of Object.entries(err.headers)) c.header(k, v)
-    return c.json(errorBody(err.code, err.message, err.details), err.status)
+  const api = apiErrorOf(err)
+  if (api) {
+    if (api.status >= 500) log.warn('request failed', { path: c.req.path, code: api.code, error: api.message })
+    for (const [k, v] of Object.entries(api.headers)) c.header(k, v)
+    return c.json(errorBody(api.code, api.message, api.details), api.status)
   }
   if (err instanceof HTTPException && err.status === 413) {
     return c.json(errorBody('PAYLOAD_TOO_LARGE', 'request body is too large'), 413)

@@ -5,10 +5,9 @@
  * worker vanished ends `failed` instead of staying `started`.
  */
 import type { Queue } from 'bullmq'
-import type { JobAccepted, JobStatusResponse } from '../../shared/responses.ts'
-import { jobIdSchema } from '../../shared/schemas.ts'
+import type { JobAccepted } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { log } from '../logger.ts'
 import { redisKeys } from '../storage/redis-keys.ts'
 import { jobAccepted } from './accepted.ts'
@@ -20,8 +19,9 @@ import {
   type TraceJobData,
 } from './bull-setup.ts'
 import { newJobId } from './job-id.ts'
-import { endRecord, isTerminal, newJobRecord, toStatusResponse, type JobRecord } from './job-record.ts'
+import { endRecord, isTerminal, newJobRecord, type JobRecord } from './job-record.ts'
 import type { JobService, JobSpec } from './job-service.ts'
+import { createRecordView } from './record-view.ts'
 import { recordUnfinishedEnd } from './unfinished-end.ts'
 
 /** How long a worker count is trusted before CLIENT LIST is asked again. */
@@ -89,23 +89,17 @@ export async function createBullJobService(config: Config): Promise<JobService> 
     return record
   }
 
-  async function liveRecord(jobId: string): Promise<JobRecord | undefined> {
-    if (!jobIdSchema.safeParse(jobId).success) return undefined
-    const record = await jobs.get(jobId)
-    return record ? reconcile(record) : undefined
-  }
+  const view = createRecordView(jobs, reconcile)
 
   return {
     mode: 'bullmq',
     results,
     async submit(spec: JobSpec): Promise<JobAccepted> {
       if (closed || !(await workersAlive())) {
-        throw new ApiError(
-          503,
+        throw new DomainError(
           'SERVICE_UNAVAILABLE',
           `no trace worker is consuming queue ${config.TRACE_WORKER_QUEUE}; start one with \`npm run worker\` or retry later`,
-          { retry_after: RETRY_AFTER_SECONDS },
-          { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+          { details: { retry_after: RETRY_AFTER_SECONDS }, retryAfterSeconds: RETRY_AFTER_SECONDS },
         )
       }
       const jobId = newJobId()
@@ -124,33 +118,27 @@ export async function createBullJobService(config: Config): Promise<JobService> 
       return !closed && (await workersAlive())
     },
     workerCount: countWorkers,
-    async status(jobId): Promise<JobStatusResponse | undefined> {
-      const record = await liveRecord(jobId)
-      return record ? toStatusResponse(record) : undefined
-    },
+    status: view.status,
     input: (jobId) => jobs.readInput(jobId),
-    async cancel(jobId) {
-      const record = await liveRecord(jobId)
-      if (!record) return false
-      if (isTerminal(record.status)) return true
-      await redis.set(keys.cancel(jobId), '1', 'EX', activeTtlSeconds(config))
-      await redis.publish(keys.cancelChannel(), jobId)
-      if (record.status === 'queued') {
-        // remove() refuses a job a worker has locked; then the worker sees the cancel key and records it.
-        const removed = await queue.remove(jobId).catch(() => 0)
-        if (removed > 0) {
-          await end(record, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' })
-          return true
+    cancel: (jobId) =>
+      view.cancel(jobId, async (record) => {
+        await redis.set(keys.cancel(jobId), '1', 'EX', activeTtlSeconds(config))
+        await redis.publish(keys.cancelChannel(), jobId)
+        if (record.status === 'queued') {
+          // remove() refuses a job a worker has locked; then the worker sees the cancel key and records it.
+          const removed = await queue.remove(jobId).catch(() => 0)
+          if (removed > 0) {
+            await end(record, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' })
+            return
+          }
         }
-      }
-      const deadline = Date.now() + CANCEL_WAIT_MS
-      while (Date.now() < deadline) {
-        const now = await jobs.get(jobId)
-        if (!now || isTerminal(now.status)) break
-        await new Promise((r) => setTimeout(r, 100))
-      }
-      return true
-    },
+        const deadline = Date.now() + CANCEL_WAIT_MS
+        while (Date.now() < deadline) {
+          const now = await jobs.get(jobId)
+          if (!now || isTerminal(now.status)) break
+          await new Promise((r) => setTimeout(r, 100))
+        }
+      }),
     async close() {
       if (closed) return
       closed = true

@@ -7,19 +7,19 @@
  * A job running when the server stopped runs again on the next start: its worker hands it back on a clean
  * stop, and a job left `started` by a crash counts as a lost attempt.
  */
-import type { JobAccepted, JobStatusResponse } from '../../shared/responses.ts'
-import { jobIdSchema } from '../../shared/schemas.ts'
+import type { JobAccepted } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { log } from '../logger.ts'
 import { createFileResultStore } from '../storage/file-result-store.ts'
 import { jobAccepted } from './accepted.ts'
 import { createFileJobStore } from './file-job-store.ts'
 import { isExpired } from './job-expiry.ts'
 import { newJobId } from './job-id.ts'
-import { endRecord, isTerminal, newJobRecord, toStatusResponse, type JobRecord } from './job-record.ts'
+import { endRecord, isTerminal, newJobRecord, type JobRecord } from './job-record.ts'
 import { canRetry, requeuedRecord } from './job-retry.ts'
 import type { JobService, JobSpec } from './job-service.ts'
+import { createRecordView } from './record-view.ts'
 import { startSweeper } from './sweeper.ts'
 import { recordUnfinishedEnd } from './unfinished-end.ts'
 import { WORKER_MAIN } from './worker-entry.ts'
@@ -206,17 +206,12 @@ export async function createEmbeddedJobService(
   }
 
   /** The live record, or undefined for an unknown, malformed or expired id (an expired one is removed). */
-  async function liveRecord(jobId: string): Promise<JobRecord | undefined> {
-    if (!jobIdSchema.safeParse(jobId).success) return undefined
-    const record = await jobs.get(jobId)
-    if (!record) return undefined
-    if (isExpired(record, ttl)) {
-      await jobs.delete(jobId)
-      await results.delete(jobId)
-      return undefined
-    }
-    return record
-  }
+  const view = createRecordView(jobs, async (record) => {
+    if (!isExpired(record, ttl)) return record
+    await jobs.delete(record.job_id)
+    await results.delete(record.job_id)
+    return undefined
+  })
 
   await recover()
   pool.start()
@@ -233,13 +228,10 @@ export async function createEmbeddedJobService(
     async submit(spec: JobSpec): Promise<JobAccepted> {
       if (closed || !pool.available()) {
         const retryAfter = closed ? 30 : pool.retryAfterSeconds()
-        throw new ApiError(
-          503,
-          'SERVICE_UNAVAILABLE',
-          'no trace worker process can take the job now; retry later',
-          { retry_after: retryAfter },
-          { 'Retry-After': String(retryAfter) },
-        )
+        throw new DomainError('SERVICE_UNAVAILABLE', 'no trace worker process can take the job now; retry later', {
+          details: { retry_after: retryAfter },
+          retryAfterSeconds: retryAfter,
+        })
       }
       const jobId = newJobId()
       await jobs.create(newJobRecord(jobId, spec), spec.input)
@@ -260,27 +252,21 @@ export async function createEmbeddedJobService(
     async workerCount() {
       return pool.workers().filter((w) => w.state === 'idle' || w.state === 'busy').length
     },
-    async status(jobId): Promise<JobStatusResponse | undefined> {
-      const record = await liveRecord(jobId)
-      return record ? toStatusResponse(record) : undefined
-    },
+    status: view.status,
     input: (jobId) => jobs.readInput(jobId),
-    async cancel(jobId) {
-      const record = await liveRecord(jobId)
-      if (!record) return false
-      if (isTerminal(record.status)) return true
-      const at = queue.indexOf(jobId)
-      if (at >= 0) queue.splice(at, 1)
-      if (pool.isRunning(jobId)) {
-        pool.cancel(jobId)
-        if (!(await waitForEnd(jobId, CANCEL_GRACE_MS))) await pool.kill(jobId, 'cancel')
-        return true
-      }
-      await recordEnd(jobId, (r) =>
-        endRecord(r, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' }),
-      )
-      return true
-    },
+    cancel: (jobId) =>
+      view.cancel(jobId, async () => {
+        const at = queue.indexOf(jobId)
+        if (at >= 0) queue.splice(at, 1)
+        if (pool.isRunning(jobId)) {
+          pool.cancel(jobId)
+          if (!(await waitForEnd(jobId, CANCEL_GRACE_MS))) await pool.kill(jobId, 'cancel')
+          return
+        }
+        await recordEnd(jobId, (r) =>
+          endRecord(r, 'cancelled', { code: 'JOB_CANCELLED', message: 'cancelled by request' }),
+        )
+      }),
     workers: () => pool.workers(),
     async close() {
       if (closed) return

@@ -1,10 +1,9 @@
 /** The CIDs a job covers, from whichever input it was given; a whole-trace job runs seed-resolve and lineage here. */
-import { profileDirection, type Direction, type Profile } from '../../shared/domains.ts'
-import { parseSeedParams, type SeedParams } from '../../shared/schemas.ts'
+import type { Direction, Profile } from '../../shared/domains.ts'
+import type { SeedParams } from '../../shared/schemas.ts'
 import type { SeedSummary } from '../../shared/job-seed-summary.ts'
 import type { JobLineage, JobStage } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
 import { KeptLineage } from '../pipeline/kept-lineage.ts'
 import { traceLineageIds, type LineageInput } from '../pipeline/lineage.ts'
 import type { WalkCollector } from '../pipeline/lineage-walk.ts'
@@ -54,9 +53,7 @@ async function walkAndKeep(
 /** The CIDs and the lineage direction of a job. */
 export async function jobCids(profile: Profile, input: JobInput, options: JobCidsOptions): Promise<JobCids> {
   const { source, config, signal } = options
-  if (input.kind === 'container_ids') {
-    return { cids: [...input.container_ids], direction: profileDirection(profile) }
-  }
+  if (input.kind === 'container_ids') return { cids: [...input.container_ids], direction: input.direction }
   if (input.kind === 'lineage_ref') {
     options.onStage('lineage')
     const { cids, lineage } = await walkAndKeep(
@@ -65,14 +62,7 @@ export async function jobCids(profile: Profile, input: JobInput, options: JobCid
     )
     return { cids, direction: input.direction, lineage }
   }
-  const parsed = parseSeedParams(profile, input.params)
-  if (!parsed.success)
-    throw new ApiError(400, 'INVALID_PARAMS', `job params: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
-  const seedParams = parsed.data
-  const direction =
-    seedParams.profile === 'mid_section_defect'
-      ? profileDirection(profile, seedParams.params.direction)
-      : profileDirection(profile)
+  const { seed: seedParams, direction } = input
   options.onStage('seed-resolve')
   const seeds = await seedIds(source, seedParams, options)
   if (seeds.length === 0) return { cids: [], direction }

@@ -35,8 +35,9 @@ const MAX_RECORDED_PARAMS_BYTES = 16_384
 
 function recordedRequest(spec: JobSpec): JobRequest | undefined {
   if (spec.input.kind !== 'trace') return undefined
-  if (JSON.stringify(spec.input.params).length > MAX_RECORDED_PARAMS_BYTES) return undefined
-  return { profile: spec.profile, params: { ...spec.input.params }, domains: [...spec.domains] }
+  const { params } = spec.input.seed
+  if (JSON.stringify(params).length > MAX_RECORDED_PARAMS_BYTES) return undefined
+  return { profile: spec.profile, params: { ...params }, domains: [...spec.domains] }
 }
 
 /** The progress of a job nobody has started. */

@@ -4,19 +4,23 @@
  */
 import type { Domain, Direction, Profile } from '../../shared/domains.ts'
 import type { JobAccepted, JobQueueMode, JobStatusResponse } from '../../shared/responses.ts'
+import type { SeedParams } from '../../shared/schemas.ts'
 import type { ResultStore } from '../storage/result-store.ts'
 
 /** What a job traces. Large inputs are stored with the job's metadata, never in queue payloads. */
 export type JobInput =
-  | { readonly kind: 'container_ids'; readonly container_ids: readonly string[] }
+  | { readonly kind: 'container_ids'; readonly container_ids: readonly string[]; readonly direction: Direction }
   | {
       readonly kind: 'lineage_ref'
       readonly lineage_query_id: string
       readonly seed_container_ids: readonly string[]
       readonly direction: Direction
     }
-  /** The whole trace from what the engineer typed: seed-resolve → lineage → events, all in the worker. */
-  | { readonly kind: 'trace'; readonly params: Readonly<Record<string, unknown>> }
+  /**
+   * The whole trace from what the engineer typed: seed-resolve → lineage → events, all in the worker. The
+   * params come parsed and bounded (routes/trace-request.ts) with their direction decided.
+   */
+  | { readonly kind: 'trace'; readonly seed: SeedParams; readonly direction: Direction }
 
 export interface JobSpec {
   readonly profile: Profile
@@ -33,7 +37,7 @@ export interface JobService {
   readonly mode: JobQueueMode
   /** Where the workers store results; the stream, result and export routes read from it. */
   readonly results: ResultStore
-  /** Queues a job. Throws ApiError 503 SERVICE_UNAVAILABLE with Retry-After when no worker can take it. */
+  /** Queues a job. Throws DomainError SERVICE_UNAVAILABLE with its retry delay when no worker can take it. */
   submit(spec: JobSpec): Promise<JobAccepted>
   /** Whether a worker can take a job now; the events route falls back to its 413/503 rules when not. */
   canAccept(): Promise<boolean>

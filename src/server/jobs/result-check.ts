@@ -3,10 +3,10 @@
  * that lost keys under a running job (Redis restarted without persistence, or flushed) would otherwise leave a
  * finished job whose stream ends in an error and whose pages and CSV miss rows.
  */
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import type { ResultMeta, ResultStore } from '../storage/result-store.ts'
 
-/** Throws 500 RESULT_LOST when the stored result is not whole. */
+/** Throws RESULT_LOST when the stored result is not whole. */
 export async function assertResultWhole(results: ResultStore, meta: ResultMeta): Promise<void> {
   const stored = await results.readMeta(meta.job_id)
   const lost: string[] = []
@@ -18,8 +18,7 @@ export async function assertResultWhole(results: ResultStore, meta: ResultMeta):
   }
   if (meta.aggregation && !(await results.readAggregation(meta.job_id))) lost.push('its aggregation')
   if (lost.length > 0) {
-    throw new ApiError(
-      500,
+    throw new DomainError(
       'RESULT_LOST',
       `the result store lost part of the result while the job ran (${lost.join(', ')}); submit the job again`,
     )

@@ -5,7 +5,7 @@
  */
 import type { JobStage } from '../../shared/responses.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { log } from '../logger.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { ResultStore } from '../storage/result-store.ts'
@@ -146,7 +146,7 @@ export async function runJob(ctx: JobContext, jobId: string, signal: AbortSignal
 
 async function readJobInput(jobs: JobStore, jobId: string): Promise<JobInput> {
   const input = await jobs.readInput(jobId)
-  if (!input) throw new ApiError(500, 'JOB_FAILED', 'the job input is missing (expired or deleted)')
+  if (!input) throw new DomainError('JOB_FAILED', 'the job input is missing (expired or deleted)')
   return input
 }
 
@@ -155,7 +155,7 @@ function failedRecord(record: JobRecord, err: unknown, signal: AbortSignal): Job
     const { status, error } = abortOutcome(signal.reason)
     return endRecord(record, status, error)
   }
-  if (err instanceof ApiError) return endRecord(record, 'failed', { code: err.code, message: err.message })
+  if (err instanceof DomainError) return endRecord(record, 'failed', { code: err.code, message: err.message })
   if (isStoreFull(err)) {
     log.error('job failed: result store full', {
       job_id: record.job_id,

@@ -1,20 +1,20 @@
 /**
  * The events stage of a job: each domain streamed from the source one batch at a time into chunks, domains
  * one after another, with the result meta rewritten at every domain start and end so readers can follow.
- * A domain that fails keeps the rows it stored and is listed in `failed_domains`, as the synchronous route
- * does; a storage failure fails the whole job.
+ * The loop over domains is the events stage's own (pipeline/events/run-events.ts), as in the synchronous
+ * route: a domain that fails keeps the rows it stored and is listed in `failed_domains`; a storage failure
+ * fails the whole job.
  */
 import { DOMAIN_COLUMNS, type Direction, type Domain, type Profile } from '../../shared/domains.ts'
-import type { AggregationLine, WarningLine } from '../../shared/ndjson-lines.ts'
+import type { AggregationLine } from '../../shared/ndjson-lines.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
-import { streamDomain } from '../pipeline/events.ts'
-import { createMsdAggregator } from '../pipeline/msd-aggregator.ts'
+import { DomainError } from '../errors/domain-error.ts'
+import { runEvents } from '../pipeline/events.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import type { ResultMeta, ResultStore } from '../storage/result-store.ts'
 import { DefectAnalysis } from '../analysis/defect-analysis.ts'
 import type { ForwardAnalysis } from '../analysis/forward-analysis.ts'
-import { createChunkWriter } from './chunk-writer.ts'
+import { createChunkWriter, type ChunkWriter } from './chunk-writer.ts'
 
 export interface WriteEventsInput {
   readonly source: MesSource
@@ -35,14 +35,9 @@ export interface WriteEventsInput {
   readonly onProgress: (p: { domainIndex: number; cidsDone: number; rows: number; chunks: number }) => void
 }
 
-/** Thrown for a failed chunk write, so it fails the job instead of passing as one domain's failure. */
-class ResultWriteError extends Error {}
-
 /** Streams every domain into chunks; returns the final result meta. */
 export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> {
-  const { results, jobId, signal, config } = input
-  const aggregator = input.profile === 'mid_section_defect' ? createMsdAggregator(input.direction) : undefined
-  const failed: WarningLine['failed_domains'] = []
+  const { results, jobId, config } = input
   let meta: ResultMeta = {
     job_id: jobId,
     attempt: input.attempt,
@@ -56,88 +51,86 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
   await results.writeMeta(meta)
   let rowsBefore = 0
   let chunksBefore = 0
+  let domainIndex = 0
+  let cidsDone = 0
+  let domainTotals = { chunks: 0, count: 0 }
+  let writer!: ChunkWriter
+  const report = (): void =>
+    input.onProgress({
+      domainIndex,
+      cidsDone,
+      rows: rowsBefore + domainTotals.count,
+      chunks: chunksBefore + domainTotals.chunks,
+    })
 
-  for (const [domainIndex, domain] of input.domains.entries()) {
-    const columns = DOMAIN_COLUMNS[domain]
-    meta = {
-      ...meta,
-      order: [...meta.order, domain],
-      domains: { ...meta.domains, [domain]: { columns, chunks: 0, count: 0, done: false } },
-    }
-    await results.writeMeta(meta)
-    let cidsDone = 0
-    let domainTotals = { chunks: 0, count: 0 }
-    const report = (): void =>
-      input.onProgress({
-        domainIndex,
-        cidsDone,
-        rows: rowsBefore + domainTotals.count,
-        chunks: chunksBefore + domainTotals.chunks,
-      })
-    const writer = createChunkWriter({
-      results,
-      jobId,
-      domain,
-      chunkSize: config.TRACE_STREAM_BATCH_SIZE,
-      onChunk: (t) => {
-        domainTotals = t
+  const run = await runEvents(
+    { ...input, observer: input.analysis },
+    {
+      async openDomain(domain, index) {
+        meta = {
+          ...meta,
+          order: [...meta.order, domain],
+          domains: { ...meta.domains, [domain]: { columns: DOMAIN_COLUMNS[domain], chunks: 0, count: 0, done: false } },
+        }
+        await results.writeMeta(meta)
+        domainIndex = index
+        cidsDone = 0
+        domainTotals = { chunks: 0, count: 0 }
+        writer = createChunkWriter({
+          results,
+          jobId,
+          domain,
+          chunkSize: config.TRACE_STREAM_BATCH_SIZE,
+          onChunk: (t) => {
+            domainTotals = t
+            report()
+          },
+        })
         report()
       },
-    })
-    report()
-    try {
-      if (input.cids.length > 0) {
-        const onProgress = (done: number): void => {
-          cidsDone = done
-          report()
+      async writeRows(rows) {
+        await writer.add(rows).catch((err: unknown) => {
+          throw new Error(`storing results failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+        })
+      },
+      async closeDomain(domain) {
+        const totals = await writer.finish()
+        rowsBefore += totals.count
+        chunksBefore += totals.chunks
+        meta = {
+          ...meta,
+          domains: { ...meta.domains, [domain]: { columns: DOMAIN_COLUMNS[domain], ...totals, done: true } },
         }
-        for await (const rows of streamDomain(input.source, domain, input.cids, { config, signal, onProgress })) {
-          aggregator?.add(domain, rows)
-          input.analysis?.add(domain, rows)
-          await writer.add(rows).catch((err: unknown) => {
-            throw new ResultWriteError(`storing results failed: ${err instanceof Error ? err.message : String(err)}`, {
-              cause: err,
-            })
-          })
-        }
-      }
-    } catch (err) {
-      if (signal.aborted) throw signal.reason
-      if (err instanceof ResultWriteError) throw err
-      failed.push(
-        err instanceof ApiError
-          ? { domain, code: err.code, message: err.message }
-          : { domain, code: 'EVENTS_FAILED', message: err instanceof Error ? err.message : String(err) },
-      )
-    }
-    const totals = await writer.finish()
-    rowsBefore += totals.count
-    chunksBefore += totals.chunks
-    meta = { ...meta, domains: { ...meta.domains, [domain]: { columns, ...totals, done: true } } }
-    await results.writeMeta(meta)
-  }
+        await results.writeMeta(meta)
+      },
+      cidsDone(done) {
+        cidsDone = done
+        report()
+      },
+    },
+  )
 
   if (input.analysis instanceof DefectAnalysis) {
     await results.writeAnalysis(jobId, Buffer.from(JSON.stringify(input.analysis.attribution.state()), 'utf8'))
   }
-  if (aggregator) {
+  if (run.aggregation) {
     const analysis =
       input.analysis instanceof DefectAnalysis ? input.analysis.attribution.analyse() : input.analysis?.result()
     const line: AggregationLine = {
       type: 'aggregation',
       data: {
-        ...aggregator.result(),
+        ...run.aggregation,
         ...(analysis ? { analysis } : {}),
         ...(input.analysisSkipped ? { analysis_skipped: input.analysisSkipped } : {}),
       },
     }
     await results.writeAggregation(jobId, Buffer.from(JSON.stringify(line) + '\n', 'utf8'))
   }
-  meta = { ...meta, aggregation: Boolean(aggregator), failed_domains: failed, complete: true }
+  const failed = run.failed
+  meta = { ...meta, aggregation: run.aggregation !== null, failed_domains: failed, complete: true }
   await results.writeMeta(meta)
   if (failed.length > 0 && failed.length === input.domains.length) {
-    throw new ApiError(
-      500,
+    throw new DomainError(
       'EVENTS_FAILED',
       `every domain failed: ${failed.map((f) => `${f.domain}: ${f.message}`).join('; ')}`,
     )

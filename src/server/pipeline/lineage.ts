@@ -5,7 +5,7 @@
  */
 import type { Direction, Profile } from '../../shared/domains.ts'
 import type { LineageResponse } from '../../shared/responses.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { log } from '../logger.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import { chunks, collectRows, sortedUnique, text } from './batching.ts'
@@ -78,15 +78,15 @@ async function withLineageDeadline<T>(
     return await work({ config: opts.config, signal })
   } catch (err) {
     if (timeout.aborted && !opts.signal?.aborted) {
-      throw new ApiError(504, 'LINEAGE_TIMEOUT', `lineage did not finish within ${seconds} s (${seedCount} seeds)`)
+      throw new DomainError('LINEAGE_TIMEOUT', `lineage did not finish within ${seconds} s (${seedCount} seeds)`)
     }
-    throw stageError(err, opts.signal, 500, 'LINEAGE_FAILED', 'lineage failed')
+    throw stageError(err, opts.signal, 'LINEAGE_FAILED', 'lineage failed')
   }
 }
 
 /**
- * Traces the seeds' genealogy into the full response (names, nodes, edges, roots). Throws ApiError 504
- * LINEAGE_TIMEOUT after LINEAGE_TIMEOUT_SECONDS, 500 LINEAGE_FAILED when a query fails (message only, no
+ * Traces the seeds' genealogy into the full response (names, nodes, edges, roots). Throws DomainError
+ * LINEAGE_TIMEOUT after LINEAGE_TIMEOUT_SECONDS, LINEAGE_FAILED when a query fails (message only, no
  * stack); a caller's abort rejects with its reason.
  */
 export async function traceLineage(

@@ -32,7 +32,7 @@ async function cidsWithLossReasons(
 
 /**
  * The seed CIDs of MSD date-range params, sorted and unique: `resolveMsdDateRange(…).seeds`' ids. Throws
- * ApiError 400 INVALID_PARAMS for a station that is no workcenter group.
+ * DomainError INVALID_PARAMS for a station that is no workcenter group.
  */
 export async function resolveMsdSeedIds(
   source: MesSource,

@@ -4,7 +4,7 @@
  */
 import type { MsdDateRangeParams } from '../../shared/schemas.ts'
 import { findWorkcenterGroup, type WorkcenterGroup } from '../../shared/workcenter-groups.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import { sql, type SqlQuery } from '../source/sql.ts'
 import { num, text } from './batching.ts'
@@ -21,10 +21,10 @@ export interface MsdWindow {
   readonly end: string
 }
 
-/** The window of date-range params; throws ApiError 400 INVALID_PARAMS for a station that is no workcenter group. */
+/** The window of date-range params; throws DomainError INVALID_PARAMS for a station that is no workcenter group. */
 export function msdWindow(params: MsdDateRangeParams): MsdWindow {
   const group = findWorkcenterGroup(params.station)
-  if (!group) throw new ApiError(400, 'INVALID_PARAMS', `unknown detection station: ${params.station}`)
+  if (!group) throw new DomainError('INVALID_PARAMS', `unknown detection station: ${params.station}`)
   // Date-only bounds compare correctly with ISO text (SQLite) and cast to midnight timestamps (PostgreSQL).
   return { group, start: params.start_date, end: addDays(params.end_date, 1) }
 }

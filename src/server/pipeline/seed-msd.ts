@@ -15,7 +15,7 @@ import { isoTimestamp } from './timestamps.ts'
 
 type Detection = NonNullable<Seed['detection']>
 
-/** Resolves MSD date-range params; throws ApiError 400 INVALID_PARAMS for a station that is no workcenter group. */
+/** Resolves MSD date-range params; throws DomainError INVALID_PARAMS for a station that is no workcenter group. */
 export async function resolveMsdDateRange(
   source: MesSource,
   params: MsdDateRangeParams,

@@ -31,7 +31,7 @@ export async function resolveSeedIds(source: MesSource, input: SeedParams, opts:
       const seeds: SeedIds = { ids, seed_count: ids.length, not_found: [], expansion_info: [] }
       return ids.length > 0 ? seeds : { ...seeds, no_seeds_reason: await msdEmptyReason(source, params, opts) }
     } catch (err) {
-      throw stageError(err, opts.signal, 500, 'SEED_RESOLVE_FAILED', 'seed resolution failed')
+      throw stageError(err, opts.signal, 'SEED_RESOLVE_FAILED', 'seed resolution failed')
     }
   }
   const resolved = await resolveSeeds(source, input, opts)

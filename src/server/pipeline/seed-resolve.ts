@@ -2,14 +2,13 @@
  * Stage 1: what the engineer typed → seed CIDs. Query-tool inputs go through name lookups (seed-lookup.ts);
  * MSD date-range mode reads detection rows at a station (seed-msd.ts).
  */
-import { PROFILE_INPUT_TYPES, type InputType } from '../../shared/domains.ts'
+import type { InputType } from '../../shared/domains.ts'
 import type { ExpansionInfo, Seed, SeedResolveResponse } from '../../shared/responses.ts'
 import type { MsdDateRangeParams, SeedParams } from '../../shared/schemas.ts'
-import { ApiError } from '../http/api-error.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import { INPUT_LOOKUPS, SERIAL_LOOKUPS, type SerialSource } from './seed-inputs.ts'
 import { lookupTokens, type LookupMatch } from './seed-lookup.ts'
-import { checkSeedBounds } from './seed-bounds.ts'
 import { resolveMsdDateRange } from './seed-msd.ts'
 import { unmatchedReason } from './seed-empty-reason.ts'
 import { compareSeeds } from './seed-order.ts'
@@ -23,7 +22,7 @@ function literalPrefix(token: string): string {
 }
 
 function refuse(message: string, tokens: string[]): never {
-  throw new ApiError(400, 'INVALID_PARAMS', message, { tokens })
+  throw new DomainError('INVALID_PARAMS', message, { details: { tokens } })
 }
 
 /** GA/GC orders go forward, GD (rework) orders and lots go backward; a token of the wrong kind is refused. */
@@ -114,9 +113,9 @@ function isDateRange(params: SeedParams['params']): params is MsdDateRangeParams
 }
 
 /**
- * Resolves seed params to seed CIDs: de-duplicated, sorted by container name then CID. Throws ApiError 400
- * INVALID_PARAMS for input the rules refuse (GD orders on work_order, non-GD values on the GD types, an
- * unknown station, an input type the profile does not take, values past the bounds of seed-bounds.ts), 500
+ * Resolves seed params to seed CIDs: de-duplicated, sorted by container name then CID. The params come parsed
+ * and bounded from the edge (routes/trace-request.ts). Throws DomainError INVALID_PARAMS for input the lineage
+ * rules refuse (GD orders on work_order, non-GD values on the GD types, an unknown station),
  * SEED_RESOLVE_FAILED when a query fails.
  */
 export async function resolveSeeds(
@@ -125,16 +124,10 @@ export async function resolveSeeds(
   opts: StageOptions,
 ): Promise<SeedResolveResponse> {
   try {
-    checkSeedBounds(input, opts.config)
     const { params } = input
     if (isDateRange(params)) return await resolveMsdDateRange(source, params, opts)
-    const { input_type: inputType, values } = params
-    const allowed: readonly string[] = PROFILE_INPUT_TYPES[input.profile]
-    if (!allowed.includes(inputType)) {
-      throw new ApiError(400, 'INVALID_PARAMS', `input_type for ${input.profile} must be one of ${allowed.join(', ')}`)
-    }
-    return await resolveTokens(source, inputType, values, opts)
+    return await resolveTokens(source, params.input_type, params.values, opts)
   } catch (err) {
-    throw stageError(err, opts.signal, 500, 'SEED_RESOLVE_FAILED', 'seed resolution failed')
+    throw stageError(err, opts.signal, 'SEED_RESOLVE_FAILED', 'seed resolution failed')
   }
 }

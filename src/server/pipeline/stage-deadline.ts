@@ -1,5 +1,4 @@
 /** A time limit on a synchronous stage: the stage's queries are cancelled when it runs out. */
-import type { ApiError } from '../http/api-error.ts'
 import type { StageOptions } from './stage-options.ts'
 
 /**
@@ -9,7 +8,7 @@ import type { StageOptions } from './stage-options.ts'
 export async function withStageDeadline<T>(
   opts: StageOptions,
   seconds: number,
-  timedOut: () => ApiError,
+  timedOut: () => Error,
   work: (opts: StageOptions) => Promise<T>,
 ): Promise<T> {
   const timeout = AbortSignal.timeout(seconds * 1000)

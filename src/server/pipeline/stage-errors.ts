@@ -1,6 +1,5 @@
-/** How stages turn a failure into the error they throw: ApiErrors and aborts pass through unchanged. */
-import type { ErrorCode } from '../../shared/errors.ts'
-import { ApiError, type HttpStatus } from '../http/api-error.ts'
+/** How stages turn a failure into the error they throw: domain errors and aborts pass through unchanged. */
+import { DomainError, type DomainErrorCode } from '../errors/domain-error.ts'
 import { log } from '../logger.ts'
 
 /** What a client is told in place of a database's own message, which stays in the server log. */
@@ -12,19 +11,18 @@ export function errorMessage(err: unknown): string {
 }
 
 /**
- * The error a stage rethrows: an ApiError as is; the caller's abort reason when its signal aborted (a
- * cancel is not a failure); anything else wrapped as `status code`. The cause's message is logged, never put
+ * The error a stage rethrows: a DomainError as is; the caller's abort reason when its signal aborted (a
+ * cancel is not a failure); anything else wrapped as a DomainError of `code`. The cause's message is logged, never put
  * in the error: a driver's text (SQL fragments, table names, limits) is not for clients.
  */
 export function stageError(
   err: unknown,
   signal: AbortSignal | undefined,
-  status: HttpStatus,
-  code: ErrorCode,
+  code: DomainErrorCode,
   what: string,
 ): unknown {
-  if (err instanceof ApiError) return err
+  if (err instanceof DomainError) return err
   if (signal?.aborted) return signal.reason
   log.warn(what, { code, error: errorMessage(err) })
-  return new ApiError(status, code, `${what}: ${SEE_SERVER_LOG}`)
+  return new DomainError(code, `${what}: ${SEE_SERVER_LOG}`)
 }

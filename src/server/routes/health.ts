@@ -6,13 +6,13 @@
  */
 import { Hono } from 'hono'
 import type { HealthResponse } from '../../shared/responses.ts'
-import type { AppDeps } from '../app.ts'
+import type { AppDeps } from '../app-deps.ts'
 import { identityOf } from '../http/identity.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { probeDatabase, probeRedis, withDeadline } from './health-checks.ts'
 
 /** The health router, mounted at /api/health. */
-export function healthRoutes(deps: AppDeps): Hono {
+export function healthRoutes(deps: Pick<AppDeps, 'config' | 'source' | 'jobs'>): Hono {
   return new Hono().get('/', async (c) => {
     const report = await healthReport(deps)
     const body = identityOf(c).admin ? report : publicReport(report)
@@ -22,7 +22,7 @@ export function healthRoutes(deps: AppDeps): Hono {
 }
 
 /** Runs every probe at once and assembles the report. */
-export async function healthReport(deps: AppDeps): Promise<HealthResponse> {
+export async function healthReport(deps: Pick<AppDeps, 'config' | 'source' | 'jobs'>): Promise<HealthResponse> {
   const redisUrl = deps.config.REDIS_URL
   const [database, queue, redis] = await Promise.all([
     probeDatabase(deps.source),

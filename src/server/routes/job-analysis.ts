@@ -5,7 +5,6 @@
  * detail, paged) and /analysis/lots.csv.
  */
 import type { Context } from 'hono'
-import { stream } from 'hono/streaming'
 import { CSV_BOM, csvRow } from '../../shared/csv.ts'
 import {
   analysisFilterOf,
@@ -18,9 +17,9 @@ import {
 import { AttributionCache } from '../analysis/attribution-cache.ts'
 import type { DefectAttribution } from '../analysis/defect-attribution.ts'
 import { ApiError } from '../http/api-error.ts'
+import { streamBody } from '../http/stream-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
-import { log } from '../logger.ts'
 import { finishedResult } from './job-finished-result.ts'
 
 const CSV_PAGE = 5000
@@ -90,20 +89,12 @@ export function jobAnalysisHandlers(jobs: JobService): {
       c.header('Content-Type', 'text/csv; charset=utf-8')
       c.header('Content-Disposition', `attachment; filename="${jobId}-defect-lots.csv"`)
       c.header('Cache-Control', 'no-store')
-      return stream(c, async (s) => {
-        try {
-          await s.write(CSV_BOM + csvRow(LOT_DETAIL_COLUMNS))
-          for (let offset = 0; ; offset += CSV_PAGE) {
-            const { rows } = attribution.lotDetail(filter, offset, CSV_PAGE)
-            if (rows.length === 0 || s.aborted) return
-            await s.write(rows.map((r) => csvRow(LOT_DETAIL_COLUMNS.map((k) => r[k]))).join(''))
-          }
-        } catch (err) {
-          log.error('defect lots csv failed', {
-            job_id: jobId,
-            error: err instanceof Error ? err.message : String(err),
-          })
-          s.abort()
+      return streamBody(c, { what: 'defect lots csv', context: { job_id: jobId } }, async (out) => {
+        await out.write(CSV_BOM + csvRow(LOT_DETAIL_COLUMNS))
+        for (let offset = 0; ; offset += CSV_PAGE) {
+          const { rows } = attribution.lotDetail(filter, offset, CSV_PAGE)
+          if (rows.length === 0 || out.signal.aborted) return
+          await out.write(rows.map((r) => csvRow(LOT_DETAIL_COLUMNS.map((k) => r[k]))).join(''))
         }
       })
     },

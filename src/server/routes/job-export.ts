@@ -5,14 +5,13 @@
  * whatever the domain's size.
  */
 import type { Context } from 'hono'
-import { stream } from 'hono/streaming'
 import { CSV_BOM, csvEncoder } from '../../shared/csv.ts'
 import { exportFileName } from '../../shared/export-names.ts'
 import { csvExportQuerySchema } from '../../shared/export-query.ts'
+import { streamBody } from '../http/stream-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { domainRows } from '../jobs/result-pages.ts'
-import { log } from '../logger.ts'
 import { setDownloadHeaders } from './download-headers.ts'
 import { exportableJob, fetchedDomain } from './job-exportable.ts'
 
@@ -29,19 +28,16 @@ export async function exportJobCsv(c: Context, jobs: JobService): Promise<Respon
     exportFileName({ profile, subject: about.subject, readAt: about.readAt, part, ext: 'csv' }),
   )
   const encoder = csvEncoder(dm.columns, flavour)
-  return stream(c, async (s) => {
+  return streamBody(c, { what: 'csv export', context: { job_id: jobId, domain } }, async (out) => {
     const rows = domainRows(jobs.results, meta, domain)
     try {
-      await s.write(CSV_BOM + encoder.header())
+      await out.write(CSV_BOM + encoder.header())
       for await (const chunk of rows) {
-        if (s.aborted) return
+        if (out.signal.aborted) return
         let text = ''
         for (const row of chunk) text += encoder.row(row)
-        await s.write(text)
+        await out.write(text)
       }
-    } catch (err) {
-      log.error('csv export failed', { job_id: jobId, domain, error: err instanceof Error ? err.message : String(err) })
-      s.abort()
     } finally {
       await rows.return(undefined)
     }

@@ -4,15 +4,14 @@
  * (row-shape.ts).
  */
 import type { Context } from 'hono'
-import { stream } from 'hono/streaming'
 import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
 import { resultQuerySchema } from '../../shared/query-schemas.ts'
 import { negotiateRowShape, rowsToObjects } from '../../shared/row-shape.ts'
 import { ApiError } from '../http/api-error.ts'
+import { streamBody } from '../http/stream-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { ChunkMissingError, pageRows } from '../jobs/result-pages.ts'
-import { log } from '../logger.ts'
 import { resultExpired } from './job-errors.ts'
 import { finishedResult } from './job-finished-result.ts'
 
@@ -44,30 +43,23 @@ export async function jobResultPage(c: Context, jobs: JobService): Promise<Respo
   const head = JSON.stringify({ job_id: jobId, domain, columns, offset, limit, total, count }).slice(0, -1)
   c.header('Content-Type', 'application/json; charset=utf-8')
   c.header('Vary', 'Accept')
-  return stream(c, async (s) => {
+  // A failure after the 200 cannot be reported cleanly: the body is cut, so the client's parse fails.
+  return streamBody(c, { what: 'job result page', context: { job_id: jobId, domain } }, async (out) => {
     let written = false
     const writeRows = async (rows: unknown[][]): Promise<void> => {
       if (rows.length === 0) return
       const text = JSON.stringify(shape === 'compact' ? rows : rowsToObjects(columns, rows))
-      await s.write((written ? ',' : '') + text.slice(1, -1))
+      await out.write((written ? ',' : '') + text.slice(1, -1))
       written = true
     }
     try {
-      await s.write(`${head},"data":[`)
+      await out.write(`${head},"data":[`)
       if (!first.done) await writeRows(first.value)
       for await (const rows of pages) {
-        if (s.aborted) return
+        if (out.signal.aborted) return
         await writeRows(rows)
       }
-      await s.write(']}')
-    } catch (err) {
-      // After the 200 there is no clean way to report this: the body ends unfinished, so the client's parse fails.
-      log.error('job result page failed', {
-        job_id: jobId,
-        domain,
-        error: err instanceof Error ? err.message : String(err),
-      })
-      s.abort()
+      await out.write(']}')
     } finally {
       await pages.return(undefined)
     }

@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono'
 import { identityOf } from '../http/identity.ts'
-import type { JobService } from '../jobs/job-service.ts'
+import type { AppDeps } from '../app-deps.ts'
 import { jobAnalysisHandlers } from './job-analysis.ts'
 import { assertMayCancel, jobNotFound } from './job-errors.ts'
 import { exportJobCsv } from './job-export.ts'
@@ -14,7 +14,7 @@ import { jobResultPage } from './job-result.ts'
 import { streamJob } from './job-stream.ts'
 
 /** The router mounted at /api/trace/job. */
-export function jobRoutes(deps: { readonly jobs: JobService }): Hono {
+export function jobRoutes(deps: Required<Pick<AppDeps, 'jobs'>>): Hono {
   const { jobs } = deps
   const analysis = jobAnalysisHandlers(jobs)
   return new Hono()

@@ -4,17 +4,16 @@
  * once; a failure after the 200 ends the body with an `error` line, never silently.
  */
 import type { Context } from 'hono'
-import { stream } from 'hono/streaming'
 import type { Domain } from '../../shared/domains.ts'
 import { streamQuerySchema } from '../../shared/query-schemas.ts'
 import { negotiateRowShape } from '../../shared/row-shape.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
 import type { JobStatusResponse } from '../../shared/responses.ts'
 import { ApiError } from '../http/api-error.ts'
+import { streamBody } from '../http/stream-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { encodeLine, jobStreamLines } from '../jobs/job-stream-lines.ts'
-import { log } from '../logger.ts'
 import { jobNotFound } from './job-errors.ts'
 
 /** Headers of the NDJSON stream; `no-transform` also makes Hono's compress middleware leave it alone. */
@@ -36,29 +35,25 @@ export async function streamJob(c: Context, jobs: JobService): Promise<Response>
 
   for (const [k, v] of Object.entries(NDJSON_HEADERS)) c.header(k, v)
   c.header('Vary', 'Accept')
-  return stream(c, async (s) => {
-    const disconnected = new AbortController()
-    s.onAbort(() => disconnected.abort(new Error('client disconnected')))
+  const failureLine = (err: unknown): string =>
+    encodeLine({
+      type: 'error',
+      code: 'STREAM_FAILED',
+      message: `reading the job's results failed: ${err instanceof Error ? err.message : String(err)}`,
+    })
+  return streamBody(c, { what: 'job stream', context: { job_id: jobId }, failureLine }, async (out) => {
     if (legacy || !status) {
-      if (legacy) await s.write(legacy)
+      if (legacy) await out.write(legacy)
       return
     }
+    const { signal } = out
     const lines = jobStreamLines(
-      { results: jobs.results, status: () => jobs.status(jobId), jobId, from, shape, signal: disconnected.signal },
+      { results: jobs.results, status: () => jobs.status(jobId), jobId, from, shape, signal },
       status,
     )
-    try {
-      for await (const line of lines) {
-        await s.write(line)
-        if (s.aborted) break
-      }
-    } catch (err) {
-      if (disconnected.signal.aborted) return
-      const message = err instanceof Error ? err.message : String(err)
-      log.error('job stream failed', { job_id: jobId, error: message })
-      await s.write(
-        encodeLine({ type: 'error', code: 'STREAM_FAILED', message: `reading the job's results failed: ${message}` }),
-      )
+    for await (const line of lines) {
+      await out.write(line)
+      if (signal.aborted) break
     }
   })
 }

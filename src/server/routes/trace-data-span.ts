@@ -6,7 +6,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { StationDataSpan } from '../../shared/responses.ts'
 import { DEFAULT_DETECTION_STATION, findWorkcenterGroup } from '../../shared/workcenter-groups.ts'
-import type { AppDeps } from '../app.ts'
+import type { AppDeps } from '../app-deps.ts'
 import { ApiError } from '../http/api-error.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import { stationDataSpan } from '../pipeline/station-data-span.ts'
@@ -15,7 +15,7 @@ import { stageError } from '../pipeline/stage-errors.ts'
 const querySchema = z.object({ station: z.string().trim().min(1).default(DEFAULT_DETECTION_STATION) })
 
 /** The data-span router, mounted at /api/trace/data-span. */
-export function dataSpanRoutes(deps: AppDeps): Hono {
+export function dataSpanRoutes(deps: Pick<AppDeps, 'config' | 'source'>): Hono {
   return new Hono().get('/', async (c) => {
     const { station } = parseOrThrow(querySchema, c.req.query())
     const group = findWorkcenterGroup(station)
@@ -25,7 +25,7 @@ export function dataSpanRoutes(deps: AppDeps): Hono {
       const body: StationDataSpan = { station, ...span }
       return c.json(body)
     } catch (err) {
-      throw stageError(err, c.req.raw.signal, 500, 'SEED_RESOLVE_FAILED', 'data span query failed')
+      throw stageError(err, c.req.raw.signal, 'SEED_RESOLVE_FAILED', 'data span query failed')
     }
   })
 }

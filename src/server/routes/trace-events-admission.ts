@@ -3,7 +3,8 @@
  * refused. Big traces must not run inside the web process when a worker can take them.
  */
 import type { JobAccepted } from '../../shared/responses.ts'
-import type { Config } from '../config.ts'
+import type { AppDeps } from '../app-deps.ts'
+import { DomainError } from '../errors/domain-error.ts'
 import { ApiError } from '../http/api-error.ts'
 import type { JobService, JobSpec } from '../jobs/job-service.ts'
 import { log } from '../logger.ts'
@@ -26,7 +27,9 @@ export async function trySubmitJob(jobs: JobService, spec: JobSpec): Promise<Sub
   try {
     return { status: 'accepted', accepted: await jobs.submit(spec) }
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'SERVICE_UNAVAILABLE') return unavailable(err.headers['Retry-After'])
+    if (err instanceof DomainError && err.code === 'SERVICE_UNAVAILABLE') {
+      return unavailable(err.retryAfterSeconds === undefined ? undefined : String(err.retryAfterSeconds))
+    }
     throw err
   }
 }
@@ -39,7 +42,7 @@ export async function trySubmitJob(jobs: JobService, spec: JobSpec): Promise<Sub
  * MSD above the limit streams here with a warning, as the old system did.
  */
 export async function admitEvents(
-  deps: { readonly config: Config; readonly jobs?: JobService },
+  deps: Pick<AppDeps, 'config' | 'jobs'>,
   spec: JobSpec,
 ): Promise<JobAccepted | undefined> {
   const { config, jobs } = deps

@@ -10,13 +10,10 @@
  */
 import type { Direction, Domain, Profile } from '../../shared/domains.ts'
 import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
-import type { EventsResponse } from '../../shared/responses.ts'
 import { rowsToObjects, type RowShape } from '../../shared/row-shape.ts'
 import type { Config } from '../config.ts'
-import { ApiError } from '../http/api-error.ts'
 import { log } from '../logger.ts'
-import { streamDomain } from '../pipeline/events.ts'
-import { createMsdAggregator } from '../pipeline/msd-aggregator.ts'
+import { runEvents } from '../pipeline/events.ts'
 import type { MesSource } from '../source/mes-source.ts'
 
 export interface EventsBodyInput {
@@ -41,14 +38,6 @@ const ROWS_PER_WRITE = 1000
 // A resolved write continues in a microtask; a macrotask turn lets other requests' I/O run between batches.
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-type FailedDomain = NonNullable<EventsResponse['failed_domains']>[number]
-
-function failure(domain: Domain, err: unknown): FailedDomain {
-  if (err instanceof ApiError) return { domain, code: err.code, message: err.message }
-  log.warn('events domain failed', { domain, error: err instanceof Error ? err.message : String(err) })
-  return { domain, code: 'EVENTS_FAILED', message: `${domain} failed; the server log has the details` }
-}
-
 /** Streams the events body through `write`; rejects with the abort reason when the client went away. */
 export async function writeEventsBody(
   write: (chunk: string) => Promise<unknown>,
@@ -59,36 +48,34 @@ export async function writeEventsBody(
     await write(chunk)
     signal.throwIfAborted()
   }
-  const aggregator = input.profile === 'mid_section_defect' ? createMsdAggregator(input.direction) : undefined
-  const failed: FailedDomain[] = []
+  let columns: readonly string[] = []
+  let count = 0
 
   await emit('{"stage":"events","results":{')
-  for (const [i, domain] of input.domains.entries()) {
-    const columns = DOMAIN_COLUMNS[domain]
-    await emit(`${i > 0 ? ',' : ''}${JSON.stringify(domain)}:{"columns":${JSON.stringify(columns)},"data":[`)
-    let count = 0
-    try {
-      for await (const rows of streamDomain(input.source, domain, input.cids, { config: input.config, signal })) {
-        if (rows.length === 0) continue
-        aggregator?.add(domain, rows)
-        for (let start = 0; start < rows.length; start += ROWS_PER_WRITE) {
-          const slice = rows.slice(start, start + ROWS_PER_WRITE)
-          // One stringify of the slice without its brackets: far less garbage than a string per row.
-          const text = JSON.stringify(input.shape === 'compact' ? slice : rowsToObjects(columns, slice))
-          await emit((count > 0 ? ',' : '') + text.slice(1, -1))
-          count += slice.length
-        }
-        await yieldToEventLoop()
+  const run = await runEvents(input, {
+    async openDomain(domain, index) {
+      columns = DOMAIN_COLUMNS[domain]
+      count = 0
+      await emit(`${index > 0 ? ',' : ''}${JSON.stringify(domain)}:{"columns":${JSON.stringify(columns)},"data":[`)
+    },
+    async writeRows(rows) {
+      for (let start = 0; start < rows.length; start += ROWS_PER_WRITE) {
+        const slice = rows.slice(start, start + ROWS_PER_WRITE)
+        // One stringify of the slice without its brackets: far less garbage than a string per row.
+        const text = JSON.stringify(input.shape === 'compact' ? slice : rowsToObjects(columns, slice))
+        await emit((count > 0 ? ',' : '') + text.slice(1, -1))
+        count += slice.length
       }
-    } catch (err) {
-      if (signal.aborted) throw signal.reason
-      const f = failure(domain, err)
-      log.warn('events domain failed part-way', { domain, rows_sent: count, code: f.code, error: f.message })
-      failed.push(f)
-    }
-    await emit(`],"count":${count}}`)
+      await yieldToEventLoop()
+    },
+    async closeDomain(domain, failure) {
+      if (failure) log.warn('events domain failed part-way', { domain, rows_sent: count, code: failure.code })
+      await emit(`],"count":${count}}`)
+    },
+  })
+  await emit(`},"aggregation":${JSON.stringify(run.aggregation)}`)
+  if (run.failed.length > 0) {
+    await emit(`,"code":"EVENTS_PARTIAL_FAILURE","failed_domains":${JSON.stringify(run.failed)}`)
   }
-  await emit(`},"aggregation":${JSON.stringify(aggregator ? aggregator.result() : null)}`)
-  if (failed.length > 0) await emit(`,"code":"EVENTS_PARTIAL_FAILURE","failed_domains":${JSON.stringify(failed)}`)
   await emit('}')
 }

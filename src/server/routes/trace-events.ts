@@ -4,13 +4,13 @@
  * refused (trace-events-admission.ts).
  */
 import { Hono } from 'hono'
-import { stream } from 'hono/streaming'
-import { profileDirection } from '../../shared/domains.ts'
+import { traceDirection } from '../../shared/domains.ts'
 import { negotiateRowShape } from '../../shared/row-shape.ts'
 import { eventsQuerySchema, eventsRequestSchema } from '../../shared/schemas.ts'
-import type { AppDeps } from '../app.ts'
+import type { AppDeps } from '../app-deps.ts'
 import { identityOf } from '../http/identity.ts'
 import { readJsonBody } from '../http/json-body.ts'
+import { streamBody } from '../http/stream-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobInput } from '../jobs/job-service.ts'
 import { log } from '../logger.ts'
@@ -21,13 +21,13 @@ import { writeEventsBody } from './trace-events-body.ts'
 import { checkLineageRef, lineageCids, uniqueIds } from './trace-events-input.ts'
 
 /** The events router, mounted at /api/trace/events. */
-export function eventsRoutes(deps: AppDeps): Hono {
+export function eventsRoutes(deps: Pick<AppDeps, 'config' | 'source' | 'jobs'>): Hono {
   const { config, source } = deps
   return new Hono().post('/', async (c) => {
     const shape = negotiateRowShape(parseOrThrow(eventsQuerySchema, c.req.query()).shape, c.req.header('accept'))
     const body = await readJsonBody(c, eventsRequestSchema)
     const { profile } = body
-    const direction = profileDirection(profile, body.params?.direction)
+    const direction = traceDirection(profile, body.params)
     const domains = resolveDomains(profile, direction, body.domains)
     const requestSignal = c.req.raw.signal
     const owner = identityOf(c).user
@@ -41,7 +41,7 @@ export function eventsRoutes(deps: AppDeps): Hono {
     const byRef = (Boolean(body.lineage_query_id) && seeds.length > 0) || oldMsdForm
     if (body.container_ids && body.container_ids.length > 0 && !byRef) {
       cids = uniqueIds(body.container_ids)
-      input = { kind: 'container_ids', container_ids: cids }
+      input = { kind: 'container_ids', container_ids: cids, direction }
     } else {
       const lineageQueryId = oldMsdForm ? lineageQueryIdOf(profile, direction, seeds) : (body.lineage_query_id ?? '')
       checkLineageRef(profile, direction, lineageQueryId, seeds)
@@ -61,29 +61,23 @@ export function eventsRoutes(deps: AppDeps): Hono {
     c.header('Cache-Control', 'no-cache, no-transform')
     c.header('X-Accel-Buffering', 'no')
     c.header('Vary', 'Accept')
-    return stream(c, async (s) => {
-      const disconnected = new AbortController()
-      s.onAbort(() => disconnected.abort(new Error('client disconnected')))
+    const context = { profile, cid_count: cids.length }
+    return streamBody(c, { what: 'events stream', context }, async (out) => {
       // The time limit of the synchronous stage: past it the queries are cancelled and the body ends unfinished,
       // which the client reports as a failed request (the 200 is already out).
       const deadline = AbortSignal.timeout(config.EVENTS_TIMEOUT_SECONDS * 1000)
-      const signal = AbortSignal.any([disconnected.signal, requestSignal, deadline])
+      const signal = AbortSignal.any([out.signal, deadline])
       const started = Date.now()
       try {
-        const input = { source, config, profile, direction, domains, cids, shape, signal }
-        await writeEventsBody((chunk) => s.write(chunk), input)
-        log.info('events streamed', { profile, cid_count: cids.length, domains, ms: Date.now() - started })
+        await writeEventsBody(out.write, { source, config, profile, direction, domains, cids, shape, signal })
       } catch (err) {
         if (deadline.aborted) {
-          log.warn('events stream cut at EVENTS_TIMEOUT_SECONDS', {
-            profile,
-            cid_count: cids.length,
-            limit: config.EVENTS_TIMEOUT_SECONDS,
-          })
-          s.abort()
-        } else if (signal.aborted) log.info('events stream aborted by the client', { profile, cid_count: cids.length })
-        else log.error('events stream failed', { profile, error: err instanceof Error ? err.message : String(err) })
+          log.warn('events stream cut at EVENTS_TIMEOUT_SECONDS', { ...context, limit: config.EVENTS_TIMEOUT_SECONDS })
+          out.cut(deadline.reason)
+        }
+        throw err
       }
+      log.info('events streamed', { ...context, domains, ms: Date.now() - started })
     })
   })
 }

@@ -1,14 +1,14 @@
 /** POST /api/trace/seed-resolve: what the engineer typed (or an MSD station and dates) → seed CIDs. */
 import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
-import { parseSeedParams, seedResolveRequestSchema, type SeedParams } from '../../shared/schemas.ts'
+import { seedResolveRequestSchema, type SeedParams } from '../../shared/schemas.ts'
 import type { SeedResolveResponse } from '../../shared/responses.ts'
-import type { AppDeps } from '../app.ts'
+import type { AppDeps } from '../app-deps.ts'
 import { ApiError } from '../http/api-error.ts'
 import { readJsonBody } from '../http/json-body.ts'
-import { validationError } from '../http/validation.ts'
 import { resolveSeeds } from '../pipeline/seed-resolve.ts'
 import { withStageDeadline } from '../pipeline/stage-deadline.ts'
+import { parseSeedRequest } from './trace-request.ts'
 
 /**
  * `trace:seed:<profile>:<digest of the parsed params>`, the form of the old system's key. The old pages send it
@@ -20,19 +20,18 @@ export function seedCacheKey(seed: SeedParams): string {
 }
 
 /** The seed-resolve router, mounted at /api/trace/seed-resolve. */
-export function seedResolveRoutes(deps: AppDeps): Hono {
+export function seedResolveRoutes(deps: Pick<AppDeps, 'config' | 'source'>): Hono {
   return new Hono().post('/', async (c) => {
     const body = await readJsonBody(c, seedResolveRequestSchema)
-    const parsed = parseSeedParams(body.profile, body.params)
-    if (!parsed.success) throw validationError(parsed.error, ['params'])
+    const seed = parseSeedRequest(body, deps.config)
     const seconds = deps.config.SEED_RESOLVE_TIMEOUT_SECONDS
     const timedOut = (): ApiError =>
       new ApiError(504, 'SEED_RESOLVE_TIMEOUT', `seed resolution did not finish within ${seconds} s`, {
         limit: seconds,
       })
     const opts = { config: deps.config, signal: c.req.raw.signal }
-    const resolved = await withStageDeadline(opts, seconds, timedOut, (o) => resolveSeeds(deps.source, parsed.data, o))
-    const response: SeedResolveResponse = { ...resolved, cache_key: seedCacheKey(parsed.data) }
+    const resolved = await withStageDeadline(opts, seconds, timedOut, (o) => resolveSeeds(deps.source, seed, o))
+    const response: SeedResolveResponse = { ...resolved, cache_key: seedCacheKey(seed) }
     return c.json(response)
   })
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { DomainError } from '../../../src/server/errors/domain-error.ts'
 import { ApiError } from '../../../src/server/http/api-error.ts'
 import { handleError } from '../../../src/server/http/error-handler.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
@@ -29,6 +30,25 @@ describe('handleError', () => {
       error: { code: 'INTERNAL_ERROR', message: 'internal error' },
       meta: { timestamp: expect.any(String) },
     })
+  })
+
+  it('answers a domain error with the status of its code, its details and its Retry-After', async () => {
+    const res = await throwingApp(
+      () => new DomainError('SERVICE_UNAVAILABLE', 'no worker', { details: { retry_after: 5 }, retryAfterSeconds: 5 }),
+    ).request('/')
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('5')
+    expect(((await res.json()) as { error: unknown }).error).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'no worker',
+      retry_after: 5,
+    })
+  })
+
+  it('answers a domain timeout 504 without a Retry-After', async () => {
+    const res = await throwingApp(() => new DomainError('LINEAGE_TIMEOUT', 'too slow')).request('/')
+    expect(res.status).toBe(504)
+    expect(res.headers.get('retry-after')).toBeNull()
   })
 
   it('keeps an ApiError status, code, details and headers', async () => {

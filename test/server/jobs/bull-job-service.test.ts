@@ -231,6 +231,7 @@ describe.skipIf(await requireRedis())('BullMQ job whose worker is killed', () =>
       input: {
         kind: 'container_ids',
         container_ids: Array.from({ length: 600 }, (_, i) => (i + 1).toString(16).padStart(16, '0')),
+        direction: 'forward',
       },
       cid_count: 600,
     })

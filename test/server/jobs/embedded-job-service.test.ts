@@ -28,7 +28,7 @@ function idsJob(cids: readonly string[]): JobSpec {
   return {
     profile: 'query_tool',
     domains: ['history'],
-    input: { kind: 'container_ids', container_ids: cids },
+    input: { kind: 'container_ids', container_ids: cids, direction: 'forward' },
     cid_count: cids.length,
   }
 }
@@ -177,7 +177,7 @@ describe('embedded job service with a slow job', () => {
     const crashed = { ...base, job_id: newJobId(), attempt: 1 }
     const exhausted = { ...base, job_id: newJobId(), attempt: 2 }
     for (const r of [crashed, exhausted])
-      await store.create(r, { kind: 'container_ids', container_ids: fixtureCids(2) })
+      await store.create(r, { kind: 'container_ids', container_ids: fixtureCids(2), direction: 'forward' })
 
     const restarted = await h.restart()
     try {

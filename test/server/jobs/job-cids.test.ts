@@ -66,6 +66,11 @@ describe.each(await fixtureDialects())('job CIDs on %s', (dialect) => {
   })
   afterAll(() => fx.close())
 
+  it('keeps the direction the route decided for an MSD container list (forward stays forward)', async () => {
+    const job = await run('mid_section_defect', { kind: 'container_ids', container_ids: [M, A2], direction: 'forward' })
+    expect(job).toEqual({ cids: [M, A2], direction: 'forward', stages: [] })
+  })
+
   it('gives a lineage_ref job the CIDs of the full lineage of its seeds, in the same order', async () => {
     const seeds = [A2, W]
     const full = await traceLineage(
@@ -88,7 +93,8 @@ describe.each(await fixtureDialects())('job CIDs on %s', (dialect) => {
   it('runs a whole-trace job through seed resolution and the backward lineage', async () => {
     const job = await run('query_tool_reverse', {
       kind: 'trace',
-      params: { input_type: 'serial_number', values: 'SN-M' },
+      seed: { profile: 'query_tool_reverse', params: { input_type: 'serial_number', values: ['SN-M'] } },
+      direction: 'backward',
     })
     const full = await traceLineage(
       fx.source,
@@ -108,8 +114,12 @@ describe.each(await fixtureDialects())('job CIDs on %s', (dialect) => {
       start_date: '2024-03-01',
       end_date: '2024-03-31',
       direction: 'backward',
-    }
-    const job = await run('mid_section_defect', { kind: 'trace', params })
+    } as const
+    const job = await run('mid_section_defect', {
+      kind: 'trace',
+      seed: { profile: 'mid_section_defect', params },
+      direction: 'backward',
+    })
     const full = await traceLineage(
       fx.source,
       { profile: 'mid_section_defect', seeds: [M, A2], direction: 'backward' },

@@ -21,7 +21,7 @@ function statusOf(jobId: string, status: JobStatus): JobStatusResponse {
   const spec = {
     profile: 'query_tool' as const,
     domains: ['history' as const],
-    input: { kind: 'container_ids' as const, container_ids: ['C1'] },
+    input: { kind: 'container_ids' as const, container_ids: ['C1'], direction: 'forward' as const },
     cid_count: 1,
   }
   return { ...toStatusResponse(newJobRecord(jobId, spec)), status }

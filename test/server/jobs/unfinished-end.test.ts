@@ -24,7 +24,7 @@ describe('recording the end of an unfinished job', () => {
     const spec = {
       profile: 'query_tool' as const,
       domains: ['history' as const],
-      input: { kind: 'container_ids' as const, container_ids: ['C1'] },
+      input: { kind: 'container_ids' as const, container_ids: ['C1'], direction: 'forward' as const },
       cid_count: 1,
     }
     record = { ...newJobRecord(newJobId(), spec), status: 'started' }

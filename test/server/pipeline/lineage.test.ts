@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BackwardLineageResponse, ForwardLineageResponse, LineageResponse } from '../../../src/shared/responses.ts'
 import type { Config } from '../../../src/server/config.ts'
-import { ApiError } from '../../../src/server/http/api-error.ts'
+import { DomainError } from '../../../src/server/errors/domain-error.ts'
+import { DOMAIN_STATUS } from '../../../src/server/http/domain-status.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
 import {
   lineageContainerIds,
@@ -311,8 +312,8 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const err = await traceLineageIds(hanging, input, { config: { ...fx.config, LINEAGE_TIMEOUT_SECONDS: 1 } }).catch(
         (e: unknown) => e,
       )
-      expect(err).toBeInstanceOf(ApiError)
-      expect((err as ApiError).code).toBe('LINEAGE_TIMEOUT')
+      expect(err).toBeInstanceOf(DomainError)
+      expect((err as DomainError).code).toBe('LINEAGE_TIMEOUT')
       const ac = new AbortController()
       const reason = new Error('cancelled by user')
       ac.abort(reason)
@@ -331,9 +332,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
         },
       }
       const err = await backward([id.M2], { LINEAGE_TIMEOUT_SECONDS: 1 }, hanging).catch((e: unknown) => e)
-      expect(err).toBeInstanceOf(ApiError)
-      expect((err as ApiError).status).toBe(504)
-      expect((err as ApiError).code).toBe('LINEAGE_TIMEOUT')
+      expect(err).toBeInstanceOf(DomainError)
+      expect(DOMAIN_STATUS[(err as DomainError).code]).toBe(504)
+      expect((err as DomainError).code).toBe('LINEAGE_TIMEOUT')
     })
 
     it('answers 500 LINEAGE_FAILED without the database message or a stack', async () => {
@@ -345,13 +346,13 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
           { profile: 'query_tool', seeds: [id.W], direction: 'forward' },
           { config: broken.config },
         ).catch((e: unknown) => e)
-        expect(err).toBeInstanceOf(ApiError)
-        expect((err as ApiError).status).toBe(500)
-        expect((err as ApiError).code).toBe('LINEAGE_FAILED')
-        expect((err as ApiError).message).toBe(
+        expect(err).toBeInstanceOf(DomainError)
+        expect(DOMAIN_STATUS[(err as DomainError).code]).toBe(500)
+        expect((err as DomainError).code).toBe('LINEAGE_FAILED')
+        expect((err as DomainError).message).toBe(
           'lineage failed: the database reported an error; the server log has the details',
         )
-        expect((err as ApiError).message).not.toMatch(/\n\s+at /)
+        expect((err as DomainError).message).not.toMatch(/\n\s+at /)
       } finally {
         await broken.close()
       }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SeedParams } from '../../../src/shared/schemas.ts'
 import type { SeedResolveResponse } from '../../../src/shared/responses.ts'
-import { ApiError } from '../../../src/server/http/api-error.ts'
+import { DomainError } from '../../../src/server/errors/domain-error.ts'
+import { DOMAIN_STATUS } from '../../../src/server/http/domain-status.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
 import { resolveSeeds } from '../../../src/server/pipeline/seed-resolve.ts'
 import { resolveSeedIds } from '../../../src/server/pipeline/seed-resolve-ids.ts'
@@ -130,9 +131,9 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
 
     it('refuses a station that is no workcenter group', async () => {
       const err = await run(range({ station: 'NOWHERE' })).catch((e: unknown) => e)
-      expect(err).toBeInstanceOf(ApiError)
-      expect((err as ApiError).status).toBe(400)
-      expect((err as ApiError).code).toBe('INVALID_PARAMS')
+      expect(err).toBeInstanceOf(DomainError)
+      expect(DOMAIN_STATUS[(err as DomainError).code]).toBe(400)
+      expect((err as DomainError).code).toBe('INVALID_PARAMS')
     })
   })
 
@@ -162,8 +163,8 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       const err = await resolveSeedIds(fx.source, range({ station: 'NOWHERE' }), { config: fx.config }).catch(
         (e: unknown) => e,
       )
-      expect((err as ApiError).status).toBe(400)
-      expect((err as ApiError).code).toBe('INVALID_PARAMS')
+      expect(DOMAIN_STATUS[(err as DomainError).code]).toBe(400)
+      expect((err as DomainError).code).toBe('INVALID_PARAMS')
     })
 
     it('gives container mode the ids and not-found tokens of the full resolution', async () => {

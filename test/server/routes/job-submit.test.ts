@@ -146,7 +146,8 @@ describe('job submission', () => {
     const { job_id } = (await res.json()) as JobAccepted
     expect(await createFileJobStore(h.config.TRACE_JOB_DIR).readInput(job_id)).toEqual({
       kind: 'trace',
-      params: { input_type: 'lot_id', values: ['GA2401-00001'] },
+      seed: { profile: 'query_tool', params: { input_type: 'lot_id', values: ['GA2401-00001'] } },
+      direction: 'forward',
     })
     expect((await waitForStatus(h.app, job_id, (s) => s.status === 'finished' || s.status === 'failed')).status).toBe(
       'finished',
@@ -162,14 +163,18 @@ describe('job submission', () => {
     const { job_id } = (await res.json()) as JobAccepted
     expect(await createFileJobStore(h.config.TRACE_JOB_DIR).readInput(job_id)).toEqual({
       kind: 'trace',
-      params: {
-        mode: 'date_range',
-        station: '測試',
-        start_date: '2024-01-01',
-        end_date: '2024-01-31',
-        direction: 'backward',
-        loss_reasons: ['A', 'B'],
+      seed: {
+        profile: 'mid_section_defect',
+        params: {
+          mode: 'date_range',
+          station: '測試',
+          start_date: '2024-01-01',
+          end_date: '2024-01-31',
+          direction: 'backward',
+          loss_reasons: ['A', 'B'],
+        },
       },
+      direction: 'backward',
     })
   })
 

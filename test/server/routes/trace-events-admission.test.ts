@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobAccepted, JobStatusResponse } from '../../../src/shared/responses.ts'
-import { ApiError } from '../../../src/server/http/api-error.ts'
+import { DomainError } from '../../../src/server/errors/domain-error.ts'
 import { jobAccepted } from '../../../src/server/jobs/accepted.ts'
 import type { JobService, JobSpec } from '../../../src/server/jobs/job-service.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
@@ -24,7 +24,7 @@ function jobSystem(mode: 'accepts' | 'busy' | 'refuses-on-submit'): JobService &
     results: createFileResultStore(resultsDir),
     async submit(spec): Promise<JobAccepted> {
       if (mode === 'refuses-on-submit')
-        throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'worker died', {}, { 'Retry-After': '7' })
+        throw new DomainError('SERVICE_UNAVAILABLE', 'worker died', { retryAfterSeconds: 7 })
       submitted.push(spec)
       return jobAccepted(JOB_ID)
     },
@@ -72,7 +72,7 @@ describe('events admission with a job system', () => {
         {
           profile: 'query_tool',
           domains: ['history'],
-          input: { kind: 'container_ids', container_ids: [LOT_A, LOT_B, ASSY] },
+          input: { kind: 'container_ids', container_ids: [LOT_A, LOT_B, ASSY], direction: 'forward' },
           cid_count: 3,
           // No authentication configured: nobody owns the job.
           owner: null,

@@ -51,7 +51,7 @@ describe.skipIf(await requireRedis())('a `npm run worker` process killed mid-job
     const { job_id } = await jobs.submit({
       profile: 'query_tool',
       domains: ['history', 'materials', 'rejects'],
-      input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+      input: { kind: 'container_ids', container_ids: fixtureCids(LOTS), direction: 'forward' },
       cid_count: LOTS,
     })
     await waitForChunkKeys(redis, config.REDIS_KEY_PREFIX, job_id)

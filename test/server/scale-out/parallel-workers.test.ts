@@ -65,7 +65,7 @@ describe.skipIf(await requireRedis())('two `npm run worker` processes on one que
     const spec: JobSpec = {
       profile: 'query_tool',
       domains: ['history', 'materials', 'rejects'],
-      input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+      input: { kind: 'container_ids', container_ids: fixtureCids(LOTS), direction: 'forward' },
       cid_count: LOTS,
     }
     const a = await jobs.submit(spec)

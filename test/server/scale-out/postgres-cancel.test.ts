@@ -42,7 +42,7 @@ describe.skipIf(skip)('cancelling a job that runs on PostgreSQL', () => {
   const spec: JobSpec = {
     profile: 'query_tool',
     domains: ['history'],
-    input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+    input: { kind: 'container_ids', container_ids: fixtureCids(LOTS), direction: 'forward' },
     cid_count: LOTS,
   }
 

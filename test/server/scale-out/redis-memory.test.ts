@@ -58,7 +58,7 @@ describe.skipIf(await requireRedisServerBinary())('Redis memory after 50 jobs', 
   const spec: JobSpec = {
     profile: 'query_tool',
     domains: ['history', 'materials', 'rejects'],
-    input: { kind: 'container_ids', container_ids: fixtureCids(LOTS) },
+    input: { kind: 'container_ids', container_ids: fixtureCids(LOTS), direction: 'forward' },
     cid_count: LOTS,
   }
 

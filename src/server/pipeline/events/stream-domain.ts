@@ -10,7 +10,7 @@ import { log } from '../../logger.ts'
 import { errorMessage, SEE_SERVER_LOG } from '../stage-errors.ts'
 import type { StageOptions } from '../stage-options.ts'
 import { DOMAIN_QUERIES } from './domain-queries.ts'
-import { DomainEventsError } from './domain-error.ts'
+import { DomainEventsError } from '../../errors/domain-error.ts'
 
 export interface StreamDomainOptions extends StageOptions {
   /** Called after each CID batch (after the scan, for jobs) with the number of CIDs done so far. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../../../src/server/http/api-error.ts'
+import { DomainError } from '../../../../src/server/errors/domain-error.ts'
+import { DOMAIN_STATUS } from '../../../../src/server/http/domain-status.ts'
 import { resolveDomains } from '../../../../src/server/pipeline/events.ts'
 
 describe('resolveDomains', () => {
@@ -18,12 +19,13 @@ describe('resolveDomains', () => {
       resolveDomains('query_tool', 'forward', ['history', 'foo', 'bar'])
       expect.unreachable()
     } catch (err) {
-      expect(err).toBeInstanceOf(ApiError)
-      expect(err).toMatchObject({ status: 400, code: 'INVALID_PARAMS', message: 'unsupported domains: foo,bar' })
+      expect(err).toBeInstanceOf(DomainError)
+      expect(err).toMatchObject({ code: 'INVALID_PARAMS', message: 'unsupported domains: foo,bar' })
+      expect(DOMAIN_STATUS[(err as DomainError).code]).toBe(400)
     }
   })
 
   it('refuses an empty list', () => {
-    expect(() => resolveDomains('query_tool', 'forward', [])).toThrow(ApiError)
+    expect(() => resolveDomains('query_tool', 'forward', [])).toThrow(DomainError)
   })
 })

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DOMAIN_COLUMNS } from '../../../../src/shared/domains.ts'
 import { setLogLevel } from '../../../../src/server/logger.ts'
-import { DomainEventsError, streamDomain } from '../../../../src/server/pipeline/events.ts'
+import { DomainEventsError } from '../../../../src/server/errors/domain-error.ts'
+import { streamDomain } from '../../../../src/server/pipeline/events.ts'
 import { createMsdAggregator } from '../../../../src/server/pipeline/msd-aggregator.ts'
 import type { MesSource } from '../../../../src/server/source/mes-source.ts'
 import { fixtureCid, type FixtureRow } from '../../../helpers/fixture-db.ts'
@@ -155,7 +156,7 @@ describe.each(await fixtureDialects())('on %s', (dialect) => {
       })().catch((e: unknown) => e)
       expect(received).toBe(1000)
       expect(err).toBeInstanceOf(DomainEventsError)
-      expect(err).toMatchObject({ domain: 'history', code: 'EVENTS_FAILED', status: 500 })
+      expect(err).toMatchObject({ domain: 'history', code: 'EVENTS_FAILED' })
       expect((err as Error).message).toBe(
         'history query failed: the database reported an error; the server log has the details',
       )
