@@ -1,9 +1,14 @@
-/** The built browser app from dist/: files as they are, index.html for every other non-/api GET (SPA routes). */
+/**
+ * The built browser app from dist/: files as they are, or their `.br`/`.gz` copy made at build
+ * (scripts/compress-assets.mjs) with Content-Encoding when the browser accepts it; index.html for every other
+ * non-/api GET (SPA routes). Files under assets/ have content-hashed names, so they are cached for good;
+ * everything else is revalidated.
+ */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
-import type { Hono, MiddlewareHandler } from 'hono'
+import type { Context, Hono, MiddlewareHandler } from 'hono'
 
 /** Served when dist/index.html does not exist (the client was not built, or its build failed). */
 export const PLACEHOLDER_HTML = `<!doctype html>
@@ -12,6 +17,21 @@ export const PLACEHOLDER_HTML = `<!doctype html>
 <p>The API is running under <code>/api</code>; the browser app is not built yet.
 Run <code>npm run build</code> (or restart <code>npm start</code>) and reload.</p></body></html>
 `
+
+/** A file under assets/ (its name carries its content hash), whether sent plain or as its compressed copy. */
+function isHashedAsset(requestPath: string): boolean {
+  return requestPath.startsWith('/assets/')
+}
+
+function setCacheHeaders(c: Context, servedPath: string): void {
+  if (!isHashedAsset(c.req.path)) {
+    c.header('Cache-Control', 'no-cache')
+    return
+  }
+  c.header('Cache-Control', 'public, max-age=31536000, immutable')
+  // serveStatic says Vary itself when it sent a compressed copy; a plain answer varies the same way.
+  if (!/\.(?:gz|br|zst)$/.test(servedPath)) c.header('Vary', 'Accept-Encoding', { append: true })
+}
 
 function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/')
@@ -23,7 +43,7 @@ export function mountClient(app: Hono, root: string): void {
   app.get('*', async (c, next) => {
     // The root may appear after the server started (a build finishing), so its existence is checked per request.
     if (isApiPath(c.req.path) || !existsSync(root)) return next()
-    files ??= serveStatic({ root })
+    files ??= serveStatic({ root, precompressed: true, onFound: (path, c) => setCacheHeaders(c, path) })
     return files(c, next)
   })
   app.get('*', async (c, next) => {

@@ -2,13 +2,15 @@
  * GET /api/trace/job/<id>/export.csv?domain=&flavour=: a finished job's domain as a CSV download, encoded
  * chunk by chunk with the shared encoder (UTF-8 BOM, CRLF, RFC 4180 quoting, formula-injection guard; the
  * `spreadsheet` flavour keeps ids as text in a spreadsheet), each write awaited, so memory holds one chunk
- * whatever the domain's size.
+ * whatever the domain's size. The CSV is made from rows, so it cannot reuse the stored gzip: in gzip (when
+ * accepted) each chunk's text is compressed on its own as it goes (gzip-body.ts).
  */
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import { CSV_BOM, csvEncoder } from '../../shared/csv.ts'
 import { exportFileName } from '../../shared/export-names.ts'
 import { csvExportQuerySchema } from '../../shared/export-query.ts'
+import { bodyWriter, negotiateGzip } from '../http/gzip-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { domainRows } from '../jobs/result-pages.ts'
@@ -29,16 +31,19 @@ export async function exportJobCsv(c: Context, jobs: JobService): Promise<Respon
     exportFileName({ profile, subject: about.subject, readAt: about.readAt, part, ext: 'csv' }),
   )
   const encoder = csvEncoder(dm.columns, flavour)
+  const gzip = negotiateGzip(c)
   return stream(c, async (s) => {
     const rows = domainRows(jobs.results, meta, domain)
+    const body = bodyWriter(s, gzip)
     try {
-      await s.write(CSV_BOM + encoder.header())
+      await body.write(CSV_BOM + encoder.header())
       for await (const chunk of rows) {
         if (s.aborted) return
         let text = ''
         for (const row of chunk) text += encoder.row(row)
-        await s.write(text)
+        await body.write(text)
       }
+      await body.end()
     } catch (err) {
       log.error('csv export failed', { job_id: jobId, domain, error: err instanceof Error ? err.message : String(err) })
       s.abort()

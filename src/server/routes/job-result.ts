@@ -1,7 +1,8 @@
 /**
  * GET /api/trace/job/<id>/result?domain=&offset=&limit=: one page of a finished job's domain, read from the
  * chunks it needs only and written chunk by chunk, `data` rows as objects (the default) or compact arrays
- * (row-shape.ts).
+ * (row-shape.ts). A page is JSON made from rows, not the stored lines, so in gzip (when accepted) each slice is
+ * compressed as it is written (gzip-body.ts).
  */
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
@@ -9,6 +10,7 @@ import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
 import { resultQuerySchema } from '../../shared/query-schemas.ts'
 import { negotiateRowShape, rowsToObjects } from '../../shared/row-shape.ts'
 import { ApiError } from '../http/api-error.ts'
+import { bodyWriter, negotiateGzip } from '../http/gzip-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { ChunkMissingError, pageRows } from '../jobs/result-pages.ts'
@@ -44,22 +46,25 @@ export async function jobResultPage(c: Context, jobs: JobService): Promise<Respo
   const head = JSON.stringify({ job_id: jobId, domain, columns, offset, limit, total, count }).slice(0, -1)
   c.header('Content-Type', 'application/json; charset=utf-8')
   c.header('Vary', 'Accept')
+  const gzip = negotiateGzip(c)
   return stream(c, async (s) => {
+    const body = bodyWriter(s, gzip)
     let written = false
     const writeRows = async (rows: unknown[][]): Promise<void> => {
       if (rows.length === 0) return
       const text = JSON.stringify(shape === 'compact' ? rows : rowsToObjects(columns, rows))
-      await s.write((written ? ',' : '') + text.slice(1, -1))
+      await body.write((written ? ',' : '') + text.slice(1, -1))
       written = true
     }
     try {
-      await s.write(`${head},"data":[`)
+      await body.write(`${head},"data":[`)
       if (!first.done) await writeRows(first.value)
       for await (const rows of pages) {
         if (s.aborted) return
         await writeRows(rows)
       }
-      await s.write(']}')
+      await body.write(']}')
+      await body.end()
     } catch (err) {
       // After the 200 there is no clean way to report this: the body ends unfinished, so the client's parse fails.
       log.error('job result page failed', {

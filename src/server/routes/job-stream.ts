@@ -1,6 +1,7 @@
 /**
  * GET /api/trace/job/<id>/stream: the job's NDJSON lines while the worker writes them. Headers keep proxies
- * and compression from buffering it; every write is awaited; a client that goes away stops the reading at
+ * and compression from buffering it (it goes out in gzip, spliced from the stored chunks, when the client accepts
+ * it); every write is awaited; a client that goes away stops the reading at
  * once; a failure after the 200 ends the body with an `error` line, never silently.
  */
 import type { Context } from 'hono'
@@ -11,13 +12,17 @@ import { negotiateRowShape } from '../../shared/row-shape.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
 import type { JobStatusResponse } from '../../shared/responses.ts'
 import { ApiError } from '../http/api-error.ts'
+import { bodyWriter, negotiateGzip } from '../http/gzip-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { encodeLine, jobStreamLines } from '../jobs/job-stream-lines.ts'
 import { log } from '../logger.ts'
 import { jobNotFound } from './job-errors.ts'
 
-/** Headers of the NDJSON stream; `no-transform` also makes Hono's compress middleware leave it alone. */
+/**
+ * Headers of the NDJSON stream; `no-transform` keeps proxies (and Hono's compress middleware) from re-encoding
+ * it: the body is already gzip when the client accepts it (gzip-body.ts).
+ */
 export const NDJSON_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'application/x-ndjson',
   'Cache-Control': 'no-store, no-transform',
@@ -36,11 +41,14 @@ export async function streamJob(c: Context, jobs: JobService): Promise<Response>
 
   for (const [k, v] of Object.entries(NDJSON_HEADERS)) c.header(k, v)
   c.header('Vary', 'Accept')
+  const gzip = negotiateGzip(c)
   return stream(c, async (s) => {
     const disconnected = new AbortController()
     s.onAbort(() => disconnected.abort(new Error('client disconnected')))
+    const body = bodyWriter(s, gzip)
     if (legacy || !status) {
-      if (legacy) await s.write(legacy)
+      if (legacy) await body.write(legacy)
+      await body.end()
       return
     }
     const lines = jobStreamLines(
@@ -49,17 +57,18 @@ export async function streamJob(c: Context, jobs: JobService): Promise<Response>
     )
     try {
       for await (const line of lines) {
-        await s.write(line)
-        if (s.aborted) break
+        await body.write(line)
+        if (s.aborted) return
       }
     } catch (err) {
       if (disconnected.signal.aborted) return
       const message = err instanceof Error ? err.message : String(err)
       log.error('job stream failed', { job_id: jobId, error: message })
-      await s.write(
+      await body.write(
         encodeLine({ type: 'error', code: 'STREAM_FAILED', message: `reading the job's results failed: ${message}` }),
       )
     }
+    await body.end()
   })
 }
 
