@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
-import type { Context, Hono, MiddlewareHandler } from 'hono'
+import type { Hono, MiddlewareHandler } from 'hono'
 
 /** Served when dist/index.html does not exist (the client was not built, or its build failed). */
 export const PLACEHOLDER_HTML = `<!doctype html>
@@ -18,19 +18,20 @@ export const PLACEHOLDER_HTML = `<!doctype html>
 Run <code>npm run build</code> (or restart <code>npm start</code>) and reload.</p></body></html>
 `
 
-/** A file under assets/ (its name carries its content hash), whether sent plain or as its compressed copy. */
+/** A file under assets/: vite puts each file's content hash in its name, so a name never changes content. */
 function isHashedAsset(requestPath: string): boolean {
   return requestPath.startsWith('/assets/')
 }
 
-function setCacheHeaders(c: Context, servedPath: string): void {
-  if (!isHashedAsset(c.req.path)) {
-    c.header('Cache-Control', 'no-cache')
+/** Sets the caching headers of a file serveStatic answered with. */
+function setCacheHeaders(headers: Headers, requestPath: string): void {
+  if (!isHashedAsset(requestPath)) {
+    headers.set('Cache-Control', 'no-cache')
     return
   }
-  c.header('Cache-Control', 'public, max-age=31536000, immutable')
+  headers.set('Cache-Control', 'public, max-age=31536000, immutable')
   // serveStatic says Vary itself when it sent a compressed copy; a plain answer varies the same way.
-  if (!/\.(?:gz|br|zst)$/.test(servedPath)) c.header('Vary', 'Accept-Encoding', { append: true })
+  if (!/accept-encoding/i.test(headers.get('Vary') ?? '')) headers.append('Vary', 'Accept-Encoding')
 }
 
 function isApiPath(path: string): boolean {
@@ -43,8 +44,10 @@ export function mountClient(app: Hono, root: string): void {
   app.get('*', async (c, next) => {
     // The root may appear after the server started (a build finishing), so its existence is checked per request.
     if (isApiPath(c.req.path) || !existsSync(root)) return next()
-    files ??= serveStatic({ root, precompressed: true, onFound: (path, c) => setCacheHeaders(c, path) })
-    return files(c, next)
+    files ??= serveStatic({ root, precompressed: true })
+    const res = await files(c, next)
+    if (res instanceof Response) setCacheHeaders(res.headers, c.req.path)
+    return res
   })
   app.get('*', async (c, next) => {
     if (isApiPath(c.req.path)) return next()
