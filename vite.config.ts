@@ -16,6 +16,12 @@ export default defineConfig({
     },
   ],
   root: '.',
+  // vue-i18n's bundler build reads these flags: Composition API only, no devtools in production.
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   build: { outDir: 'dist', emptyOutDir: true },
   // The sort/filter worker is an ES module (new Worker(url, { type: 'module' })).
   worker: { format: 'es' },

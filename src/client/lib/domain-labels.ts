@@ -1,22 +1,7 @@
-/** Names of the event domains as engineers read them. */
-import type { Domain } from '../../shared/domains.ts'
+/** Names of the event domains as engineers read them, in the page's language. */
+import { DOMAINS } from '../../shared/domains.ts'
+import { translatedRecord } from '../i18n/index.ts'
 
-export const DOMAIN_LABELS: Readonly<Record<Domain, string>> = {
-  history: 'History',
-  materials: 'Materials',
-  rejects: 'Rejects',
-  holds: 'Holds',
-  jobs: 'Maintenance jobs',
-  upstream_history: 'Upstream history',
-  downstream_rejects: 'Downstream rejects',
-}
+export const DOMAIN_LABELS = translatedRecord(DOMAINS, 'domains')
 
-export const DOMAIN_HINTS: Readonly<Record<Domain, string>> = {
-  history: 'Station visits: track-in/out, equipment, quantities',
-  materials: 'Materials consumed per station',
-  rejects: 'Rejects with loss reasons and quantities',
-  holds: 'Holds and releases, with hold hours',
-  jobs: 'Equipment maintenance jobs that touched the lots',
-  upstream_history: 'Latest visit per station and machine (MSD)',
-  downstream_rejects: 'Rejects after the detection station (MSD forward)',
-}
+export const DOMAIN_HINTS = translatedRecord(DOMAINS, 'domainHints')
