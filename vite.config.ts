@@ -1,9 +1,20 @@
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
+import { compressAssets } from './scripts/compress-assets.mjs'
 
 /** The app is built into dist/ and served by the Hono server; `npm run dev` proxies /api to it. */
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    {
+      // Precompressed copies of the assets, made once per build (the server sends them, static-files.ts).
+      name: 'mes-trace-compress-assets',
+      apply: 'build',
+      async writeBundle(options) {
+        await compressAssets(options.dir ?? 'dist')
+      },
+    },
+  ],
   root: '.',
   // vue-i18n's bundler build reads these flags: Composition API only, no devtools in production.
   define: {

@@ -8,6 +8,8 @@ import { createRedisStores } from '../../src/server/jobs/bull-setup.ts'
 import { createFileJobStore } from '../../src/server/jobs/file-job-store.ts'
 import type { JobService } from '../../src/server/jobs/job-service.ts'
 import { jobStreamLines } from '../../src/server/jobs/job-stream-lines.ts'
+import type { StoredGzip } from '../../src/server/storage/chunk-gzip.ts'
+import { pieceText } from '../helpers/stream-pieces.ts'
 import { setLogLevel } from '../../src/server/logger.ts'
 import { createFixtureDb, removeFixtureDb } from '../helpers/fixture-db.ts'
 import { TEST_REDIS_URL, requireRedis } from '../helpers/services.ts'
@@ -39,8 +41,8 @@ const TOTAL = COUNTS.history + COUNTS.rejects
 const ended = (s: { status: string }): boolean => !['queued', 'started'].includes(s.status)
 
 /** Parses one stream line as the generator yields it. */
-function parse(line: string | Uint8Array): StreamLine {
-  return JSON.parse(typeof line === 'string' ? line : Buffer.from(line).toString('utf8')) as StreamLine
+function parse(line: string | Uint8Array | StoredGzip): StreamLine {
+  return JSON.parse(pieceText(line)) as StreamLine
 }
 
 describe('kill -9 of an embedded worker mid-job, 10 times', () => {

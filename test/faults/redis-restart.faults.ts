@@ -9,6 +9,7 @@ import type { JobStatusResponse } from '../../src/shared/responses.ts'
 import { createBullJobService } from '../../src/server/jobs/bull-job-service.ts'
 import type { JobService, JobSpec } from '../../src/server/jobs/job-service.ts'
 import { jobStreamLines } from '../../src/server/jobs/job-stream-lines.ts'
+import { pieceText } from '../helpers/stream-pieces.ts'
 import { setLogLevel } from '../../src/server/logger.ts'
 import { createFixtureDb, removeFixtureDb } from '../helpers/fixture-db.ts'
 import { fixtureCids, jobFixtureRows } from '../server/jobs/job-fixture.ts'
@@ -45,8 +46,7 @@ async function streamOf(jobs: JobService, jobId: string, first: JobStatusRespons
     shape: 'compact' as const,
     signal: AbortSignal.timeout(60_000),
   }
-  for await (const line of jobStreamLines(options, first))
-    lines.push(JSON.parse(Buffer.from(line).toString('utf8')) as StreamLine)
+  for await (const line of jobStreamLines(options, first)) lines.push(JSON.parse(pieceText(line)) as StreamLine)
   return lines
 }
 

@@ -6,11 +6,12 @@
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import { log } from '../logger.ts'
+import { bodyWriter, type BodyPiece } from './gzip-body.ts'
 
 /** What a body writes through. */
 export interface BodyOut {
-  /** Writes a chunk; resolves once the client side took it. */
-  write(chunk: string | Uint8Array): Promise<void>
+  /** Writes a piece (text, bytes or a stored gzip chunk); resolves once the client side took it. */
+  write(chunk: BodyPiece): Promise<void>
   /** Aborted when the client goes away or the body is cut: stop reading and writing. */
   readonly signal: AbortSignal
   /** Ends the body early for `reason` (a deadline, a broken output): not logged as a failure. */
@@ -24,6 +25,8 @@ export interface StreamBodyOptions {
   readonly context?: Record<string, unknown>
   /** The last chunk written for a failure, after which the body ends normally. Default: the body is cut. */
   readonly failureLine?: (err: unknown) => string
+  /** Whether the body goes out gzip-encoded (see negotiateGzip, which also sets the headers). Default false. */
+  readonly gzip?: boolean
 }
 
 function messageOf(err: unknown): string {
@@ -36,21 +39,23 @@ export function streamBody(c: Context, options: StreamBodyOptions, write: (out: 
   return stream(c, async (s) => {
     const ended = new AbortController()
     s.onAbort(() => ended.abort(new Error('the client went away')))
+    const body = bodyWriter(s, options.gzip ?? false)
     const out: BodyOut = {
-      write: async (chunk) => {
-        await s.write(chunk)
-      },
+      write: (chunk) => body.write(chunk),
       signal: AbortSignal.any([ended.signal, c.req.raw.signal]),
       cut: (reason) => ended.abort(reason),
     }
     try {
       await write(out)
+      await body.end()
     } catch (err) {
       const early = out.signal.aborted
       if (early) log.info(`${what} ended early`, { ...context, reason: messageOf(out.signal.reason) })
       else log.error(`${what} failed`, { ...context, error: messageOf(err) })
-      if (options.failureLine && !early) await s.write(options.failureLine(err))
-      else s.abort()
+      if (options.failureLine && !early) {
+        await body.write(options.failureLine(err))
+        await body.end()
+      } else s.abort()
     }
   })
 }

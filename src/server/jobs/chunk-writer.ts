@@ -1,9 +1,11 @@
 /**
  * Turns a domain's row batches (whatever size the source fetched) into fixed-size chunks, each encoded once
- * as the NDJSON `records` line it will be sent as and stored before the next rows are taken.
+ * as the NDJSON `records` line it will be sent as, compressed once into a gzip member (chunk-gzip.ts) and stored
+ * before the next rows are taken.
  */
 import type { Domain } from '../../shared/domains.ts'
 import type { RecordsLine } from '../../shared/ndjson-lines.ts'
+import { gzipMember } from '../storage/chunk-gzip.ts'
 import type { ResultStore } from '../storage/result-store.ts'
 
 export interface ChunkWriterOptions {
@@ -37,7 +39,7 @@ export function createChunkWriter(options: ChunkWriterOptions): ChunkWriter {
   let count = 0
 
   async function store(rows: unknown[][]): Promise<void> {
-    await results.writeChunk(jobId, domain, chunks, encodeRecordsLine(domain, chunks, rows))
+    await results.writeChunk(jobId, domain, chunks, await gzipMember(encodeRecordsLine(domain, chunks, rows)))
     chunks += 1
     count += rows.length
     options.onChunk?.({ chunks, count })

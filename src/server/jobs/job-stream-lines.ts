@@ -1,6 +1,7 @@
 /**
  * The lines of GET /api/trace/job/<id>/stream, produced while the worker writes them: stored chunks are sent
- * as stored (no JSON work unless rows go out as objects, re-encoded one chunk at a time), the framing lines
+ * as stored, gzip members wrapped as `StoredGzip` (no JSON work unless rows go out as objects, decompressed
+ * and re-encoded one chunk at a time), the framing lines
  * come from the result meta, and the reader polls the store while it waits for the worker. It ends after
  * `complete`, or with one `error` line when the job failed, was cancelled or expired. A job retried under the
  * reader (its worker died, or the server restarted) is followed into the new attempt, which rewrites the same
@@ -13,6 +14,7 @@ import type { ErrorCode } from '../../shared/errors.ts'
 import type { StreamLine } from '../../shared/ndjson-lines.ts'
 import type { JobStatusResponse } from '../../shared/responses.ts'
 import { rowsToObjects, type RowShape } from '../../shared/row-shape.ts'
+import { isGzip, plainChunk, StoredGzip } from '../storage/chunk-gzip.ts'
 import type { ResultMeta, ResultStore } from '../storage/result-store.ts'
 import { decodeRecordsLine } from './records-codec.ts'
 
@@ -49,7 +51,7 @@ export function encodeLine(line: StreamLine): string {
 export async function* jobStreamLines(
   options: JobStreamOptions,
   first: JobStatusResponse,
-): AsyncGenerator<string | Uint8Array, void, undefined> {
+): AsyncGenerator<string | Uint8Array | StoredGzip, void, undefined> {
   const { results, jobId, signal } = options
   const pollMs = options.pollMs ?? 100
   const order = first.domains
@@ -137,7 +139,8 @@ export async function* jobStreamLines(
           await readMeta()
           if (attempt !== before) continue
           sent = { domain, idx, chunk }
-          yield options.shape === 'compact' ? chunk : toObjectsLine(chunk, columns)
+          if (options.shape === 'objects') yield toObjectsLine(await plainChunk(chunk), columns)
+          else yield isGzip(chunk) ? new StoredGzip(chunk) : chunk
           idx += 1
           missesAfterDone = 0
           continue
@@ -184,7 +187,7 @@ export async function* jobStreamLines(
   }
 }
 
-/** Re-encodes a stored `records` line with `data` objects instead of `rows` (the old clients' shape). */
+/** Re-encodes the plain bytes of a stored `records` line with `data` objects instead of `rows` (the old clients' shape). */
 export function toObjectsLine(chunk: Buffer, columns: readonly string[]): string {
   const line = decodeRecordsLine(chunk)
   const data = rowsToObjects(columns, line.rows)

@@ -4,6 +4,7 @@
  * at a time. Both decode one chunk at a time, so memory holds a chunk, never the domain.
  */
 import type { Domain } from '../../shared/domains.ts'
+import { plainChunk } from '../storage/chunk-gzip.ts'
 import type { ResultMeta, ResultStore } from '../storage/result-store.ts'
 import { decodeRecordsLine } from './records-codec.ts'
 
@@ -47,5 +48,5 @@ export async function* domainRows(
 async function chunkRows(results: ResultStore, jobId: string, domain: Domain, idx: number): Promise<unknown[][]> {
   const chunk = await results.readChunk(jobId, domain, idx)
   if (!chunk) throw new ChunkMissingError(domain, idx)
-  return decodeRecordsLine(chunk).rows
+  return decodeRecordsLine(await plainChunk(chunk)).rows
 }

@@ -1,13 +1,15 @@
 /**
  * GET /api/trace/job/<id>/result?domain=&offset=&limit=: one page of a finished job's domain, read from the
  * chunks it needs only and written chunk by chunk, `data` rows as objects (the default) or compact arrays
- * (row-shape.ts).
+ * (row-shape.ts). A page is JSON made from rows, not the stored lines, so in gzip (when accepted) each slice is
+ * compressed as it is written (gzip-body.ts).
  */
 import type { Context } from 'hono'
 import { DOMAIN_COLUMNS } from '../../shared/domains.ts'
 import { resultQuerySchema } from '../../shared/query-schemas.ts'
 import { negotiateRowShape, rowsToObjects } from '../../shared/row-shape.ts'
 import { ApiError } from '../http/api-error.ts'
+import { negotiateGzip } from '../http/gzip-body.ts'
 import { streamBody } from '../http/stream-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
@@ -44,24 +46,28 @@ export async function jobResultPage(c: Context, jobs: JobService): Promise<Respo
   c.header('Content-Type', 'application/json; charset=utf-8')
   c.header('Vary', 'Accept')
   // A failure after the 200 cannot be reported cleanly: the body is cut, so the client's parse fails.
-  return streamBody(c, { what: 'job result page', context: { job_id: jobId, domain } }, async (out) => {
-    let written = false
-    const writeRows = async (rows: unknown[][]): Promise<void> => {
-      if (rows.length === 0) return
-      const text = JSON.stringify(shape === 'compact' ? rows : rowsToObjects(columns, rows))
-      await out.write((written ? ',' : '') + text.slice(1, -1))
-      written = true
-    }
-    try {
-      await out.write(`${head},"data":[`)
-      if (!first.done) await writeRows(first.value)
-      for await (const rows of pages) {
-        if (out.signal.aborted) return
-        await writeRows(rows)
+  return streamBody(
+    c,
+    { what: 'job result page', context: { job_id: jobId, domain }, gzip: negotiateGzip(c) },
+    async (out) => {
+      let written = false
+      const writeRows = async (rows: unknown[][]): Promise<void> => {
+        if (rows.length === 0) return
+        const text = JSON.stringify(shape === 'compact' ? rows : rowsToObjects(columns, rows))
+        await out.write((written ? ',' : '') + text.slice(1, -1))
+        written = true
       }
-      await out.write(']}')
-    } finally {
-      await pages.return(undefined)
-    }
-  })
+      try {
+        await out.write(`${head},"data":[`)
+        if (!first.done) await writeRows(first.value)
+        for await (const rows of pages) {
+          if (out.signal.aborted) return
+          await writeRows(rows)
+        }
+        await out.write(']}')
+      } finally {
+        await pages.return(undefined)
+      }
+    },
+  )
 }

@@ -1,6 +1,7 @@
 /**
  * GET /api/trace/job/<id>/stream: the job's NDJSON lines while the worker writes them. Headers keep proxies
- * and compression from buffering it; every write is awaited; a client that goes away stops the reading at
+ * and compression from buffering it (it goes out in gzip, spliced from the stored chunks, when the client accepts
+ * it); every write is awaited; a client that goes away stops the reading at
  * once; a failure after the 200 ends the body with an `error` line, never silently.
  */
 import type { Context } from 'hono'
@@ -10,13 +11,17 @@ import { negotiateRowShape } from '../../shared/row-shape.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
 import type { JobStatusResponse } from '../../shared/responses.ts'
 import { ApiError } from '../http/api-error.ts'
+import { negotiateGzip } from '../http/gzip-body.ts'
 import { streamBody } from '../http/stream-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
 import { encodeLine, jobStreamLines } from '../jobs/job-stream-lines.ts'
 import { jobNotFound } from './job-errors.ts'
 
-/** Headers of the NDJSON stream; `no-transform` also makes Hono's compress middleware leave it alone. */
+/**
+ * Headers of the NDJSON stream; `no-transform` keeps proxies (and Hono's compress middleware) from re-encoding
+ * it: the body is already gzip when the client accepts it (gzip-body.ts).
+ */
 export const NDJSON_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'application/x-ndjson',
   'Cache-Control': 'no-store, no-transform',
@@ -41,21 +46,25 @@ export async function streamJob(c: Context, jobs: JobService): Promise<Response>
       code: 'STREAM_FAILED',
       message: `reading the job's results failed: ${err instanceof Error ? err.message : String(err)}`,
     })
-  return streamBody(c, { what: 'job stream', context: { job_id: jobId }, failureLine }, async (out) => {
-    if (legacy || !status) {
-      if (legacy) await out.write(legacy)
-      return
-    }
-    const { signal } = out
-    const lines = jobStreamLines(
-      { results: jobs.results, status: () => jobs.status(jobId), jobId, from, shape, signal },
-      status,
-    )
-    for await (const line of lines) {
-      await out.write(line)
-      if (signal.aborted) break
-    }
-  })
+  return streamBody(
+    c,
+    { what: 'job stream', context: { job_id: jobId }, failureLine, gzip: negotiateGzip(c) },
+    async (out) => {
+      if (legacy || !status) {
+        if (legacy) await out.write(legacy)
+        return
+      }
+      const { signal } = out
+      const lines = jobStreamLines(
+        { results: jobs.results, status: () => jobs.status(jobId), jobId, from, shape, signal },
+        status,
+      )
+      for await (const line of lines) {
+        await out.write(line)
+        if (signal.aborted) break
+      }
+    },
+  )
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Results as files: `<root>/<job id>/meta.json`, `<domain>.<idx>.ndjson` per chunk, `aggregation.ndjson`,
+ * Results as files: `<root>/<job id>/meta.json`, `<domain>.<idx>.ndjson.gz` per chunk (`.ndjson` for a chunk
+ * written before chunks were compressed, still read), `aggregation.ndjson`,
  * `analysis.json` (defect analysis state), `lineage.json` (the genealogy the job kept),
  * and `result.json` for a job stored whole by the old system. One directory per job, so deleting is one rm.
  */
@@ -8,6 +9,7 @@ import { join } from 'node:path'
 import type { Domain } from '../../shared/domains.ts'
 import { jobIdSchema } from '../../shared/schemas.ts'
 import { isMissing, readFileIfExists, writeFileAtomic } from './atomic-file.ts'
+import { isGzip } from './chunk-gzip.ts'
 import { assertJobId } from './job-id-guard.ts'
 import type { ResultMeta, ResultStore } from './result-store.ts'
 
@@ -21,9 +23,14 @@ export function createFileResultStore(root: string): ResultStore {
   return {
     async writeChunk(jobId, domain, idx, line) {
       // No mkdir here: a chunk written after the job was cancelled must fail, not resurrect the directory.
-      await writeFileAtomic(join(dir(jobId), chunkName(domain, idx)), line)
+      await writeFileAtomic(join(dir(jobId), chunkName(domain, idx, isGzip(line))), line)
     },
-    readChunk: async (jobId, domain, idx) => readFileIfExists(join(dir(jobId), chunkName(domain, idx))),
+    async readChunk(jobId, domain, idx) {
+      return (
+        (await readFileIfExists(join(dir(jobId), chunkName(domain, idx, true)))) ??
+        readFileIfExists(join(dir(jobId), chunkName(domain, idx, false)))
+      )
+    },
     async writeMeta(meta) {
       await mkdir(dir(meta.job_id), { recursive: true })
       await writeFileAtomic(join(dir(meta.job_id), 'meta.json'), JSON.stringify(meta))
@@ -45,12 +52,11 @@ export function createFileResultStore(root: string): ResultStore {
     async storedChunks(jobId, domain, count) {
       let stored = 0
       for (let idx = 0; idx < count; idx++) {
-        try {
-          await access(join(dir(jobId), chunkName(domain, idx)))
+        if (
+          (await exists(join(dir(jobId), chunkName(domain, idx, true)))) ||
+          (await exists(join(dir(jobId), chunkName(domain, idx, false))))
+        )
           stored += 1
-        } catch (err) {
-          if (!isMissing(err)) throw err
-        }
       }
       return stored
     },
@@ -73,6 +79,16 @@ export function createFileResultStore(root: string): ResultStore {
   }
 }
 
-function chunkName(domain: Domain, idx: number): string {
-  return `${domain}.${idx}.ndjson`
+function chunkName(domain: Domain, idx: number, gzip: boolean): string {
+  return `${domain}.${idx}.ndjson${gzip ? '.gz' : ''}`
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path)
+    return true
+  } catch (err) {
+    if (isMissing(err)) return false
+    throw err
+  }
 }

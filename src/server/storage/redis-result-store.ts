@@ -1,6 +1,7 @@
 /**
  * Results as Redis keys `<prefix>:trace:job:<id>:result:<domain>:<idx>`, `...:result:meta` and
- * `...:result:aggregation` (and `:analysis`, `:lineage`). Every key carries a TTL from the moment it is written, so nothing outlives a
+ * `...:result:aggregation` (and `:analysis`, `:lineage`). A chunk's value is a gzip member, or plain NDJSON for a chunk written before chunks
+ * were compressed (told apart by the gzip magic number, chunk-gzip.ts). Every key carries a TTL from the moment it is written, so nothing outlives a
  * worker that died; `expire` shortens them to TRACE_JOB_TTL_SECONDS when the job ends.
  */
 import type { Redis } from 'ioredis'

@@ -33,9 +33,12 @@ export interface ResultMeta {
 }
 
 export interface ResultStore {
-  /** Stores chunk `idx` of a domain: one NDJSON line, newline included. Visible to readers only when whole. */
+  /**
+   * Stores chunk `idx` of a domain: one NDJSON line, newline included, as one gzip member (or plain, as results
+   * written before compression were). Visible to readers only when whole.
+   */
   writeChunk(jobId: string, domain: Domain, idx: number, line: Uint8Array): Promise<void>
-  /** The stored line, or undefined when not (yet) written or already deleted. */
+  /** The stored bytes (gzip or plain, see chunk-gzip.ts), or undefined when not (yet) written or already deleted. */
   readChunk(jobId: string, domain: Domain, idx: number): Promise<Buffer | undefined>
   writeMeta(meta: ResultMeta): Promise<void>
   readMeta(jobId: string): Promise<ResultMeta | undefined>

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { RecordsLine } from '../../../src/shared/ndjson-lines.ts'
 import { createChunkWriter } from '../../../src/server/jobs/chunk-writer.ts'
@@ -7,7 +8,7 @@ function memoryChunks(): { store: ResultStore; lines: Map<number, string> } {
   const lines = new Map<number, string>()
   const store = {
     async writeChunk(_job: string, _domain: string, idx: number, line: Uint8Array) {
-      lines.set(idx, Buffer.from(line).toString('utf8'))
+      lines.set(idx, gunzipSync(line).toString('utf8'))
     },
   } as unknown as ResultStore
   return { store, lines }

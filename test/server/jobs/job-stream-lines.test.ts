@@ -8,6 +8,7 @@ import type { JobStatus, JobStatusResponse } from '../../../src/shared/responses
 import { newJobId } from '../../../src/server/jobs/job-id.ts'
 import { newJobRecord, toStatusResponse } from '../../../src/server/jobs/job-record.ts'
 import { encodeLine, jobStreamLines } from '../../../src/server/jobs/job-stream-lines.ts'
+import { pieceText } from '../../helpers/stream-pieces.ts'
 import { createFileResultStore } from '../../../src/server/storage/file-result-store.ts'
 import type { ResultMeta, ResultStore } from '../../../src/server/storage/result-store.ts'
 
@@ -59,7 +60,7 @@ async function collect(
   const lines: StreamLine[] = []
   const options = { results, status, jobId, shape: 'compact' as const, signal: new AbortController().signal, pollMs: 1 }
   for await (const line of jobStreamLines(options, statusOf(jobId, 'started'))) {
-    lines.push(JSON.parse(typeof line === 'string' ? line : Buffer.from(line).toString('utf8')) as StreamLine)
+    lines.push(JSON.parse(pieceText(line)) as StreamLine)
   }
   return lines
 }

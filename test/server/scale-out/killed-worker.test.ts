@@ -6,6 +6,7 @@ import type { StreamLine } from '../../../src/shared/ndjson-lines.ts'
 import type { JobStatusResponse } from '../../../src/shared/responses.ts'
 import { createRedisStores } from '../../../src/server/jobs/bull-setup.ts'
 import { jobStreamLines } from '../../../src/server/jobs/job-stream-lines.ts'
+import { pieceText } from '../../helpers/stream-pieces.ts'
 import type { JobService } from '../../../src/server/jobs/job-service.ts'
 import { setLogLevel } from '../../../src/server/logger.ts'
 import { createFixtureDb, removeFixtureDb } from '../../helpers/fixture-db.ts'
@@ -76,7 +77,7 @@ describe.skipIf(await requireRedis())('a `npm run worker` process killed mid-job
         signal: new AbortController().signal,
       }
       for await (const line of jobStreamLines(options, first as JobStatusResponse))
-        lines.push(JSON.parse(Buffer.from(line).toString('utf8')) as StreamLine)
+        lines.push(JSON.parse(pieceText(line)) as StreamLine)
     })()
     await waitUntil(async () => (await jobs.status(jobId))?.status === 'finished', 90_000, 'the retried job to finish')
     await reading

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { gzipMember, plainChunk } from '../../../src/server/storage/chunk-gzip.ts'
 import { createFileResultStore } from '../../../src/server/storage/file-result-store.ts'
 import type { ResultMeta, ResultStore } from '../../../src/server/storage/result-store.ts'
 
@@ -37,6 +38,25 @@ describe('file result store', () => {
     expect((await store.readChunk(JOB, 'history', 0))?.equals(line)).toBe(true)
     expect(await store.readChunk(JOB, 'history', 1)).toBeUndefined()
     expect(await store.readChunk(JOB, 'materials', 0)).toBeUndefined()
+  })
+
+  it('keeps gzip chunks as .ndjson.gz and still reads plain .ndjson chunks written before compression', async () => {
+    await store.writeMeta(meta())
+    const plain = Buffer.from('{"type":"records","domain":"history","batch":0,"count":1,"rows":[["a"]]}\n')
+    writeFileSync(join(root, 'results', JOB, 'history.0.ndjson'), plain)
+    const member = await gzipMember(
+      Buffer.from('{"type":"records","domain":"history","batch":1,"count":1,"rows":[["b"]]}\n'),
+    )
+    await store.writeChunk(JOB, 'history', 1, member)
+    expect(readdirSync(join(root, 'results', JOB)).sort()).toEqual([
+      'history.0.ndjson',
+      'history.1.ndjson.gz',
+      'meta.json',
+    ])
+    expect((await store.readChunk(JOB, 'history', 0))?.equals(plain)).toBe(true)
+    expect((await store.readChunk(JOB, 'history', 1))?.equals(member)).toBe(true)
+    expect((await plainChunk(member)).toString()).toContain('"batch":1')
+    expect(await store.storedChunks(JOB, 'history', 3)).toBe(2)
   })
 
   it('leaves no temporary files behind after writes', async () => {
