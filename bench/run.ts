@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes raw,job,baseline] [--baseline-heap-mb MB]
+ * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes limit,raw,job,baseline] [--baseline-heap-mb MB]
  *   [--prepare] [--runtime compiled|tsx]`
  * `npm run bench -- --from bench/results/<date>.json` (recompute the verdicts of a results file and print its report)
  *
  * Proves bounded memory and near-database speed, side by side in one run: for each database size, a backward
  * MSD trace of the test station over the whole demo span (MSD default domains upstream_history + materials)
- * is run three ways, alternating so machine noise hits all of them alike:
- *   raw scan       the same statements iterated through the source, rows dropped (the limit);
+ * is run four ways, alternating so machine noise hits all of them alike:
+ *   limit          the job's statements iterated by better-sqlite3 on the process's own thread, rows dropped:
+ *                  what SQLite itself costs, nothing crossing a thread boundary;
+ *   raw scan       the same statements iterated through the source (its worker threads), rows dropped;
  *   mes-trace job  `npm start` with its embedded worker, POST /api/trace/jobs, a client reading the stream
  *                  (compiled, as `npm start` runs it; `--runtime tsx` as it ran before the server build);
  *   baseline       the buffered way the product replaced (bench/baseline/), rows → objects → one JSON body.
@@ -25,7 +27,7 @@ import { benchDemoOptions, ensureBenchDatabase, wholeSpanMsdParams, type BenchDa
 import { readResults, reportLines, withVerdicts, writeResults, type BenchRun } from './lib/bench-results.ts'
 import { codeVersion } from './lib/code-version.ts'
 import { loadSnapshot, machineInfo, memoryAvailableMb, type LoadSnapshot } from './lib/machine-info.ts'
-import { runBaseline, runRawScan } from './lib/mode-child.ts'
+import { runBaseline, runLimitScan, runRawScan } from './lib/mode-child.ts'
 import { runJob } from './lib/mode-job.ts'
 import { prepareBuilds, RUNTIMES, type Runtime } from './lib/product-server.ts'
 import { BENCH_MODES, type BenchMode, type RunRecord } from './lib/run-record.ts'
@@ -142,6 +144,7 @@ async function runMode(
   a: Args,
 ): Promise<RunRecord> {
   const common = { size, repeat, env: runEnv(db), request, sampleMs: SAMPLE_MS, timeoutMs: MODE_TIMEOUT_MS }
+  if (mode === 'limit') return runLimitScan(common)
   if (mode === 'raw') return runRawScan(common)
   if (mode === 'job') return runJob({ ...common, workRoot: WORK_ROOT, runtime: a.runtime })
   return runBaseline({ ...common, heapMb: a.baselineHeapMb })
