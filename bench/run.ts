@@ -23,7 +23,14 @@ import { closeSync, mkdirSync, openSync, readSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { JobRequest } from '../src/shared/schemas.ts'
-import { benchDemoOptions, ensureBenchDatabase, wholeSpanMsdParams, type BenchDatabase } from './lib/bench-databases.ts'
+import {
+  BENCH_MONTHS,
+  BENCH_SIZES,
+  benchDemoOptions,
+  ensureBenchDatabase,
+  wholeSpanMsdParams,
+  type BenchDatabase,
+} from './lib/bench-databases.ts'
 import { readResults, reportLines, withVerdicts, writeResults, type BenchRun } from './lib/bench-results.ts'
 import { codeVersion } from './lib/code-version.ts'
 import { loadSnapshot, machineInfo, memoryAvailableMb, type LoadSnapshot } from './lib/machine-info.ts'
@@ -34,20 +41,7 @@ import { BENCH_MODES, type BenchMode, type RunRecord } from './lib/run-record.ts
 
 const ROOT = resolve(import.meta.dirname, '..')
 const WORK_ROOT = join(ROOT, 'data', 'bench')
-const MONTHS = 5
 
-/**
- * Sizes by target CIDs. The generator gives ~7.1 CIDs per wafer lot in a whole-span backward trace
- * (incident scale: 24,000 lots → ~172 K CIDs), so lots = target ÷ 7.1; the actual count is measured.
- */
-const SIZES: Readonly<Record<string, number>> = {
-  '1k': 150,
-  '2k': 300,
-  '10k': 1_400,
-  '50k': 7_000,
-  '114k': 16_000,
-  '500k': 70_000,
-}
 const FULL_SIZES = ['10k', '50k', '114k', '500k']
 const QUICK_SIZES = ['1k', '2k']
 /** The size the issue's memory ratio goal is judged at (the incident: 114 K CIDs). */
@@ -83,7 +77,7 @@ function args(): Args {
   })
   const sizes = values.sizes?.split(',') ?? (values.quick ? QUICK_SIZES : FULL_SIZES)
   for (const s of sizes)
-    if (!(s in SIZES)) throw new Error(`unknown size ${s}; one of ${Object.keys(SIZES).join(', ')}`)
+    if (!(s in BENCH_SIZES)) throw new Error(`unknown size ${s}; one of ${Object.keys(BENCH_SIZES).join(', ')}`)
   const modes = (values.modes ?? '').split(',') as BenchMode[]
   for (const m of modes)
     if (!BENCH_MODES.includes(m)) throw new Error(`unknown mode ${m}; one of ${BENCH_MODES.join(', ')}`)
@@ -177,7 +171,8 @@ async function main(): Promise<void> {
 
   const prepareStarted = performance.now()
   const dbs = new Map<string, BenchDatabase>()
-  for (const size of a.sizes) dbs.set(size, await ensureBenchDatabase(benchDemoOptions(SIZES[size], MONTHS)))
+  for (const size of a.sizes)
+    dbs.set(size, await ensureBenchDatabase(benchDemoOptions(BENCH_SIZES[size], BENCH_MONTHS)))
   const prepareSeconds = (performance.now() - prepareStarted) / 1000
   for (const [size, db] of dbs) {
     console.log(
