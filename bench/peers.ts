@@ -37,14 +37,14 @@ import { recordStream, startMemoryStreamProxy } from './lib/memory-stream-proxy.
 import { rendererRssMb } from './lib/renderer-procs.ts'
 import { streamShape } from './lib/stream-shape.ts'
 import { longTasksWhileScrolling, type ScrollFigures } from './lib/scroll-long-tasks.ts'
-import { installSampler, waitFinished } from './lib/trace-page.ts'
+import { sampler, samples } from './lib/trace-page.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const CONTENDERS = ['mes-trace', 'AG Grid', 'Perspective'] as const
 type Contender = (typeof CONTENDERS)[number]
 const SCROLLER: Record<Contender, string> = {
   'mes-trace': '[data-testid="results-scroller"]',
-  'AG Grid': '.ag-body-viewport',
+  'AG Grid': '[class*="ag-body"]',
   Perspective: 'regular-table',
 }
 
@@ -126,11 +126,20 @@ interface PeerReport {
 
 async function ingest(page: Page, contender: Contender, url: string): Promise<PeerReport & { timeOrigin: number }> {
   if (contender === 'mes-trace') {
+    // Sampling from the document's start: a replay of a small result can finish before the page's load event.
+    await page.addInitScript(sampler)
     await page.goto(url)
-    await installSampler(page)
-    const samples = await waitFinished(page)
-    const first = samples.find((s) => s.rows > 0)
-    const last = samples.at(-1)
+    await page.waitForFunction(
+      () => {
+        const status = (window as unknown as { __samples?: { status: string }[] }).__samples?.at(-1)?.status
+        return status === 'finished' || status === 'empty' || status === 'failed' || status === 'cancelled'
+      },
+      undefined,
+      { timeout: 3_600_000, polling: 200 },
+    )
+    const taken = await samples(page)
+    const first = taken.find((s) => s.rows > 0)
+    const last = taken.at(-1)
     const timeOrigin = await page.evaluate(() => performance.timeOrigin)
     const ok = last?.status === 'finished'
     return {

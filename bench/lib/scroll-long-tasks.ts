@@ -1,7 +1,7 @@
 /**
  * Long tasks (PerformanceObserver `longtask`, over 50 ms on the main thread) while a table is scrolled from top
- * to bottom in 400 even steps and then back up 200 screens, a frame each: the same walk for every grid, found by
- * `selector` through open shadow roots too.
+ * to bottom in 400 even steps and then back up 200 screens, a frame each: the same walk for every grid. The
+ * scroller is the element matching `selector` (open shadow roots searched too) with the longest scroll range.
  */
 import type { Page } from 'playwright-core'
 
@@ -13,17 +13,16 @@ export interface ScrollFigures {
 
 export function longTasksWhileScrolling(page: Page, selector: string): Promise<ScrollFigures> {
   return page.evaluate(async (sel) => {
-    const find = (root: Document | ShadowRoot): HTMLElement | null => {
-      const direct = root.querySelector<HTMLElement>(sel)
-      if (direct) return direct
-      for (const el of root.querySelectorAll('*')) {
-        const found = el.shadowRoot ? find(el.shadowRoot) : null
-        if (found) return found
-      }
-      return null
+    const matches: HTMLElement[] = []
+    const collect = (root: Document | ShadowRoot): void => {
+      matches.push(...root.querySelectorAll<HTMLElement>(sel))
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) collect(el.shadowRoot)
     }
-    const scroller = find(document)
-    if (!scroller) throw new Error(`no ${sel} on the page`)
+    collect(document)
+    const range = (el: HTMLElement): number => el.scrollHeight - el.clientHeight
+    // The match that scrolls furthest is the table's vertical scroller.
+    const scroller = matches.sort((a, b) => range(b) - range(a))[0]
+    if (!scroller || range(scroller) <= 0) throw new Error(`nothing matching ${sel} scrolls`)
     const durations: number[] = []
     const observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) durations.push(e.duration)

@@ -8,24 +8,35 @@ export interface Sample {
   readonly rows: number
 }
 
-/** Installs a per-frame sampler of run status and total rows (all tab badges), wall-clock stamped. */
+/**
+ * A per-frame sampler of run status and total rows (all tab badges), wall-clock stamped, into `window.__samples`;
+ * also usable as an init script (it samples `none` until the page has drawn its progress bar).
+ */
+export function sampler(): void {
+  const w = window as unknown as { __samples: { t: number; status: string; rows: number }[] }
+  w.__samples = []
+  const sample = (): void => {
+    const status = document.querySelector('[data-testid="run-progress"]')?.getAttribute('data-status') ?? 'none'
+    let rows = 0
+    for (const b of document.querySelectorAll('[data-testid^="tab-count-"]'))
+      rows += Number((b.textContent ?? '').replace(/[^\d]/g, ''))
+    const last = w.__samples.at(-1)
+    if (!last || last.status !== status || last.rows !== rows)
+      w.__samples.push({ t: performance.timeOrigin + performance.now(), status, rows })
+    if (status === 'running' || status === 'none' || status === 'idle' || w.__samples.length < 2)
+      requestAnimationFrame(sample)
+  }
+  requestAnimationFrame(sample)
+}
+
+/** Installs the sampler on the page as it is now. */
 export function installSampler(page: Page): Promise<void> {
-  return page.evaluate(() => {
-    const w = window as unknown as { __samples: { t: number; status: string; rows: number }[] }
-    w.__samples = []
-    const sample = (): void => {
-      const status = document.querySelector('[data-testid="run-progress"]')?.getAttribute('data-status') ?? 'none'
-      let rows = 0
-      for (const b of document.querySelectorAll('[data-testid^="tab-count-"]'))
-        rows += Number((b.textContent ?? '').replace(/[^\d]/g, ''))
-      const last = w.__samples.at(-1)
-      if (!last || last.status !== status || last.rows !== rows)
-        w.__samples.push({ t: performance.timeOrigin + performance.now(), status, rows })
-      if (status === 'running' || status === 'none' || status === 'idle' || w.__samples.length < 2)
-        requestAnimationFrame(sample)
-    }
-    requestAnimationFrame(sample)
-  })
+  return page.evaluate(sampler)
+}
+
+/** The samples taken so far. */
+export function samples(page: Page): Promise<Sample[]> {
+  return page.evaluate(() => (window as unknown as { __samples: Sample[] }).__samples)
 }
 
 /** Waits for the run to start and to end; the samples taken meanwhile. */

@@ -26,9 +26,7 @@ async function main(): Promise<void> {
         headerName: c,
       }))
       api.setGridOption('columnDefs', columnDefs)
-      void whenVisible(() => document.querySelector('.ag-center-cols-container .ag-row') !== null).then(
-        (t) => (out.firstRowAt = t),
-      )
+      void whenVisible(() => document.querySelector('.ag-row') !== null).then((t) => (out.firstRowAt = t))
     }
     pending++
     out.rows += batch.rows.length

@@ -10,7 +10,8 @@ import perspectiveViewer from '@perspective-dev/viewer'
 import '@perspective-dev/viewer-datagrid'
 import '@perspective-dev/viewer/dist/css/themes.css'
 import SERVER_WASM from '@perspective-dev/server/dist/wasm/perspective-server.wasm?url'
-import CLIENT_WASM from '@perspective-dev/viewer/dist/wasm/perspective-viewer.wasm?url'
+import CLIENT_WASM from '@perspective-dev/client/dist/wasm/perspective-js.wasm?url'
+import VIEWER_WASM from '@perspective-dev/viewer/dist/wasm/perspective-viewer.wasm?url'
 import { deepQuery, now, report, streamBatches, whenVisible } from './stream-batches.ts'
 
 type Viewer = HTMLElement & {
@@ -20,7 +21,8 @@ type Viewer = HTMLElement & {
 }
 
 perspective.init_server(fetch(SERVER_WASM))
-perspectiveViewer.init_client(fetch(CLIENT_WASM))
+perspective.init_client(fetch(CLIENT_WASM))
+perspectiveViewer.init_client(fetch(VIEWER_WASM))
 
 async function main(): Promise<void> {
   const out = report()
