@@ -32,6 +32,7 @@ import { machineInfo } from './lib/machine-info.ts'
 import { recordStream, startMemoryStreamProxy } from './lib/memory-stream-proxy.ts'
 import { rendererCpuMs, rendererMainThreadCpuMs, rendererRssMb } from './lib/renderer-procs.ts'
 import { streamShape } from './lib/stream-shape.ts'
+import { fillMsdForm, installSampler, waitFinished, type Sample } from './lib/trace-page.ts'
 import { setLogLevel } from '../src/server/logger.ts'
 import { buildClient, chromiumAvailable, launchChromium, startTraceServer } from '../test/e2e/e2e-harness.ts'
 
@@ -49,38 +50,6 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 })
-
-interface Sample {
-  readonly t: number
-  readonly status: string
-  readonly rows: number
-}
-
-/** Installs a per-frame sampler of run status and total rows (all tab badges), wall-clock stamped. */
-function installSampler(page: Page): Promise<void> {
-  return page.evaluate(() => {
-    const w = window as unknown as { __samples: { t: number; status: string; rows: number }[] }
-    w.__samples = []
-    const sample = (): void => {
-      const status = document.querySelector('[data-testid="run-progress"]')?.getAttribute('data-status') ?? 'none'
-      let rows = 0
-      for (const b of document.querySelectorAll('[data-testid^="tab-count-"]'))
-        rows += Number((b.textContent ?? '').replace(/[^\d]/g, ''))
-      const last = w.__samples.at(-1)
-      if (!last || last.status !== status || last.rows !== rows)
-        w.__samples.push({ t: performance.timeOrigin + performance.now(), status, rows })
-      if (status === 'running' || status === 'none' || status === 'idle' || w.__samples.length < 2)
-        requestAnimationFrame(sample)
-    }
-    requestAnimationFrame(sample)
-  })
-}
-
-async function waitFinished(page: Page): Promise<Sample[]> {
-  await page.waitForSelector('[data-testid="run-progress"][data-status="running"]', { timeout: 600_000 })
-  await page.waitForSelector('[data-testid="run-progress"]:not([data-status="running"])', { timeout: 3_600_000 })
-  return page.evaluate(() => (window as unknown as { __samples: Sample[] }).__samples)
-}
 
 interface HeapFigures {
   /** V8 heap in use, MB. */
@@ -241,18 +210,7 @@ async function main(): Promise<void> {
     await page.addInitScript('globalThis.__name = (fn) => fn')
     await page.goto(server.url)
 
-    await page.getByTestId('mode-msd').click()
-    await page.getByTestId('msd-date-range').click()
-    await page.getByTestId('msd-station').selectOption(args.station)
-    await page.getByTestId('msd-start').fill(args.start)
-    await page.getByTestId('msd-end').fill(args.end)
-    await page.getByTestId(args.direction === 'forward' ? 'msd-forward' : 'msd-backward').click()
-    const wanted = new Set(args.domains.split(','))
-    for (const box of await page.locator('input[type="checkbox"][data-testid^="domain-"]').all()) {
-      const domain = ((await box.getAttribute('data-testid')) ?? '').replace(/^domain-/, '')
-      await box.setChecked(wanted.has(domain))
-    }
-    await page.getByTestId('run-mode').selectOption('job')
+    await fillMsdForm(page, { ...args, domains: args.domains.split(',') })
     await installSampler(page)
     takeParserWorkers()
     const livePhase = startPhase(true)

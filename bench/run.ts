@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes raw,job,baseline] [--baseline-heap-mb MB]
+ * `npm run bench -- [--quick] [--sizes 10k,50k] [--repeat N] [--modes limit,raw,job,baseline] [--baseline-heap-mb MB]
  *   [--prepare] [--runtime compiled|tsx]`
  * `npm run bench -- --from bench/results/<date>.json` (recompute the verdicts of a results file and print its report)
  *
  * Proves bounded memory and near-database speed, side by side in one run: for each database size, a backward
  * MSD trace of the test station over the whole demo span (MSD default domains upstream_history + materials)
- * is run three ways, alternating so machine noise hits all of them alike:
- *   raw scan       the same statements iterated through the source, rows dropped (the limit);
+ * is run four ways, alternating so machine noise hits all of them alike:
+ *   limit          the job's statements iterated by better-sqlite3 on the process's own thread, rows dropped:
+ *                  what SQLite itself costs, nothing crossing a thread boundary;
+ *   raw scan       the same statements iterated through the source (its worker threads), rows dropped;
  *   mes-trace job  `npm start` with its embedded worker, POST /api/trace/jobs, a client reading the stream
  *                  (compiled, as `npm start` runs it; `--runtime tsx` as it ran before the server build);
  *   baseline       the buffered way the product replaced (bench/baseline/), rows → objects → one JSON body.
@@ -21,31 +23,25 @@ import { closeSync, mkdirSync, openSync, readSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { JobRequest } from '../src/shared/schemas.ts'
-import { benchDemoOptions, ensureBenchDatabase, wholeSpanMsdParams, type BenchDatabase } from './lib/bench-databases.ts'
+import {
+  BENCH_MONTHS,
+  BENCH_SIZES,
+  benchDemoOptions,
+  ensureBenchDatabase,
+  wholeSpanMsdParams,
+  type BenchDatabase,
+} from './lib/bench-databases.ts'
 import { readResults, reportLines, withVerdicts, writeResults, type BenchRun } from './lib/bench-results.ts'
 import { codeVersion } from './lib/code-version.ts'
 import { loadSnapshot, machineInfo, memoryAvailableMb, type LoadSnapshot } from './lib/machine-info.ts'
-import { runBaseline, runRawScan } from './lib/mode-child.ts'
+import { runBaseline, runLimitScan, runRawScan } from './lib/mode-child.ts'
 import { runJob } from './lib/mode-job.ts'
 import { prepareBuilds, RUNTIMES, type Runtime } from './lib/product-server.ts'
 import { BENCH_MODES, type BenchMode, type RunRecord } from './lib/run-record.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const WORK_ROOT = join(ROOT, 'data', 'bench')
-const MONTHS = 5
 
-/**
- * Sizes by target CIDs. The generator gives ~7.1 CIDs per wafer lot in a whole-span backward trace
- * (incident scale: 24,000 lots → ~172 K CIDs), so lots = target ÷ 7.1; the actual count is measured.
- */
-const SIZES: Readonly<Record<string, number>> = {
-  '1k': 150,
-  '2k': 300,
-  '10k': 1_400,
-  '50k': 7_000,
-  '114k': 16_000,
-  '500k': 70_000,
-}
 const FULL_SIZES = ['10k', '50k', '114k', '500k']
 const QUICK_SIZES = ['1k', '2k']
 /** The size the issue's memory ratio goal is judged at (the incident: 114 K CIDs). */
@@ -81,7 +77,7 @@ function args(): Args {
   })
   const sizes = values.sizes?.split(',') ?? (values.quick ? QUICK_SIZES : FULL_SIZES)
   for (const s of sizes)
-    if (!(s in SIZES)) throw new Error(`unknown size ${s}; one of ${Object.keys(SIZES).join(', ')}`)
+    if (!(s in BENCH_SIZES)) throw new Error(`unknown size ${s}; one of ${Object.keys(BENCH_SIZES).join(', ')}`)
   const modes = (values.modes ?? '').split(',') as BenchMode[]
   for (const m of modes)
     if (!BENCH_MODES.includes(m)) throw new Error(`unknown mode ${m}; one of ${BENCH_MODES.join(', ')}`)
@@ -142,6 +138,7 @@ async function runMode(
   a: Args,
 ): Promise<RunRecord> {
   const common = { size, repeat, env: runEnv(db), request, sampleMs: SAMPLE_MS, timeoutMs: MODE_TIMEOUT_MS }
+  if (mode === 'limit') return runLimitScan(common)
   if (mode === 'raw') return runRawScan(common)
   if (mode === 'job') return runJob({ ...common, workRoot: WORK_ROOT, runtime: a.runtime })
   return runBaseline({ ...common, heapMb: a.baselineHeapMb })
@@ -174,7 +171,8 @@ async function main(): Promise<void> {
 
   const prepareStarted = performance.now()
   const dbs = new Map<string, BenchDatabase>()
-  for (const size of a.sizes) dbs.set(size, await ensureBenchDatabase(benchDemoOptions(SIZES[size], MONTHS)))
+  for (const size of a.sizes)
+    dbs.set(size, await ensureBenchDatabase(benchDemoOptions(BENCH_SIZES[size], BENCH_MONTHS)))
   const prepareSeconds = (performance.now() - prepareStarted) / 1000
   for (const [size, db] of dbs) {
     console.log(

@@ -22,6 +22,22 @@ export interface BenchDatabase {
   readonly generatedSeconds: number
 }
 
+/**
+ * Sizes by target CIDs → wafer lots. The generator gives ~7.1 CIDs per wafer lot in a whole-span backward trace
+ * (incident scale: 24,000 lots → ~172 K CIDs), so lots = target ÷ 7.1; the actual count is measured.
+ */
+export const BENCH_SIZES: Readonly<Record<string, number>> = {
+  '1k': 150,
+  '2k': 300,
+  '10k': 1_400,
+  '50k': 7_000,
+  '114k': 16_000,
+  '500k': 70_000,
+}
+
+/** Months of the bench databases. */
+export const BENCH_MONTHS = 5
+
 /** A `.tmp` this recent belongs to a generation still running (another bench): wait for it, do not clobber it. */
 const LIVE_TMP_MS = 120_000
 

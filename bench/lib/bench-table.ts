@@ -2,7 +2,12 @@
 import type { Goal, Scaling, SizeSummary } from './bench-summary.ts'
 import type { RunRecord } from './run-record.ts'
 
-const MODE_LABEL = { raw: 'raw scan', job: 'mes-trace job', baseline: 'buffered baseline' } as const
+const MODE_LABEL = {
+  limit: 'limit (in-thread)',
+  raw: 'raw scan',
+  job: 'mes-trace job',
+  baseline: 'buffered baseline',
+} as const
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US')
 const opt = (n: number | null, f: (n: number) => string): string => (n === null ? '–' : f(n))
@@ -47,6 +52,8 @@ export function ratioRows(sizes: readonly SizeSummary[]): { header: string[]; ro
   const header = [
     'size',
     'CIDs',
+    'raw ÷ limit rows/s',
+    'raw ÷ limit (events stage)',
     'job ÷ raw rows/s',
     'job ÷ raw (events stage)',
     'baseline ÷ job worker peak',
@@ -55,6 +62,8 @@ export function ratioRows(sizes: readonly SizeSummary[]): { header: string[]; ro
   const rows = sizes.map((s) => [
     s.size,
     int(s.cids),
+    opt(s.raw_vs_limit_throughput, (n) => n.toFixed(2)),
+    opt(s.raw_vs_limit_events_throughput, (n) => n.toFixed(2)),
     opt(s.job_vs_raw_throughput, (n) => n.toFixed(2)),
     opt(s.job_vs_raw_events_throughput, (n) => n.toFixed(2)),
     opt(s.baseline_vs_job_peak, (n) => `${n.toFixed(1)} ×${s.modes.baseline?.failed ? ' (baseline died)' : ''}`),

@@ -10,7 +10,8 @@ interface ProfileNode {
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number }
 }
 
-interface Profile {
+/** A V8 CPU profile (CDP's, or a `.cpuprofile` file written by `node --cpu-prof`). */
+export interface Profile {
   readonly nodes: readonly ProfileNode[]
   readonly samples?: readonly number[]
   readonly timeDeltas?: readonly number[]
@@ -42,6 +43,11 @@ function frameName(node: ProfileNode): string {
 export async function stopCpuProfile(cdp: CDPSession, top = 15, saveAs?: string): Promise<HotFunction[]> {
   const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile }
   if (saveAs) writeFileSync(saveAs, JSON.stringify(profile))
+  return hotFunctions(profile, top)
+}
+
+/** The `top` functions of a profile by self time. */
+export function hotFunctions(profile: Profile, top = 15): HotFunction[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const self = new Map<string, number>()
   const samples = profile.samples ?? []

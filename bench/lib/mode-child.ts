@@ -1,4 +1,4 @@
-/** The raw scan and the buffered baseline, each run in its own measured process on one database. */
+/** The limit, the raw scan and the buffered baseline, each run in its own measured process on one database. */
 import type { JobRequest } from '../../src/shared/schemas.ts'
 import type { BaselineResult } from '../baseline/buffered-trace.ts'
 import { runMeasuredChild, type MeasuredChild } from './measured-child.ts'
@@ -16,15 +16,24 @@ export interface ChildModeOptions {
 }
 
 /** Runs bench/lib/raw-scan.ts. */
-export async function runRawScan(options: ChildModeOptions): Promise<RunRecord> {
+export function runRawScan(options: ChildModeOptions): Promise<RunRecord> {
+  return runScan('raw', 'bench/lib/raw-scan.ts', options)
+}
+
+/** Runs bench/lib/limit-scan.ts: the same statements iterated on the process's own thread. */
+export function runLimitScan(options: ChildModeOptions): Promise<RunRecord> {
+  return runScan('limit', 'bench/lib/limit-scan.ts', options)
+}
+
+async function runScan(mode: 'raw' | 'limit', script: string, options: ChildModeOptions): Promise<RunRecord> {
   const child = await runMeasuredChild<RawScanResult>({
-    script: 'bench/lib/raw-scan.ts',
+    script,
     args: ['--request', JSON.stringify(options.request)],
     env: options.env,
     sampleMs: options.sampleMs,
     timeoutMs: options.timeoutMs,
   })
-  const base = { size: options.size, mode: 'raw' as const, repeat: options.repeat }
+  const base = { size: options.size, mode, repeat: options.repeat }
   const r = child.result
   if (!r) return failedRecord(base, failure(child), mb(child.peakRssKb), child.sampling)
   return {
