@@ -1,6 +1,6 @@
 /**
  * Results as files: `<root>/<job id>/meta.json`, `<domain>.<idx>.ndjson` per chunk, `aggregation.ndjson`,
- * `analysis.json` (defect analysis state),
+ * `analysis.bin` (defect analysis state, see DefectAttribution.toBytes),
  * and `result.json` for a job stored whole by the old system. One directory per job, so deleting is one rm.
  */
 import { access, mkdir, readdir, rm } from 'node:fs/promises'
@@ -34,8 +34,8 @@ export function createFileResultStore(root: string): ResultStore {
     },
     writeAggregation: async (jobId, line) => writeFileAtomic(join(dir(jobId), 'aggregation.ndjson'), line),
     readAggregation: async (jobId) => readFileIfExists(join(dir(jobId), 'aggregation.ndjson')),
-    writeAnalysis: async (jobId, data) => writeFileAtomic(join(dir(jobId), 'analysis.json'), data),
-    readAnalysis: async (jobId) => readFileIfExists(join(dir(jobId), 'analysis.json')),
+    writeAnalysis: async (jobId, data) => writeFileAtomic(join(dir(jobId), 'analysis.bin'), data),
+    readAnalysis: async (jobId) => readFileIfExists(join(dir(jobId), 'analysis.bin')),
     async storedChunks(jobId, domain, count) {
       let stored = 0
       for (let idx = 0; idx < count; idx++) {
