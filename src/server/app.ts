@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/trace/lineage', lineageRoutes(deps))
   app.route('/api/trace/events', eventsRoutes(deps))
   app.route('/api/trace/jobs', jobSubmitRoutes(deps))
-  if (deps.jobs) app.route('/api/trace/job', jobRoutes({ jobs: deps.jobs }))
+  if (deps.jobs) app.route('/api/trace/job', jobRoutes({ jobs: deps.jobs, source: deps.source }))
 
   mountClient(app, resolve(deps.staticRoot ?? 'dist'))
   return app

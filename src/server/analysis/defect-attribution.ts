@@ -17,6 +17,7 @@ import {
 } from '../../shared/defect-analysis.ts'
 import { decodeSections, encodeSections, type Section } from './binary-sections.ts'
 import { DetectionLotTable } from './detection-lot-table.ts'
+import type { AnalysisWindow } from './machine-maintenance.ts'
 import { rankRates, rankSumPValue, suspicionScore, wilsonInterval } from './rate-statistics.ts'
 
 /** What is known of one lot at the detection station. */
@@ -144,6 +145,7 @@ interface StateHeader {
   readonly names: string[]
   readonly trackIns: string[]
   readonly keys: [SuspectDimension, (string | null)[]][]
+  readonly window: AnalysisWindow | null
 }
 
 export class DefectAttribution {
@@ -152,7 +154,11 @@ export class DefectAttribution {
   private readonly byCid = new Map<string, number>()
   private readonly keys = new Map<string, KeyEntry>()
 
-  constructor(lots: DetectionLotTable = DetectionLotTable.empty()) {
+  /** `window`: the detection window the lots were read in, kept with the state for the suspect panel. */
+  constructor(
+    readonly window: AnalysisWindow | null = null,
+    lots: DetectionLotTable = DetectionLotTable.empty(),
+  ) {
     this.lots = lots
   }
 
@@ -203,6 +209,7 @@ export class DefectAttribution {
       names: [...c.names],
       trackIns: [...c.trackIns],
       keys: entries.map((e) => [e.dimension, [...e.parts]]),
+      window: this.window,
     }
     const sections: Section[] = [
       Int32Array.from(c.machine),
@@ -224,6 +231,7 @@ export class DefectAttribution {
     const [machine, productType, productLine, inputQty, rejectStart, rejectReason, rejectQty, keyLotStart, keyLots] =
       sections
     const a = new DefectAttribution(
+      header.window,
       DetectionLotTable.of({
         strings: header.strings,
         cids: header.cids,

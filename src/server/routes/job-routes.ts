@@ -5,6 +5,7 @@
 import { Hono } from 'hono'
 import { identityOf } from '../http/identity.ts'
 import type { JobService } from '../jobs/job-service.ts'
+import type { MesSource } from '../source/mes-source.ts'
 import { jobAnalysisHandlers } from './job-analysis.ts'
 import { assertMayCancel, jobNotFound } from './job-errors.ts'
 import { exportJobCsv } from './job-export.ts'
@@ -13,9 +14,9 @@ import { jobResultPage } from './job-result.ts'
 import { streamJob } from './job-stream.ts'
 
 /** The router mounted at /api/trace/job. */
-export function jobRoutes(deps: { readonly jobs: JobService }): Hono {
+export function jobRoutes(deps: { readonly jobs: JobService; readonly source: MesSource }): Hono {
   const { jobs } = deps
-  const analysis = jobAnalysisHandlers(jobs)
+  const analysis = jobAnalysisHandlers(jobs, deps.source)
   return new Hono()
     .get('/:id', async (c) => {
       const status = await jobs.status(c.req.param('id'))
