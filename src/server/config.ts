@@ -88,6 +88,8 @@ const envSchema = z.object({
    * incident scale); a wider date range still streams every row, with the analysis left out and said so.
    */
   TRACE_DEFECT_ANALYSIS_MAX_LOTS: int(20_000),
+  /** How long GET /api/trace/msd-options keeps its answer (two DISTINCT scans of large tables). */
+  TRACE_MSD_OPTIONS_TTL_SECONDS: int(300),
   TRACE_WORKER_LOCK_MS: int(30_000),
   TRACE_WORKER_STALLED_INTERVAL_MS: int(30_000),
   TRACE_RESULT_DIR: z.string().default('data/results'),

@@ -42,7 +42,7 @@ export function decodeSections<H>(
   let at = align8(8 + headLength)
   const sections = types.map((Type, i) => {
     const length = header.lengths[i]
-    const section = new Type(buf.buffer, buf.byteOffset + at, length)
+    const section = new Type(buf.buffer as ArrayBuffer, buf.byteOffset + at, length)
     at += align8(length * Type.BYTES_PER_ELEMENT)
     return section
   })
