@@ -21,6 +21,7 @@ import { jobSubmitRoutes } from './routes/job-submit.ts'
 import { dataSpanRoutes } from './routes/trace-data-span.ts'
 import { eventsRoutes } from './routes/trace-events.ts'
 import { lineageRoutes } from './routes/trace-lineage.ts'
+import { msdOptionsRoutes } from './routes/trace-msd-options.ts'
 import { seedResolveRoutes } from './routes/trace-seed-resolve.ts'
 
 /** Builds the app around its dependencies; it owns none of them (the caller closes source and jobs). */
@@ -67,10 +68,11 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/health', healthRoutes(deps))
   app.route('/api/trace/seed-resolve', seedResolveRoutes(deps))
   app.route('/api/trace/data-span', dataSpanRoutes(deps))
+  app.route('/api/trace/msd-options', msdOptionsRoutes(deps))
   app.route('/api/trace/lineage', lineageRoutes(deps))
   app.route('/api/trace/events', eventsRoutes(deps))
   app.route('/api/trace/jobs', jobSubmitRoutes(deps))
-  if (deps.jobs) app.route('/api/trace/job', jobRoutes({ jobs: deps.jobs }))
+  if (deps.jobs) app.route('/api/trace/job', jobRoutes({ jobs: deps.jobs, source: deps.source }))
 
   mountClient(app, resolve(deps.staticRoot ?? 'dist'))
   return app

@@ -90,6 +90,8 @@ const envSchema = z.object({
   TRACE_DEFECT_ANALYSIS_MAX_LOTS: int(20_000),
   /** Largest family whose full genealogy a whole-trace job keeps for the lineage view (bigger: counts only). */
   TRACE_JOB_LINEAGE_MAX_NODES: int(10_000),
+  /** How long GET /api/trace/msd-options keeps its answer (two DISTINCT scans of large tables). */
+  TRACE_MSD_OPTIONS_TTL_SECONDS: int(300),
   TRACE_WORKER_LOCK_MS: int(30_000),
   TRACE_WORKER_STALLED_INTERVAL_MS: int(30_000),
   TRACE_RESULT_DIR: z.string().default('data/results'),

@@ -224,6 +224,30 @@ export interface SuspectDetail {
     TRACKINTIMESTAMP: string
   }[]
   readonly lot_count: number
+  /**
+   * A machine's maintenance jobs (DW_MES_JOB) created in the analysis window, earliest first, at most 100;
+   * absent for material lots and wafer roots.
+   */
+  readonly maintenance?: {
+    readonly window: { readonly start: string; readonly end: string }
+    readonly jobs: readonly MaintenanceJob[]
+    /** More jobs than listed were created in the window. */
+    readonly truncated: boolean
+  }
+}
+
+/** One maintenance job of a suspect machine. */
+export interface MaintenanceJob {
+  readonly JOBID: string
+  readonly RESOURCENAME: string | null
+  readonly JOBSTATUS: string | null
+  readonly JOBMODELNAME: string | null
+  readonly JOBORDERNAME: string | null
+  readonly CREATEDATE: string | null
+  readonly COMPLETEDATE: string | null
+  readonly CAUSECODENAME: string | null
+  readonly REPAIRCODENAME: string | null
+  readonly SYMPTOMCODENAME: string | null
 }
 
 /** Query of GET /api/trace/job/<id>/analysis/suspect: which suspect (key parts joined by `|`), plus the filters. */

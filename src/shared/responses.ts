@@ -50,6 +50,14 @@ export interface StationDataSpan {
   last_day: string | null
 }
 
+/** GET /api/trace/msd-options: what the defect-investigation form offers, read from the database. */
+export interface MsdOptions {
+  /** Workcenter groups some lot has track-in history at, in process order. */
+  stations: { name: string; label: string }[]
+  /** Loss reasons rejects were booked under, sorted. */
+  loss_reasons: string[]
+}
+
 export type NodeType = 'WAFER' | 'GD' | 'GC' | 'GA' | 'LOT' | 'UNKNOWN'
 export type EdgeType = 'split_from' | 'merge_source' | 'wafer_origin' | 'gd_rework_source'
 

@@ -9,6 +9,7 @@ export {
   fetchJobLineage,
   fetchJobStatus,
   fetchLineage,
+  fetchMsdOptions,
   requestEvents,
   resolveSeeds,
   submitJob,

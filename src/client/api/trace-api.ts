@@ -5,6 +5,7 @@ import type {
   JobAccepted,
   JobLineage,
   LineageResponse,
+  MsdOptions,
   SeedResolveResponse,
   StationDataSpan,
 } from '../../shared/responses.ts'
@@ -55,6 +56,12 @@ export async function resolveSeeds(request: SeedResolveRequest, api: ApiOptions)
 }
 
 /** GET /api/trace/data-span: the days a detection station has data for. */
+/** The stations with history and the loss reasons of the database, for the defect-investigation form. */
+export async function fetchMsdOptions(api: ApiOptions): Promise<MsdOptions> {
+  const { body } = await requestJson<unknown>('GET', '/api/trace/msd-options', undefined, api)
+  return expect<MsdOptions>(body, (b) => Array.isArray(b.stations) && Array.isArray(b.loss_reasons), 'msd-options')
+}
+
 export async function fetchDataSpan(station: string, api: ApiOptions): Promise<StationDataSpan> {
   const { body } = await requestJson<unknown>(
     'GET',

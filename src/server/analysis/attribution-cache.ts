@@ -1,9 +1,9 @@
 /**
  * Restored defect attributions of recent jobs, so that changing a filter on the page does not parse the
- * stored state again (tens of MB at incident scale). Engineers look at one or two investigations at a time;
+ * stored state again (a header of strings and a few tens of MB of typed arrays at incident scale, viewed in
+ * place). Engineers look at one or two investigations at a time;
  * a small fixed number bounds the web process's memory.
  */
-import type { AttributionState } from './defect-attribution.ts'
 import { DefectAttribution } from './defect-attribution.ts'
 
 const KEPT = 2
@@ -21,7 +21,7 @@ export class AttributionCache {
     }
     const raw = await load()
     if (!raw) return undefined
-    const attribution = DefectAttribution.fromState(JSON.parse(raw.toString('utf8')) as AttributionState)
+    const attribution = DefectAttribution.fromBytes(raw)
     this.entries.set(jobId, attribution)
     while (this.entries.size > KEPT) this.entries.delete(this.entries.keys().next().value!)
     return attribution

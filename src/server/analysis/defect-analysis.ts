@@ -17,7 +17,7 @@ import { LineageLinks } from './lineage-links.ts'
 const column = (domain: Domain, name: string): number => DOMAIN_COLUMNS[domain].indexOf(name)
 
 export class DefectAnalysis {
-  readonly attribution = new DefectAttribution()
+  readonly attribution: DefectAttribution
   /** The lineage walk's collector: pass it to the backward walk of the detection lots. */
   readonly links = new LineageLinks()
   private readonly up = {
@@ -32,7 +32,9 @@ export class DefectAnalysis {
     lot: column('materials', 'MATERIALLOTNAME'),
   }
 
-  constructor(private readonly window: MsdWindow) {}
+  constructor(private readonly window: MsdWindow) {
+    this.attribution = new DefectAttribution({ start: window.start, end: window.end })
+  }
 
   /** Reads the detection lots of the window (before the lineage walk). */
   async loadDetections(source: MesSource, opts: StageOptions): Promise<void> {

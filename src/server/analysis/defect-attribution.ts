@@ -1,7 +1,7 @@
 /**
  * The defect investigation's answer: which machines, material lots and wafer lots the lots failing at a
- * detection station have in common. Holds one fact row per detection lot and, per suspect key, the list of
- * detection lots linked to it (never an event row), so any filter is answered again from memory in time
+ * detection station have in common. Holds the detection lots' facts in columns and, per suspect key, the list
+ * of detection lots linked to it (never an event row), so any filter is answered again from memory in time
  * proportional to the links. See rate-statistics.ts for the test and the score.
  */
 import {
@@ -15,6 +15,9 @@ import {
   type SuspectDetail,
   type SuspectDimension,
 } from '../../shared/defect-analysis.ts'
+import { decodeSections, encodeSections, type Section } from './binary-sections.ts'
+import { DetectionLotTable } from './detection-lot-table.ts'
+import type { AnalysisWindow } from './machine-maintenance.ts'
 import { rankRates, rankSumPValue, suspicionScore, wilsonInterval } from './rate-statistics.ts'
 
 /** What is known of one lot at the detection station. */
@@ -42,18 +45,30 @@ const TREND_SUSPECTS = 3
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4
 const pct = (defects: number, input: number): number => (input > 0 ? round4((100 * defects) / input) : 0)
 
-/** A growable list of lot indices; sorted and de-duplicated once, when first read. */
+/**
+ * A growable list of lot indices; sorted and de-duplicated when read, and before it grows: rows of an ancestor
+ * link the same lots to a machine again and again, so the list stays within twice its distinct lots.
+ */
 export class LotList {
-  private items = new Uint32Array(4)
-  private size = 0
-  private compact = true
+  private items: Uint32Array
+  private size: number
+  private compact: boolean
+
+  constructor(items: Uint32Array = new Uint32Array(4), size = 0) {
+    this.items = items
+    this.size = size
+    this.compact = true
+  }
 
   push(lot: number): void {
     if (this.size > 0 && this.items[this.size - 1] === lot) return
     if (this.size === this.items.length) {
-      const next = new Uint32Array(this.items.length * 2)
-      next.set(this.items)
-      this.items = next
+      this.view()
+      if (this.size * 2 > this.items.length) {
+        const next = new Uint32Array(this.items.length * 2)
+        next.set(this.items.subarray(0, this.size))
+        this.items = next
+      }
     }
     if (this.size > 0 && this.items[this.size - 1] > lot) this.compact = false
     this.items[this.size++] = lot
@@ -83,8 +98,9 @@ function labelOf(dimension: SuspectDimension, parts: readonly (string | null)[])
   return parts[0] ?? '?'
 }
 
-function selected(list: readonly string[] | undefined, value: string | null): boolean {
-  return !list || list.length === 0 || (value !== null && list.includes(value))
+/** The ids of the chosen strings, or undefined when the filter keeps everything. */
+function chosenIds(table: DetectionLotTable, list: readonly string[] | undefined): Set<number> | undefined {
+  return list && list.length > 0 ? new Set(list.flatMap((v) => table.idOf(v) ?? [])) : undefined
 }
 
 function paretoOf(entries: readonly { label: string; value: number }[]): ParetoItem[] {
@@ -109,27 +125,48 @@ interface LotMeasures {
   readonly rates: Float64Array
 }
 
-/** A stored attribution: the lots' facts and each key's linked lots, enough to answer any filter later. */
-export interface AttributionState {
-  readonly lots: readonly DetectionLotFacts[]
-  readonly keys: readonly {
-    readonly dimension: SuspectDimension
-    readonly parts: readonly (string | null)[]
-    readonly lots: readonly number[]
-  }[]
+const STATE_MAGIC = 'MSA1'
+const STATE_SECTIONS = [
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Float64Array,
+  Uint32Array,
+  Uint32Array,
+  Float64Array,
+  Uint32Array,
+  Uint32Array,
+] as const
+
+/** The JSON header of a stored attribution: its strings; the numbers are typed sections after it. */
+interface StateHeader {
+  readonly strings: string[]
+  readonly cids: string[]
+  readonly names: string[]
+  readonly trackIns: string[]
+  readonly keys: [SuspectDimension, (string | null)[]][]
+  readonly window: AnalysisWindow | null
 }
 
 export class DefectAttribution {
-  private readonly lots: DetectionLotFacts[] = []
+  private readonly lots: DetectionLotTable
+  /** Detection lot by CID; only while the job builds the attribution. */
   private readonly byCid = new Map<string, number>()
   private readonly keys = new Map<string, KeyEntry>()
+
+  /** `window`: the detection window the lots were read in, kept with the state for the suspect panel. */
+  constructor(
+    readonly window: AnalysisWindow | null = null,
+    lots: DetectionLotTable = DetectionLotTable.empty(),
+  ) {
+    this.lots = lots
+  }
 
   /** Adds a detection lot (once per CID); returns its index, used by `link`. */
   addLot(facts: DetectionLotFacts): number {
     const known = this.byCid.get(facts.cid)
     if (known !== undefined) return known
-    const index = this.lots.length
-    this.lots.push(facts)
+    const index = this.lots.add(facts)
     this.byCid.set(facts.cid, index)
     if (facts.machine !== null) this.link('detection_machine', [facts.machine], [index])
     return index
@@ -141,7 +178,7 @@ export class DefectAttribution {
   }
 
   get lotCount(): number {
-    return this.lots.length
+    return this.lots.size
   }
 
   /** Records that these detection lots went through (or came from) the key. */
@@ -155,41 +192,92 @@ export class DefectAttribution {
     for (const lot of lots) entry.lots.push(lot)
   }
 
-  /** The state to store with a job, so its filters are answered without re-running the trace. */
-  state(): AttributionState {
-    return {
-      lots: this.lots,
-      keys: [...this.keys.values()].map((k) => ({ dimension: k.dimension, parts: k.parts, lots: [...k.lots.view()] })),
+  /**
+   * The state to store with a job, so its filters are answered without re-running the trace: the strings in a
+   * small JSON header, the lot columns and every key's lots as typed arrays (the bulk: millions of links).
+   */
+  toBytes(): Buffer {
+    const c = this.lots.columns
+    const entries = [...this.keys.values()]
+    const keyLotStart = new Uint32Array(entries.length + 1)
+    entries.forEach((e, i) => (keyLotStart[i + 1] = keyLotStart[i] + e.lots.view().length))
+    const keyLots = new Uint32Array(keyLotStart[entries.length])
+    entries.forEach((e, i) => keyLots.set(e.lots.view(), keyLotStart[i]))
+    const header: StateHeader = {
+      strings: [...c.strings],
+      cids: [...c.cids],
+      names: [...c.names],
+      trackIns: [...c.trackIns],
+      keys: entries.map((e) => [e.dimension, [...e.parts]]),
+      window: this.window,
     }
+    const sections: Section[] = [
+      Int32Array.from(c.machine),
+      Int32Array.from(c.productType),
+      Int32Array.from(c.productLine),
+      Float64Array.from(c.inputQty),
+      Uint32Array.from(c.rejectStart),
+      Uint32Array.from(c.rejectReason),
+      Float64Array.from(c.rejectQty),
+      keyLotStart,
+      keyLots,
+    ]
+    return encodeSections(STATE_MAGIC, header, sections)
   }
 
-  /** An attribution restored from `state()`. */
-  static fromState(state: AttributionState): DefectAttribution {
-    const a = new DefectAttribution()
-    for (const facts of state.lots) {
-      a.byCid.set(facts.cid, a.lots.length)
-      a.lots.push(facts)
-    }
-    for (const k of state.keys) a.link(k.dimension, k.parts, k.lots)
+  /** An attribution restored from `toBytes()`; its arrays are views of `bytes`. */
+  static fromBytes(bytes: Uint8Array): DefectAttribution {
+    const { header, sections } = decodeSections<StateHeader>(STATE_MAGIC, bytes, STATE_SECTIONS)
+    const [machine, productType, productLine, inputQty, rejectStart, rejectReason, rejectQty, keyLotStart, keyLots] =
+      sections
+    const a = new DefectAttribution(
+      header.window,
+      DetectionLotTable.of({
+        strings: header.strings,
+        cids: header.cids,
+        names: header.names,
+        trackIns: header.trackIns,
+        machine,
+        productType,
+        productLine,
+        inputQty,
+        rejectStart,
+        rejectReason,
+        rejectQty,
+      }),
+    )
+    header.keys.forEach(([dimension, parts], i) => {
+      const lots = keyLots.subarray(keyLotStart[i], keyLotStart[i + 1]) as Uint32Array
+      a.keys.set(dimension + '\u0000' + parts.join('\u0000'), {
+        dimension,
+        parts,
+        lots: new LotList(lots, lots.length),
+      })
+    })
     return a
   }
 
   private measures(filter: AttributionFilter): LotMeasures {
-    const n = this.lots.length
+    const n = this.lots.size
     const kept = new Uint8Array(n)
     const input = new Float64Array(n)
     const defects = new Float64Array(n)
     const rates = new Float64Array(n).fill(Number.NaN)
-    const reasons = filter.lossReasons?.length ? filter.lossReasons : undefined
+    const reasons = chosenIds(this.lots, filter.lossReasons)
+    const types = chosenIds(this.lots, filter.productTypes)
+    const lines = chosenIds(this.lots, filter.productLines)
     for (let i = 0; i < n; i++) {
-      const lot = this.lots[i]
-      if (!selected(filter.productTypes, lot.productType) || !selected(filter.productLines, lot.productLine)) continue
+      if (types && !types.has(this.lots.productTypeId(i))) continue
+      if (lines && !lines.has(this.lots.productLineId(i))) continue
       kept[i] = 1
-      input[i] = lot.inputQty
+      const lotInput = this.lots.inputQty(i)
+      input[i] = lotInput
       let d = 0
-      for (const [reason, qty] of Object.entries(lot.rejects)) if (!reasons || reasons.includes(reason)) d += qty
+      this.lots.forEachReject(i, (reason, qty) => {
+        if (!reasons || reasons.has(reason)) d += qty
+      })
       defects[i] = d
-      if (lot.inputQty > 0) rates[i] = d / lot.inputQty
+      if (lotInput > 0) rates[i] = d / lotInput
     }
     return { kept, input, defects, rates }
   }
@@ -202,25 +290,25 @@ export class DefectAttribution {
     let totalDefects = 0
     let lotCount = 0
     let defectiveLots = 0
-    const reasonQty = new Map<string, number>()
-    const allReasons = new Set<string>()
-    const types = new Set<string>()
-    const lines = new Set<string>()
-    const wanted = filter.lossReasons?.length ? filter.lossReasons : undefined
-    for (let i = 0; i < this.lots.length; i++) {
-      const lot = this.lots[i]
-      if (lot.productType !== null) types.add(lot.productType)
-      if (lot.productLine !== null) lines.add(lot.productLine)
+    const reasonQty = new Map<number, number>()
+    const allReasons = new Set<number>()
+    const types = new Set<number>()
+    const lines = new Set<number>()
+    const wanted = chosenIds(this.lots, filter.lossReasons)
+    for (let i = 0; i < this.lots.size; i++) {
+      types.add(this.lots.productTypeId(i))
+      lines.add(this.lots.productLineId(i))
       if (!m.kept[i]) continue
       lotCount++
-      totalInput += lot.inputQty
+      totalInput += m.input[i]
       totalDefects += m.defects[i]
       if (m.defects[i] > 0) defectiveLots++
-      for (const [reason, qty] of Object.entries(lot.rejects)) {
+      this.lots.forEachReject(i, (reason, qty) => {
         if (qty > 0) allReasons.add(reason)
-        if (!wanted || wanted.includes(reason)) reasonQty.set(reason, (reasonQty.get(reason) ?? 0) + qty)
-      }
+        if (!wanted || wanted.has(reason)) reasonQty.set(reason, (reasonQty.get(reason) ?? 0) + qty)
+      })
     }
+    const stringsOf = (ids: Iterable<number>): string[] => [...ids].flatMap((id) => this.lots.string(id) ?? []).sort()
 
     const suspects = Object.fromEntries(SUSPECT_DIMENSIONS.map((d) => [d, [] as Suspect[]])) as Record<
       SuspectDimension,
@@ -243,7 +331,8 @@ export class DefectAttribution {
       )
     }
 
-    const topReason = [...reasonQty.entries()].sort((a, b) => b[1] - a[1])[0]
+    const reasonEntries = [...reasonQty.entries()].map(([id, qty]) => [this.lots.string(id)!, qty] as const)
+    const topReason = [...reasonEntries].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]
     const pareto = {
       ...(Object.fromEntries(
         SUSPECT_DIMENSIONS.map((d) => [
@@ -251,7 +340,7 @@ export class DefectAttribution {
           paretoOf(suspects[d].map((s) => ({ label: labelOf(d, s.key), value: s.defect_qty }))),
         ]),
       ) as Record<SuspectDimension, ParetoItem[]>),
-      loss_reason: paretoOf([...reasonQty.entries()].map(([label, value]) => ({ label, value }))),
+      loss_reason: paretoOf(reasonEntries.map(([label, value]) => ({ label, value }))),
     }
     const trendSuspects = suspects.machine.filter((s) => s.score > 0).slice(0, TREND_SUSPECTS)
     return {
@@ -274,9 +363,9 @@ export class DefectAttribution {
       suspect_trends: Object.fromEntries(
         trendSuspects.map((s) => [labelOf('machine', s.key), this.daily(m, this.entryOf(s))]),
       ),
-      available_loss_reasons: [...allReasons].sort(),
-      available_product_types: [...types].sort(),
-      available_product_lines: [...lines].sort(),
+      available_loss_reasons: stringsOf(allReasons),
+      available_product_types: stringsOf(types),
+      available_product_lines: stringsOf(lines),
     }
   }
 
@@ -298,23 +387,24 @@ export class DefectAttribution {
       }
     }
     const kept: number[] = []
-    for (let i = 0; i < this.lots.length; i++) if (m.kept[i]) kept.push(i)
-    kept.sort((a, b) => m.defects[b] - m.defects[a] || (this.lots[a].name < this.lots[b].name ? -1 : 1))
+    for (let i = 0; i < this.lots.size; i++) if (m.kept[i]) kept.push(i)
+    kept.sort((a, b) => m.defects[b] - m.defects[a] || (this.lots.name(a) < this.lots.name(b) ? -1 : 1))
     const rows = kept.slice(offset, offset + limit).map((i): LotDetailRow => {
-      const lot = this.lots[i]
-      const rejects = Object.entries(lot.rejects)
-        .filter(([, q]) => q > 0)
-        .sort((a, b) => b[1] - a[1])
+      const rejects: [string, number][] = []
+      this.lots.forEachReject(i, (reason, qty) => {
+        if (qty > 0) rejects.push([this.lots.string(reason)!, qty])
+      })
+      rejects.sort((a, b) => b[1] - a[1])
       return {
-        CONTAINERID: lot.cid,
-        CONTAINERNAME: lot.name,
-        INPUT_QTY: lot.inputQty,
+        CONTAINERID: this.lots.cid(i),
+        CONTAINERNAME: this.lots.name(i),
+        INPUT_QTY: m.input[i],
         DEFECT_QTY: m.defects[i],
-        DEFECT_RATE: pct(m.defects[i], lot.inputQty),
-        DETECTION_MACHINE: lot.machine,
-        TRACKINTIMESTAMP: lot.trackIn,
-        PJ_TYPE: lot.productType,
-        PRODUCTLINENAME: lot.productLine,
+        DEFECT_RATE: pct(m.defects[i], m.input[i]),
+        DETECTION_MACHINE: this.lots.machine(i),
+        TRACKINTIMESTAMP: this.lots.trackIn(i),
+        PJ_TYPE: this.lots.string(this.lots.productTypeId(i)),
+        PRODUCTLINENAME: this.lots.string(this.lots.productLineId(i)),
         REJECTS: rejects.map(([r, q]) => `${r}: ${q}`).join('; '),
         SUSPECTS: (suspectsOf.get(i) ?? []).join('; '),
       }
@@ -335,9 +425,8 @@ export class DefectAttribution {
     const ranking = rankRates(m.rates)
     let totalInput = 0
     let totalDefects = 0
-    for (let i = 0; i < this.lots.length; i++) {
-      if (!m.kept[i]) continue
-      totalInput += this.lots[i].inputQty
+    for (let i = 0; i < this.lots.size; i++) {
+      totalInput += m.input[i]
       totalDefects += m.defects[i]
     }
     const lots = [...entry.lots.view()].filter((i) => m.kept[i]).sort((a, b) => m.defects[b] - m.defects[a])
@@ -345,12 +434,12 @@ export class DefectAttribution {
       suspect: this.suspect(entry, m, ranking, totalInput, totalDefects),
       daily_trend: this.daily(m, entry),
       lots: lots.slice(0, maxLots).map((i) => ({
-        CONTAINERID: this.lots[i].cid,
-        CONTAINERNAME: this.lots[i].name,
-        INPUT_QTY: this.lots[i].inputQty,
+        CONTAINERID: this.lots.cid(i),
+        CONTAINERNAME: this.lots.name(i),
+        INPUT_QTY: m.input[i],
         DEFECT_QTY: m.defects[i],
-        DEFECT_RATE: pct(m.defects[i], this.lots[i].inputQty),
-        TRACKINTIMESTAMP: this.lots[i].trackIn,
+        DEFECT_RATE: pct(m.defects[i], m.input[i]),
+        TRACKINTIMESTAMP: this.lots.trackIn(i),
       })),
       lot_count: lots.length,
     }
@@ -413,14 +502,14 @@ export class DefectAttribution {
     const days = new Map<string, { input: number; defects: number }>()
     const add = (i: number): void => {
       if (!m.kept[i]) return
-      const day = this.lots[i].trackIn.slice(0, 10)
+      const day = this.lots.trackIn(i).slice(0, 10)
       const d = days.get(day) ?? { input: 0, defects: 0 }
-      d.input += this.lots[i].inputQty
+      d.input += m.input[i]
       d.defects += m.defects[i]
       days.set(day, d)
     }
     if (entry) for (const i of entry.lots.view()) add(i)
-    else for (let i = 0; i < this.lots.length; i++) add(i)
+    else for (let i = 0; i < this.lots.size; i++) add(i)
     return [...days.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : 1))
       .map(([day, d]) => ({ day, input_qty: d.input, defect_qty: d.defects, defect_rate: pct(d.defects, d.input) }))

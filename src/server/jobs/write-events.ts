@@ -111,7 +111,7 @@ export async function writeEvents(input: WriteEventsInput): Promise<ResultMeta> 
   )
 
   if (input.analysis instanceof DefectAnalysis) {
-    await results.writeAnalysis(jobId, Buffer.from(JSON.stringify(input.analysis.attribution.state()), 'utf8'))
+    await results.writeAnalysis(jobId, input.analysis.attribution.toBytes())
   }
   if (run.aggregation) {
     const analysis =

@@ -1,7 +1,8 @@
 /**
  * The defect analysis of a finished backward MSD job, answered from its stored state under any filter
  * (loss reasons, product type, package, workcenter group) without re-running the trace:
- * GET /api/trace/job/<id>/analysis, /analysis/suspect (one suspect's trend and lots), /analysis/lots (per-lot
+ * GET /api/trace/job/<id>/analysis, /analysis/suspect (one suspect's trend and lots, and a machine's maintenance
+ * jobs in the window, read from the source), /analysis/lots (per-lot
  * detail, paged) and /analysis/lots.csv.
  */
 import type { Context } from 'hono'
@@ -16,17 +17,24 @@ import {
 } from '../../shared/defect-analysis.ts'
 import { AttributionCache } from '../analysis/attribution-cache.ts'
 import type { DefectAttribution } from '../analysis/defect-attribution.ts'
+import { machineMaintenanceJobs } from '../analysis/machine-maintenance.ts'
 import { ApiError } from '../http/api-error.ts'
 import { streamBody } from '../http/stream-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
+import { log } from '../logger.ts'
+import type { MesSource } from '../source/mes-source.ts'
 import { finishedResult } from './job-finished-result.ts'
 
 const CSV_PAGE = 5000
 const SUSPECT_LOTS = 200
+const MAINTENANCE_JOBS = 100
 
 /** The analysis handlers of one job service, sharing one cache of restored attributions. */
-export function jobAnalysisHandlers(jobs: JobService): {
+export function jobAnalysisHandlers(
+  jobs: JobService,
+  source: MesSource,
+): {
   analysis: (c: Context) => Promise<Response>
   lots: (c: Context) => Promise<Response>
   lotsCsv: (c: Context) => Promise<Response>
@@ -77,8 +85,28 @@ export function jobAnalysisHandlers(jobs: JobService): {
         throw new ApiError(404, 'NOT_FOUND', `no ${query.dimension} suspect ${query.key} in job ${jobId}`, {
           field: 'key',
         })
+      const window = attribution.window
+      const machine =
+        query.dimension === 'machine'
+          ? { id: key[2] ?? null, name: key[1] }
+          : query.dimension === 'detection_machine'
+            ? { id: null, name: key[0] }
+            : undefined
+      const maintenance =
+        window && machine?.name
+          ? {
+              window,
+              ...(await machineMaintenanceJobs(
+                source,
+                { id: machine.id, name: machine.name },
+                window,
+                MAINTENANCE_JOBS,
+                c.req.raw.signal,
+              )),
+            }
+          : undefined
       c.header('Cache-Control', 'no-store')
-      return c.json(detail)
+      return c.json({ ...detail, ...(maintenance ? { maintenance } : {}) })
     },
 
     async lotsCsv(c) {

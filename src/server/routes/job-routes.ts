@@ -14,9 +14,9 @@ import { jobResultPage } from './job-result.ts'
 import { streamJob } from './job-stream.ts'
 
 /** The router mounted at /api/trace/job. */
-export function jobRoutes(deps: Required<Pick<AppDeps, 'jobs'>>): Hono {
+export function jobRoutes(deps: Required<Pick<AppDeps, 'jobs' | 'source'>>): Hono {
   const { jobs } = deps
-  const analysis = jobAnalysisHandlers(jobs)
+  const analysis = jobAnalysisHandlers(jobs, deps.source)
   return new Hono()
     .get('/:id', async (c) => {
       const status = await jobs.status(c.req.param('id'))

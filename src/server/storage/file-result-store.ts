@@ -1,7 +1,7 @@
 /**
  * Results as files: `<root>/<job id>/meta.json`, `<domain>.<idx>.ndjson.gz` per chunk (`.ndjson` for a chunk
  * written before chunks were compressed, still read), `aggregation.ndjson`,
- * `analysis.json` (defect analysis state), `lineage.json` (the genealogy the job kept),
+ * `analysis.bin` (defect analysis state, see DefectAttribution.toBytes), `lineage.json` (the genealogy the job kept),
  * and `result.json` for a job stored whole by the old system. One directory per job, so deleting is one rm.
  */
 import { access, mkdir, readdir, rm } from 'node:fs/promises'
@@ -41,8 +41,8 @@ export function createFileResultStore(root: string): ResultStore {
     },
     writeAggregation: async (jobId, line) => writeFileAtomic(join(dir(jobId), 'aggregation.ndjson'), line),
     readAggregation: async (jobId) => readFileIfExists(join(dir(jobId), 'aggregation.ndjson')),
-    writeAnalysis: async (jobId, data) => writeFileAtomic(join(dir(jobId), 'analysis.json'), data),
-    readAnalysis: async (jobId) => readFileIfExists(join(dir(jobId), 'analysis.json')),
+    writeAnalysis: async (jobId, data) => writeFileAtomic(join(dir(jobId), 'analysis.bin'), data),
+    readAnalysis: async (jobId) => readFileIfExists(join(dir(jobId), 'analysis.bin')),
     async writeLineage(jobId, data) {
       // The first file of a result (stored before any chunk or meta), so it makes the directory.
       await mkdir(dir(jobId), { recursive: true })

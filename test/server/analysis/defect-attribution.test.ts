@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DefectAttribution, type DetectionLotFacts } from '../../../src/server/analysis/defect-attribution.ts'
+import { DefectAttribution, LotList, type DetectionLotFacts } from '../../../src/server/analysis/defect-attribution.ts'
 
 /** A small deterministic generator, so the fixture is the same on every run. */
 function lcg(seed: number): () => number {
@@ -152,12 +152,31 @@ describe('DefectAttribution', () => {
 })
 
 describe('DefectAttribution state', () => {
-  it('answers every filter the same after a round trip through JSON', () => {
+  it('answers every filter the same after a round trip through its stored bytes', () => {
     const a = build(planted())
-    const restored = DefectAttribution.fromState(JSON.parse(JSON.stringify(a.state())))
-    for (const filter of [{}, { lossReasons: ['IR leakage'] }, { productTypes: ['SOD-123'] }]) {
+    const stored = a.toBytes()
+    // A Buffer from a store may start at any offset of a shared ArrayBuffer.
+    const shifted = Buffer.alloc(stored.length + 3)
+    stored.copy(shifted, 3)
+    const restored = DefectAttribution.fromBytes(shifted.subarray(3))
+    for (const filter of [
+      {},
+      { lossReasons: ['IR leakage'] },
+      { productTypes: ['SOD-123'] },
+      { productTypes: ['not a type'] },
+      { workcenterGroups: ['焊接_DB'] },
+    ]) {
       expect(restored.analyse(filter)).toEqual(a.analyse(filter))
       expect(restored.lotDetail(filter, 10, 5)).toEqual(a.lotDetail(filter, 10, 5))
     }
+  })
+})
+
+describe('LotList', () => {
+  it('holds each lot once however often rows of ancestors link it again, in any order', () => {
+    const list = new LotList()
+    for (let round = 0; round < 1000; round++) for (const lot of [7, 3, 9, 3, 0, 7]) list.push(lot)
+    list.push(12)
+    expect([...list.view()]).toEqual([0, 3, 7, 9, 12])
   })
 })

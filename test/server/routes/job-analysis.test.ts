@@ -70,6 +70,8 @@ describe('defect analysis of a job', () => {
     expect(detail.suspect).toEqual(top)
     expect(detail.lot_count).toBe(top.detection_lot_count)
     expect(detail.daily_trend.reduce((n, d) => n + d.input_qty, 0)).toBe(top.input_qty)
+    // The machine's maintenance jobs are looked up over the job's detection window (end exclusive).
+    expect(detail.maintenance).toMatchObject({ window: { start: '2024-01-01', end: '2024-02-01' }, truncated: false })
     const missing = await h.app.request(`/api/trace/job/${msdJob}/analysis/suspect?dimension=machine&key=nope`)
     expect(missing.status).toBe(404)
   })

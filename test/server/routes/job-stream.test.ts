@@ -187,7 +187,7 @@ describe('job stream and result routes', () => {
       },
     })
     const jobs: JobService = { ...h.jobs, results }
-    const app = new Hono().onError(handleError).route('/api/trace/job', jobRoutes({ jobs }))
+    const app = new Hono().onError(handleError).route('/api/trace/job', jobRoutes({ jobs, source: h.source }))
     const { job_id, stream_url } = await submitTrace(h.app)
     const res = await app.request(stream_url)
     for await (const line of ndjsonLines(res)) if (line.type === 'records') break
