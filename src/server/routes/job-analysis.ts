@@ -22,7 +22,6 @@ import { ApiError } from '../http/api-error.ts'
 import { streamBody } from '../http/stream-body.ts'
 import { parseOrThrow } from '../http/validation.ts'
 import type { JobService } from '../jobs/job-service.ts'
-import { log } from '../logger.ts'
 import type { MesSource } from '../source/mes-source.ts'
 import { finishedResult } from './job-finished-result.ts'
 
