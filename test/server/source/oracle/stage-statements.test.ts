@@ -20,6 +20,8 @@ import {
 } from '../../../../src/server/pipeline/seed-msd-queries.ts'
 import { msdEmptyReason } from '../../../../src/server/pipeline/seed-empty-reason.ts'
 import { stationDataSpan } from '../../../../src/server/pipeline/station-data-span.ts'
+import { msdOptions } from '../../../../src/server/pipeline/msd-options.ts'
+import { machineMaintenanceJobs } from '../../../../src/server/analysis/machine-maintenance.ts'
 import { MES_TABLES } from '../../../../src/server/source/mes-schema.ts'
 import type { Batch, MesSource } from '../../../../src/server/source/mes-source.ts'
 import { compileOracle, ORACLE_LIST_MAX } from '../../../../src/server/source/oracle/compile-oracle.ts'
@@ -96,6 +98,18 @@ async function stageStatements(): Promise<Map<string, SqlQuery>> {
   for (const [domain, spec] of Object.entries(DOMAIN_QUERIES)) {
     out.set(`events ${domain}`, spec.kind === 'scan' ? spec.query() : spec.query(CIDS))
   }
+  const options: SqlQuery[] = []
+  await msdOptions(recordingSource(options))
+  options.forEach((q, i) => out.set(`msd options #${i + 1}`, q))
+  const window = { start: '2024-01-01', end: '2024-06-01' }
+  for (const machine of [
+    { id: '48800000a1000307', name: 'DB-15' },
+    { id: null, name: 'DB-15' },
+  ]) {
+    const recorded: SqlQuery[] = []
+    await machineMaintenanceJobs(recordingSource(recorded), machine, window, 100)
+    out.set(`suspect maintenance jobs by ${machine.id === null ? 'name' : 'id'}`, recorded[0])
+  }
   for (const table of MES_TABLES)
     out.set(`start-up check of ${table.name}`, sql`SELECT 1 FROM ${raw(table.name)} WHERE 1 = 0`)
   return out
@@ -123,13 +137,16 @@ describe('Oracle compilation of every stage statement', () => {
       'events/rejects.ts',
       'events/upstream-history.ts',
       'lineage-queries.ts',
+      'msd-options.ts',
       'seed-empty-reason.ts',
       'seed-lookup.ts',
       'seed-msd-queries.ts',
       'station-data-span.ts',
       'workcenter-sql.ts',
     ])
-    expect(filesUsingSqlTag(join(import.meta.dirname, '../../../../src/server/analysis'))).toEqual([])
+    expect(filesUsingSqlTag(join(import.meta.dirname, '../../../../src/server/analysis'))).toEqual([
+      'machine-maintenance.ts',
+    ])
     // Each seed lookup issues one exact-match and two pattern statements.
     expect([...STATEMENTS.keys()].filter((k) => k.startsWith('seed ')).length).toBe(
       (Object.keys(INPUT_LOOKUPS).length + SERIAL_LOOKUPS.length) * 3,
