@@ -5,21 +5,16 @@
  * older run never touches the state.
  */
 import { shallowRef, type ShallowRef } from 'vue'
-import type { LineageResponse } from '../../shared/responses.ts'
-import type { JobRequest } from '../../shared/schemas.ts'
 import type { StageError } from '../api/index.ts'
-import { RowStore, StreamIngest, type FailedDomain } from '../rows/index.ts'
+import { RowStore, StreamIngest } from '../rows/index.ts'
 import { createFrameBatcher, type FrameCanceller, type FrameScheduler } from './frame-batcher.ts'
-import type { RunPath } from './run-path.ts'
+import type { TraceProgress } from './trace-progress-types.ts'
 import {
   NO_STAGE_ERRORS,
   TRACE_STAGES,
   stageErrorKey,
   stagesBefore,
-  type JobProgressView,
   type RunStatus,
-  type SeedOutcome,
-  type StageErrors,
   type TraceStage,
 } from './trace-stages.ts'
 
@@ -32,27 +27,10 @@ export interface Run {
   timer: ReturnType<typeof setTimeout> | null
 }
 
-/** What the page shows of the run (see TraceProgress for each). */
-export interface RunState {
-  readonly currentStage: ShallowRef<TraceStage | null>
-  readonly completedStages: ShallowRef<readonly TraceStage[]>
-  readonly runStatus: ShallowRef<RunStatus>
-  readonly stageErrors: ShallowRef<StageErrors>
-  readonly progress: ShallowRef<JobProgressView | null>
-  readonly jobId: ShallowRef<string | null>
-  readonly path: ShallowRef<RunPath | null>
-  readonly seeds: ShallowRef<SeedOutcome | null>
-  readonly lineage: ShallowRef<LineageResponse | null>
-  readonly aggregation: ShallowRef<unknown>
-  readonly warnings: ShallowRef<readonly FailedDomain[]>
-  readonly rowsReceived: ShallowRef<number>
-  readonly version: ShallowRef<number>
-  readonly resumes: ShallowRef<number>
-  readonly startedAt: ShallowRef<number | null>
-  readonly finishedAt: ShallowRef<number | null>
-  readonly jobRequest: ShallowRef<JobRequest | null>
-  readonly readAt: ShallowRef<string | null>
-}
+/** The run's state that TraceProgress shows read-only, writable here (see TraceProgress for each field). */
+type RunStateKey = Exclude<keyof TraceProgress, 'isRunning' | 'store' | 'execute' | 'attach' | 'cancel' | 'reset'>
+type Unwrapped<R> = R extends Readonly<ShallowRef<infer T>> ? T : never
+export type RunState = { readonly [K in RunStateKey]: ShallowRef<Unwrapped<TraceProgress[K]>> }
 
 /** The run's state and verbs. */
 export interface TraceRun {
